@@ -1,0 +1,178 @@
+/**
+ * The collector process's core: one AMQP connection, one consumer per logger index, the index list polled from
+ * PostgreSQL so indexes created while running are picked up without a restart, and reconnection with backoff when
+ * RabbitMQ goes away. The worker entry point (workers/collector.ts) adds signals; tests drive this directly.
+ */
+import amqp, { type ChannelModel } from "amqplib";
+import http from "node:http";
+import { Redis } from "ioredis";
+import { getDb, type Db } from "@/db/client";
+import type { LoggerIndex } from "@/db/schema";
+import { createEngine, parseEngineAddress, type Engine } from "@/lib/engine/engine-client";
+import { listIndexes } from "@/lib/indexes/logger-indexes";
+import type { NormalizedRecord } from "@/lib/records/normalize-record";
+import { ColumnCache } from "./column-cache";
+import type { CollectorEnv } from "./env";
+import { IndexConsumer } from "./index-consumer";
+import { CollectorMetrics } from "./metrics";
+
+export type CollectorOptions = {
+  log?: (line: string) => void;
+  onIndexed?: (index: string, records: NormalizedRecord[]) => void;
+};
+
+export class Collector {
+  readonly metrics = new CollectorMetrics();
+  private readonly log: (line: string) => void;
+  private readonly db: Db;
+  private readonly engine: Engine;
+  private readonly redis: Redis;
+  private readonly columns = new ColumnCache();
+  private connection: ChannelModel | null = null;
+  private connecting: Promise<void> | null = null;
+  private reconnectAttempts = 0;
+  private consumers = new Map<string, IndexConsumer>();
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<void> | null = null;
+  private metricsServer: http.Server | null = null;
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    private readonly env: CollectorEnv,
+    private readonly opts: CollectorOptions = {},
+  ) {
+    this.log = opts.log ?? ((l) => console.log(`[collector] ${l}`));
+    this.db = getDb(env.DATABASE_URL);
+    this.engine = createEngine(parseEngineAddress(env.SEARCHD_URL), { connections: 2 });
+    this.redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
+    this.redis.on("error", (err: Error) => this.log(`redis: ${err.message}`));
+  }
+
+  async start(): Promise<void> {
+    await this.redis.connect().catch((err: Error) => this.log(`redis not reachable yet: ${err.message}`));
+    await this.connect();
+    await this.refresh();
+    this.refreshTimer = setInterval(() => void this.refresh(), this.env.INDEX_REFRESH_MS);
+    if (this.env.METRICS_PORT > 0) await this.serveMetrics(this.env.METRICS_PORT);
+    this.log(`consuming ${this.consumers.size} index queue(s) from exchange ${this.env.AMQP_EXCHANGE}`);
+  }
+
+  /** Graceful stop: no new messages, pending batches written and acked, connections closed. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.refreshTimer) clearInterval(this.refreshTimer);
+      await this.refreshing;
+      await Promise.all([...this.consumers.values()].map((c) => c.stop()));
+      await this.connection?.close().catch(() => undefined);
+      await new Promise<void>((r) => (this.metricsServer ? this.metricsServer.close(() => r()) : r()));
+      await this.engine.close().catch(() => undefined);
+      this.redis.disconnect();
+    })();
+    return this.stopping;
+  }
+
+  /** Second signal: give up on retries in progress; unacked messages are redelivered to another collector. */
+  abandon(): void {
+    for (const c of this.consumers.values()) c.abandon();
+  }
+
+  get consumedIndexes(): string[] {
+    return [...this.consumers.keys()];
+  }
+
+  private async connect(): Promise<void> {
+    this.connecting ??= (async () => {
+      for (;;) {
+        try {
+          const conn = await amqp.connect(this.env.AMQP_URL);
+          conn.on("error", (err: Error) => this.log(`amqp connection error: ${err.message}`));
+          conn.on("close", () => {
+            if (this.connection !== conn || this.stopping) return;
+            this.log("amqp connection closed; reconnecting");
+            this.connection = null;
+            this.consumers.clear();
+            void this.connect().then(() => this.refresh());
+          });
+          this.connection = conn;
+          this.reconnectAttempts = 0;
+          return;
+        } catch (err) {
+          if (this.stopping) throw err;
+          const delay = Math.min(30_000, 250 * 2 ** Math.min(this.reconnectAttempts++, 7));
+          this.log(`amqp connect attempt ${this.reconnectAttempts} failed: ${(err as Error).message}; retrying in ${delay} ms`);
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    })().finally(() => (this.connecting = null));
+    return this.connecting;
+  }
+
+  /** Reconciles consumers with the index list and reloads column flags. Never throws. */
+  refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      let indexes: LoggerIndex[];
+      try {
+        indexes = await listIndexes(this.db);
+        await this.columns.sync(this.db);
+      } catch (err) {
+        // PostgreSQL down: keep consuming the indexes we know.
+        this.log(`index refresh failed: ${(err as Error).message}`);
+        return;
+      }
+      const conn = this.connection;
+      if (!conn || this.stopping) return;
+      const wanted = new Map(indexes.map((i) => [i.name, i]));
+      for (const [name, consumer] of this.consumers) {
+        const next = wanted.get(name);
+        if (!next || next.queueName !== consumer.index.queueName || !consumer.alive) {
+          this.consumers.delete(name);
+          await consumer.stop();
+          if (!next) this.log(`[${name}] index removed; stopped consuming`);
+        } else if (next.routingKeys.join() !== consumer.index.routingKeys.join() || next.retentionDays !== consumer.index.retentionDays) {
+          await consumer.updateBindings(next).catch((err: Error) => this.log(`[${name}] rebind failed: ${err.message}`));
+        }
+      }
+      for (const [name, index] of wanted) {
+        if (this.consumers.has(name)) continue;
+        const consumer = new IndexConsumer(
+          index,
+          {
+            exchange: this.env.AMQP_EXCHANGE,
+            batchSize: this.env.BATCH_SIZE,
+            maxWaitMs: this.env.BATCH_MAX_WAIT_MS,
+            maxMessageBytes: this.env.MAX_MESSAGE_BYTES,
+            valuesPerColumn: this.env.VALUES_PER_COLUMN,
+            logcollectTimeZone: this.env.LOGCOLLECT_TIMEZONE,
+            redisPrefix: this.env.REDIS_PREFIX,
+          },
+          { engine: this.engine, redis: this.redis, columns: this.columns, metrics: this.metrics, log: this.log, onIndexed: this.opts.onIndexed },
+        );
+        try {
+          await consumer.start(conn);
+          this.consumers.set(name, consumer);
+          this.log(`[${name}] consuming ${index.queueName} (${index.routingKeys.join(", ")})`);
+        } catch (err) {
+          this.log(`[${name}] cannot consume ${index.queueName}: ${(err as Error).message}`);
+        }
+      }
+    })().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async serveMetrics(port: number): Promise<void> {
+    this.metricsServer = http.createServer((req, res) => {
+      if (req.url === "/metrics") {
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(this.metrics.render());
+      } else if (req.url === "/healthz") {
+        const ok = this.connection !== null;
+        res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ok\n" : "amqp disconnected\n");
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.metricsServer!.once("error", reject);
+      this.metricsServer!.listen(port, "127.0.0.1", () => resolve());
+    });
+  }
+}

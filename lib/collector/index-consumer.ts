@@ -1,0 +1,258 @@
+/**
+ * Consumes one logger index's queue into its daily tables.
+ *
+ * Batching: a batch is flushed when it holds `batchSize` messages or when its oldest message has waited
+ * `maxWaitMs`, whichever comes first. Bigger batches mean fewer, larger REPLACE statements (the engine inserts
+ * fastest at 1000-5000 rows a statement); the wait bounds how stale the index can be when traffic is light. While
+ * one batch is being written the next one fills (prefetch is twice the batch size), so parsing overlaps the
+ * engine's work.
+ *
+ * Delivery: a batch is acked (one multiple-ack up to its last tag) only after its records are in the engine, the
+ * values of its filtered columns are in Redis, and its poison messages are confirmed on the dead-letter exchange.
+ * Batches complete in order on one channel, so a multiple-ack never covers a message of a later batch. Ids are
+ * derived from the message (record-id.ts), so a batch redelivered after a crash replaces itself.
+ */
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from "amqplib";
+import type { Redis } from "ioredis";
+import type { LoggerIndex } from "@/db/schema";
+import { assertIndexQueue, deadLetterExchange, DLQ_HEADERS } from "@/lib/amqp/topology";
+import type { Engine } from "@/lib/engine/engine-client";
+import { retentionWindow, utcDayStart } from "@/lib/engine/retention";
+import { ALL_DOCS_TOKEN, dailyTableName, type EngineRow } from "@/lib/engine/sphinxql-dialect";
+import { writeRows } from "@/lib/engine/write-rows";
+import { normalizeRecord, type NormalizedRecord, type NormalizeResult } from "@/lib/records/normalize-record";
+import type { ColumnCache } from "./column-cache";
+import { FieldValuesBatch } from "./field-values";
+import type { CollectorMetrics } from "./metrics";
+import { retryUntilDone } from "./retry";
+
+export type ConsumerSettings = {
+  exchange: string;
+  batchSize: number;
+  maxWaitMs: number;
+  maxMessageBytes: number;
+  valuesPerColumn: number;
+  logcollectTimeZone: string;
+  redisPrefix: string;
+};
+
+export type ConsumerDeps = {
+  engine: Engine;
+  redis: Redis;
+  columns: ColumnCache;
+  metrics: CollectorMetrics;
+  log: (line: string) => void;
+  /** Called with records once they are stored and acked (the live fan-out hooks in here). */
+  onIndexed?: (index: string, records: NormalizedRecord[]) => void;
+};
+
+type Pending = { msg: ConsumeMessage; result: NormalizeResult };
+
+export class IndexConsumer {
+  private channel: ConfirmChannel | null = null;
+  private consumerTag: string | null = null;
+  private pending: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | null = null;
+  private abandoned = false;
+  index: LoggerIndex;
+
+  constructor(
+    index: LoggerIndex,
+    private readonly settings: ConsumerSettings,
+    private readonly deps: ConsumerDeps,
+  ) {
+    this.index = index;
+  }
+
+  async start(connection: ChannelModel): Promise<void> {
+    const ch = await connection.createConfirmChannel();
+    // A channel error (e.g. 406 on redeclare) must not become an unhandled 'error' event.
+    ch.on("error", (err: Error) => this.deps.log(`[${this.index.name}] channel error: ${err.message}`));
+    ch.on("close", () => {
+      if (this.channel === ch) this.channel = null;
+    });
+    await assertIndexQueue(ch, this.settings.exchange, this.index);
+    await ch.prefetch(this.settings.batchSize * 2);
+    const { consumerTag } = await ch.consume(this.index.queueName, (msg) => this.onMessage(msg));
+    this.channel = ch;
+    this.consumerTag = consumerTag;
+  }
+
+  get alive(): boolean {
+    return this.channel !== null && !this.stopping;
+  }
+
+  /** Re-binds after an admin changed the routing keys. */
+  async updateBindings(index: LoggerIndex): Promise<void> {
+    const previous = this.index.routingKeys;
+    this.index = index;
+    if (this.channel) await assertIndexQueue(this.channel, this.settings.exchange, index, previous);
+  }
+
+  /** Stops consuming, writes and acks what was received, closes the channel. Repeat calls share one promise. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const ch = this.channel;
+      if (ch && this.consumerTag) await ch.cancel(this.consumerTag).catch(() => undefined);
+      this.flushNow();
+      await this.chain;
+      await ch?.close().catch(() => undefined);
+      this.channel = null;
+    })();
+    return this.stopping;
+  }
+
+  /** Forced shutdown: stop retrying; unacked messages go back to the queue when the connection closes. */
+  abandon(): void {
+    this.abandoned = true;
+  }
+
+  private onMessage(msg: ConsumeMessage | null): void {
+    if (msg === null) {
+      // The broker cancelled us (queue deleted): the collector's refresh decides what happens next.
+      this.deps.log(`[${this.index.name}] consumer cancelled by the broker`);
+      this.channel = null;
+      return;
+    }
+    this.deps.metrics.inc("received", { index: this.index.name });
+    const result = normalizeRecord(
+      {
+        body: msg.content,
+        routingKey: msg.fields.routingKey,
+        messageId: typeof msg.properties.messageId === "string" ? msg.properties.messageId : undefined,
+        amqpTimestamp: typeof msg.properties.timestamp === "number" ? msg.properties.timestamp : undefined,
+        receivedAt: Date.now(),
+      },
+      { maxBytes: this.settings.maxMessageBytes, logcollectTimeZone: this.settings.logcollectTimeZone },
+    );
+    this.pending.push({ msg, result });
+    if (this.pending.length >= this.settings.batchSize) this.flushNow();
+    else this.timer ??= setTimeout(() => this.flushNow(), this.settings.maxWaitMs);
+  }
+
+  private flushNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const ch = this.channel;
+    this.chain = this.chain.then(() =>
+      this.processBatch(batch, ch).catch((err: unknown) => {
+        // The batch stays unacked: it is redelivered when the channel closes.
+        this.deps.log(`[${this.index.name}] batch of ${batch.length} not stored: ${(err as Error).message}`);
+      }),
+    );
+  }
+
+  private async processBatch(batch: Pending[], ch: ConfirmChannel | null): Promise<void> {
+    if (!ch) return;
+    const started = performance.now();
+    const name = this.index.name;
+    const rejected: { msg: ConsumeMessage; reason: string }[] = [];
+    const byTable = new Map<string, { rows: EngineRow[]; msgs: ConsumeMessage[] }>();
+    const stored: NormalizedRecord[] = [];
+    const values = new FieldValuesBatch();
+    const window = retentionWindow(this.index.retentionDays, Date.now());
+
+    for (const { msg, result } of batch) {
+      if (!result.ok) {
+        rejected.push({ msg, reason: result.reason });
+        continue;
+      }
+      const r = result.record;
+      if (r.ts < window.fromMs) {
+        rejected.push({ msg, reason: `older than the retention window of ${this.index.retentionDays} days: ${new Date(r.ts).toISOString()}` });
+        continue;
+      }
+      if (r.ts >= window.toMs) {
+        rejected.push({ msg, reason: `timestamp too far in the future: ${new Date(r.ts).toISOString()}` });
+        continue;
+      }
+      const table = dailyTableName(name, utcDayStart(r.ts));
+      let group = byTable.get(table);
+      if (!group) byTable.set(table, (group = { rows: [], msgs: [] }));
+      group.rows.push(this.toRow(r, values));
+      group.msgs.push(msg);
+      stored.push(r);
+    }
+
+    const retry = { log: this.deps.log, onRetry: () => this.deps.metrics.inc("retries", { index: name }), abandoned: () => this.abandoned || this.channel !== ch };
+    let indexed = 0;
+    for (const [table, group] of byTable) {
+      const outcome = await retryUntilDone(() => writeRows(this.deps.engine, table, group.rows), {
+        ...retry,
+        label: `[${name}] write ${group.rows.length} rows to ${table}`,
+      });
+      indexed += outcome.written;
+      for (const { row, reason } of outcome.rejected) {
+        const msg = group.msgs[group.rows.indexOf(row)];
+        if (msg) rejected.push({ msg, reason });
+      }
+    }
+    await retryUntilDone(() => values.save(this.deps.redis, this.settings.redisPrefix, name, this.settings.valuesPerColumn), {
+      ...retry,
+      label: `[${name}] save field values`,
+    });
+    if (rejected.length) {
+      await retryUntilDone(() => this.deadLetter(ch, rejected), { ...retry, label: `[${name}] dead-letter ${rejected.length}` });
+      for (const { reason } of rejected) this.deps.metrics.inc("dead_lettered", { index: name, reason: reason.replace(/:.*/s, "") });
+    }
+    ch.ack(batch[batch.length - 1]!.msg, true);
+    this.deps.metrics.inc("indexed", { index: name }, indexed);
+    this.deps.metrics.observeBatch(name, (performance.now() - started) / 1000);
+    if (stored.length && this.deps.onIndexed) this.deps.onIndexed(name, stored);
+  }
+
+  private toRow(r: NormalizedRecord, values: FieldValuesBatch): EngineRow {
+    const name = this.index.name;
+    const { columns } = this.deps;
+    columns.observe(name, Object.keys(r.fields));
+    const fields: Record<string, unknown> = {};
+    const tokens: string[] = [ALL_DOCS_TOKEN];
+    for (const [k, v] of Object.entries(r.fields)) {
+      const flags = columns.flagsOf(name, k);
+      if (flags.excluded) continue;
+      fields[k] = v;
+      if (flags.filtered) values.add(k, v, r.ts);
+      if (flags.indexed && (typeof v === "string" || typeof v === "number")) tokens.push(`${k}=${v}`);
+    }
+    if (columns.flagsOf(name, "level").filtered) values.add("level", r.level, r.ts);
+    if (columns.flagsOf(name, "logger").filtered) values.add("logger", r.logger, r.ts);
+    if (columns.flagsOf(name, "host").filtered) values.add("host", r.host, r.ts);
+    return {
+      id: r.id,
+      ts: r.ts,
+      message: r.message,
+      fieldsText: tokens.join(" "),
+      lvl: r.lvl,
+      level: r.level,
+      logger: r.logger,
+      host: r.host,
+      json: JSON.stringify(fields),
+    };
+  }
+
+  private async deadLetter(ch: ConfirmChannel, rejected: { msg: ConsumeMessage; reason: string }[]) {
+    const at = new Date().toISOString();
+    for (const { msg, reason } of rejected) {
+      ch.publish(deadLetterExchange(this.settings.exchange), this.index.queueName, msg.content, {
+        persistent: true,
+        contentType: msg.properties.contentType as string | undefined,
+        messageId: msg.properties.messageId as string | undefined,
+        timestamp: msg.properties.timestamp as number | undefined,
+        headers: {
+          ...(msg.properties.headers ?? {}),
+          [DLQ_HEADERS.reason]: reason,
+          [DLQ_HEADERS.routingKey]: msg.fields.routingKey,
+          [DLQ_HEADERS.index]: this.index.name,
+          [DLQ_HEADERS.at]: at,
+        },
+      });
+    }
+    await ch.waitForConfirms();
+  }
+}
+

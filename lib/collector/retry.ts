@@ -1,0 +1,35 @@
+/**
+ * Retries an operation on infrastructure errors with exponential backoff capped at `maxDelayMs`, for as long as
+ * it takes: the batch stays unacked meanwhile, so nothing is lost and prefetch stops the flow. Every failure is
+ * logged with its attempt number and how long the attempt took.
+ */
+export type RetryOptions = {
+  label: string;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  log: (line: string) => void;
+  onRetry?: () => void;
+  /** Stop retrying (and rethrow) when this returns true, e.g. on a forced shutdown. */
+  abandoned?: () => boolean;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function retryUntilDone<T>(fn: () => Promise<T>, opts: RetryOptions): Promise<T> {
+  const base = opts.baseDelayMs ?? 100;
+  const max = opts.maxDelayMs ?? 30_000;
+  for (let attempt = 1; ; attempt++) {
+    const started = Date.now();
+    try {
+      return await fn();
+    } catch (err) {
+      if (opts.abandoned?.()) throw err;
+      const delay = Math.min(max, base * 2 ** Math.min(attempt - 1, 20));
+      opts.log(
+        `${opts.label}: attempt ${attempt} failed after ${Date.now() - started} ms: ${(err as Error).message}; retrying in ${delay} ms`,
+      );
+      opts.onRetry?.();
+      await sleep(delay);
+    }
+  }
+}

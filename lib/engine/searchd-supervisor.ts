@@ -1,0 +1,180 @@
+/**
+ * Runs one searchd: its own data dir, port and generated config. searchd's watchdog does not restart a worker
+ * killed with SIGKILL (the whole daemon goes down, DESIGN.md), so this process is the watchdog: it runs searchd in
+ * the foreground and restarts it with bounded backoff. Config changes are applied with SIGHUP, never a restart.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdir, readFile, rename, rm, writeFile, readdir } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import { createEngine, type Engine } from "./engine-client";
+import { renderSearchdConfig, type EngineIndexSpec } from "./searchd-config";
+import { HEALTH_TABLE } from "./sphinxql-dialect";
+
+export type SupervisorOptions = {
+  dataDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  binary?: string;
+  log?: (line: string) => void;
+};
+
+export async function freePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class SearchdSupervisor {
+  readonly dataDir: string;
+  readonly host: string;
+  port = 0;
+  private readonly binary: string;
+  private readonly log: (line: string) => void;
+  private child: ChildProcess | null = null;
+  private stopping: Promise<void> | null = null;
+  private restarts = 0;
+  private indexes: EngineIndexSpec[] = [];
+  private renderedTables: string[] = [];
+  private probe: Engine | null = null;
+
+  constructor(opts: SupervisorOptions) {
+    this.dataDir = path.resolve(opts.dataDir);
+    this.host = opts.host ?? "127.0.0.1";
+    this.port = opts.port ?? 0;
+    this.binary = opts.binary ?? "searchd";
+    this.log = opts.log ?? ((l) => console.log(`[searchd] ${l}`));
+  }
+
+  get configPath(): string {
+    return path.join(this.dataDir, "searchd.conf");
+  }
+
+  get address() {
+    return { host: this.host, port: this.port };
+  }
+
+  /** Tables the current config declares. */
+  get tables(): readonly string[] {
+    return this.renderedTables;
+  }
+
+  async start(indexes: EngineIndexSpec[], nowMs = Date.now()): Promise<void> {
+    await mkdir(this.dataDir, { recursive: true });
+    if (this.port === 0) this.port = await freePort(this.host);
+    this.indexes = indexes;
+    await this.writeConfig(nowMs);
+    await this.spawnAndWait();
+  }
+
+  /**
+   * Applies a new set of indexes (or a new day): rewrites the config and reloads searchd if the config changed,
+   * waits until the new tables are served, then deletes the files of tables no longer declared.
+   * Returns whether anything changed.
+   */
+  async apply(indexes: EngineIndexSpec[], nowMs = Date.now()): Promise<boolean> {
+    this.indexes = indexes;
+    const before = new Set(this.renderedTables);
+    if (!(await this.writeConfig(nowMs))) return false;
+    this.child?.kill("SIGHUP");
+    const want = new Set(this.renderedTables);
+    await this.waitUntil(async (served) => [...want].every((t) => served.has(t)) && [...served].every((t) => t === HEALTH_TABLE || want.has(t) || !before.has(t)), 15_000);
+    await this.removeFilesOf([...before].filter((t) => !want.has(t)));
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.probe?.close().catch(() => undefined);
+      const child = this.child;
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise<void>((r) => child.once("exit", () => r()));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    })();
+    return this.stopping;
+  }
+
+  /** For fault tests and the dev stack: the current searchd process id. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private async writeConfig(nowMs: number): Promise<boolean> {
+    const { text, tables } = renderSearchdConfig(
+      { dataDir: this.dataDir, host: this.host, port: this.port },
+      this.indexes,
+      nowMs,
+    );
+    const current = await readFile(this.configPath, "utf8").catch(() => "");
+    this.renderedTables = tables;
+    if (current === text) return false;
+    const tmp = `${this.configPath}.tmp`;
+    await writeFile(tmp, text);
+    await rename(tmp, this.configPath);
+    return true;
+  }
+
+  private async spawnAndWait(): Promise<void> {
+    const child = spawn(this.binary, ["--config", this.configPath, "--nodetach"], {
+      cwd: this.dataDir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.child = child;
+    const forward = (buf: Buffer) => {
+      for (const line of buf.toString().split("\n")) if (/FATAL|ERROR|WARNING/.test(line)) this.log(line.trim());
+    };
+    child.stdout?.on("data", forward);
+    child.stderr?.on("data", forward);
+    child.once("exit", (code, signal) => {
+      if (this.stopping || this.child !== child) return;
+      this.restarts++;
+      const delay = Math.min(30_000, 250 * 2 ** Math.min(this.restarts, 7));
+      this.log(`searchd exited (code ${code}, signal ${signal}); restart ${this.restarts} in ${delay} ms`);
+      setTimeout(() => {
+        if (this.stopping) return;
+        this.spawnAndWait().then(
+          () => (this.restarts = 0),
+          (err: unknown) => this.log(`restart failed: ${String(err)}`),
+        );
+      }, delay);
+    });
+    await this.waitUntil((served) => this.renderedTables.every((t) => served.has(t)), 30_000, child);
+  }
+
+  private async waitUntil(ok: (served: Set<string>) => boolean | Promise<boolean>, timeoutMs: number, child?: ChildProcess) {
+    this.probe ??= createEngine(this.address, { connections: 1 });
+    const deadline = Date.now() + timeoutMs;
+    let lastErr: unknown = null;
+    while (Date.now() < deadline) {
+      if (child && child.exitCode !== null) throw new Error(`searchd exited with code ${child.exitCode} (see ${this.dataDir}/searchd.log)`);
+      try {
+        if (await ok(await this.probe.tables())) return;
+      } catch (err) {
+        lastErr = err;
+      }
+      await sleep(100);
+    }
+    throw new Error(`searchd not ready after ${timeoutMs} ms: ${String(lastErr ?? "tables missing")}`);
+  }
+
+  private async removeFilesOf(tables: string[]): Promise<void> {
+    if (tables.length === 0) return;
+    const files = await readdir(this.dataDir);
+    const prefixes = tables.map((t) => `${t}.`);
+    await Promise.all(
+      files.filter((f) => prefixes.some((p) => f.startsWith(p))).map((f) => rm(path.join(this.dataDir, f), { force: true })),
+    );
+    this.log(`removed expired tables: ${tables.join(", ")}`);
+  }
+}

@@ -1,0 +1,348 @@
+/**
+ * The only module that knows SphinxQL. Everything that reaches searchd as a string is built here, so the quirks
+ * of Sphinx 2.2.11 (what we run in tests) and Manticore (what production runs) live in one place.
+ *
+ * Differences handled here, by flavor:
+ * - Sphinx 2.2 has no REGEX(), no HIGHLIGHT(), no `OR` between attribute filters in WHERE and no IN() on JSON
+ *   subfields in WHERE. Both are expressed as select-list expressions that WHERE then filters on, which works in
+ *   both engines.
+ * - Manticore would allow CREATE TABLE; we stay in plain mode (tables declared in the config file), valid in both.
+ */
+import { format } from "mysql2";
+
+export type EngineFlavor = "sphinx2" | "manticore";
+
+export function detectFlavor(version: string): EngineFlavor {
+  return /manticore/i.test(version) || /^[3-9]\./.test(version) ? "manticore" : "sphinx2";
+}
+
+/** Index (logger) names double as table names and URL segments. */
+export const INDEX_NAME_PATTERN = /^[a-z][a-z0-9_]{0,47}$/;
+
+/** searchd refuses to start without a table, so one small table always exists; no index may take its name. */
+export const HEALTH_TABLE = "alco_health";
+
+export function isValidIndexName(name: string): boolean {
+  return INDEX_NAME_PATTERN.test(name) && name !== HEALTH_TABLE;
+}
+
+export function assertIndexName(name: string): string {
+  if (!isValidIndexName(name)) throw new Error(`invalid index name: ${JSON.stringify(name)}`);
+  return name;
+}
+
+/** `<index>_<yyyymmdd>` for the UTC day containing `dayStartMs`. */
+export function dailyTableName(index: string, dayStartMs: number): string {
+  const d = new Date(dayStartMs);
+  const ymd = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, "0")}${String(d.getUTCDate()).padStart(2, "0")}`;
+  return `${assertIndexName(index)}_${ymd}`;
+}
+
+/** Inverse of dailyTableName: the UTC day start, or null for a name that is not one of ours. */
+export function parseDailyTableName(table: string): { index: string; dayStartMs: number } | null {
+  const m = /^([a-z][a-z0-9_]*)_(\d{4})(\d{2})(\d{2})$/.exec(table);
+  if (!m) return null;
+  return { index: m[1]!, dayStartMs: Date.UTC(Number(m[2]), Number(m[3]) - 1, Number(m[4])) };
+}
+
+/**
+ * Token every document carries in its `fields` field, so that a query made only of exclusions
+ * (`-healthcheck`) has something to subtract from: Sphinx refuses a lone NOT as non-computable.
+ */
+export const ALL_DOCS_TOKEN = "alcoalldocs";
+
+/** Columns of every daily table. The message is stored twice: 2.2 cannot read back full-text fields. */
+export const TABLE_SCHEMA = [
+  "rt_field = message",
+  "rt_field = fields",
+  "rt_attr_string = msg",
+  "rt_attr_bigint = ts",
+  "rt_attr_uint = lvl",
+  "rt_attr_string = level",
+  "rt_attr_string = logger",
+  "rt_attr_string = host",
+  "rt_attr_json = js",
+] as const;
+
+/** Tokenizer settings measured in DESIGN.md: Latin-1 + Cyrillic words, CJK as ngrams, hosts/IPs/k=v blended. */
+export const TEXT_SETTINGS = [
+  "dict = keywords",
+  "min_infix_len = 3",
+  "charset_table = 0..9, A..Z->a..z, _, a..z, U+C0..U+D6->U+E0..U+F6, U+D8..U+DE->U+F8..U+FE, U+DF, " +
+    "U+E0..U+F6, U+F8..U+FF, U+410..U+42F->U+430..U+44F, U+430..U+44F, U+401->U+451, U+451",
+  "ngram_len = 1",
+  "ngram_chars = U+3000..U+2FA1F",
+  "blend_chars = -, ., @, =, :, /",
+  "blend_mode = trim_none, skip_pure",
+] as const;
+
+/** Attribute columns that hold a record's well-known fields; everything else is in `js`. */
+export const ATTRIBUTE_FIELDS = ["level", "logger", "host"] as const;
+export type AttributeField = (typeof ATTRIBUTE_FIELDS)[number];
+
+export function isAttributeField(name: string): name is AttributeField {
+  return (ATTRIBUTE_FIELDS as readonly string[]).includes(name);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Values
+
+// Control characters come back from searchd raw (NUL even as "0") and make its JSON output invalid.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+export function stripControlChars(s: string): string {
+  return s.replace(CONTROL_CHARS, "");
+}
+
+/** A SQL string literal with the escaping searchd's MySQL protocol expects. */
+export function sqlString(s: string): string {
+  return format("?", [s]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Full-text (MATCH) syntax
+
+// Characters that are operators inside MATCH(): unescaped, some are syntax errors and some silently change the
+// query (DESIGN.md). `*` is handled by the caller: it is only ever meaningful as a wildcard we placed.
+const MATCH_SPECIAL = /[\\()|\-!@~"&/^$=<*>?:[\]{}'.,;#%+]/g;
+
+/** A single word for MATCH(), every operator character escaped. */
+export function escapeMatchWord(word: string): string {
+  return word.replace(MATCH_SPECIAL, (c) => `\\${c}`);
+}
+
+/** Splits user text into the words the tokenizer will see: blend characters and punctuation separate them. */
+export function tokenizeWords(text: string): string[] {
+  return text
+    .split(/[^\p{L}\p{N}_]+/u)
+    .map((w) => w.trim())
+    .filter((w) => w.length > 0);
+}
+
+export type MatchTerm =
+  | { kind: "word"; text: string; negate: boolean }
+  | { kind: "phrase"; text: string; negate: boolean }
+  | { kind: "prefix"; text: string; negate: boolean }
+  | { kind: "infix"; text: string; negate: boolean };
+
+/**
+ * Compiles one term to MATCH() syntax, or null when nothing in it can match (only punctuation).
+ * A word with blend characters (`web-09`, `status=500`) becomes a phrase of its parts: the index holds the whole
+ * blended token and each part, but not partial blends, so the phrase is what finds `web-09` in `web-09.prod.local`.
+ */
+export function compileMatchTerm(term: MatchTerm): string | null {
+  const words = tokenizeWords(term.text);
+  if (words.length === 0) return null;
+  const escaped = words.map(escapeMatchWord);
+  let body: string;
+  switch (term.kind) {
+    case "word":
+      body = escaped.length === 1 ? escaped[0]! : `"${escaped.join(" ")}"`;
+      break;
+    case "phrase":
+      body = `"${escaped.join(" ")}"`;
+      break;
+    case "prefix":
+      escaped[escaped.length - 1] += "*";
+      body = escaped.length === 1 ? escaped[0]! : `"${escaped.join(" ")}"`;
+      break;
+    case "infix":
+      escaped[0] = `*${escaped[0]}`;
+      escaped[escaped.length - 1] += "*";
+      body = escaped.length === 1 ? escaped[0]! : `"${escaped.join(" ")}"`;
+      break;
+  }
+  return term.negate ? `-${body}` : body;
+}
+
+/**
+ * The MATCH() expression for a list of terms (implicit AND), or null when the query has no full-text part.
+ * Only-negative queries are anchored on ALL_DOCS_TOKEN.
+ */
+export function compileMatch(terms: MatchTerm[]): string | null {
+  const parts: string[] = [];
+  let positive = 0;
+  for (const t of terms) {
+    const c = compileMatchTerm(t);
+    if (c === null) continue;
+    parts.push(c);
+    if (!t.negate) positive++;
+  }
+  if (parts.length === 0) return null;
+  if (positive === 0) parts.unshift(`@fields ${ALL_DOCS_TOKEN}`);
+  return parts.join(" ");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Attribute and JSON filters
+
+/** JSON keys we accept in filters; anything else would need quoting we do not trust 2.2 to parse. */
+export const FIELD_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+export type FieldFilter = { field: string; values: string[]; negate: boolean };
+
+function jsonValueList(values: string[]): string {
+  // A JSON value may be a string or a number: "500" should find both {"status":500} and {"status":"500"}.
+  const out: string[] = [];
+  for (const v of values) {
+    out.push(sqlString(v));
+    if (/^-?\d{1,15}(\.\d+)?$/.test(v)) out.push(v);
+  }
+  return out.join(",");
+}
+
+/**
+ * Compiles field filters into WHERE conditions and select-list expressions (for what 2.2 cannot put in WHERE).
+ * Values of one field are OR'd; fields are AND'd.
+ */
+export function compileFieldFilters(filters: FieldFilter[]): { where: string[]; select: string[] } {
+  const where: string[] = [];
+  const select: string[] = [];
+  filters.forEach((f, i) => {
+    if (f.values.length === 0) return;
+    if (isAttributeField(f.field)) {
+      const list = f.values.map((v) => sqlString(v)).join(",");
+      where.push(`${f.field} ${f.negate ? "NOT IN" : "IN"} (${list})`);
+      return;
+    }
+    if (!FIELD_NAME_PATTERN.test(f.field)) throw new Error(`invalid field name: ${f.field}`);
+    const alias = `f${i}`;
+    select.push(`IN(js.${f.field}, ${jsonValueList(f.values)}) AS ${alias}`);
+    where.push(`${alias} = ${f.negate ? 0 : 1}`);
+  });
+  return { where, select };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// SELECT for the reader
+
+export type Cursor = { ts: number; id: string };
+export type Direction = "older" | "newer";
+
+export type SelectRecords = {
+  tables: string[];
+  match: string | null;
+  filters: FieldFilter[];
+  fromMs?: number;
+  toMs?: number;
+  /** Keyset: rows strictly older (or newer) than this position in (ts, id) order. */
+  cursor?: { at: Cursor; direction: Direction };
+  limit: number;
+  /** Adds a `snip` column with the message, matches wrapped in MARK_START/MARK_END. */
+  highlight: string | null;
+};
+
+export const MARK_START = "\u0001";
+export const MARK_END = "\u0002";
+
+const ID_PATTERN = /^\d{1,20}$/;
+
+function assertTables(tables: string[]): string {
+  if (tables.length === 0) throw new Error("no tables to query");
+  for (const t of tables) if (!/^[a-z][a-z0-9_]*$/.test(t)) throw new Error(`invalid table: ${t}`);
+  return tables.join(", ");
+}
+
+function timeAndKeyset(q: { fromMs?: number; toMs?: number; cursor?: SelectRecords["cursor"] }) {
+  const where: string[] = [];
+  const select: string[] = [];
+  if (q.fromMs !== undefined) where.push(`ts >= ${Math.trunc(q.fromMs)}`);
+  if (q.toMs !== undefined) where.push(`ts <= ${Math.trunc(q.toMs)}`);
+  if (q.cursor) {
+    const { ts, id } = q.cursor.at;
+    if (!ID_PATTERN.test(id) || !Number.isSafeInteger(ts)) throw new Error("invalid cursor");
+    // The plain range filter lets the engine skip blocks by min/max; the tie on equal ts needs OR, which 2.2
+    // only evaluates in the select list.
+    if (q.cursor.direction === "older") {
+      where.push(`ts <= ${ts}`);
+      select.push(`(ts < ${ts} OR id < ${id}) AS kc`);
+    } else {
+      where.push(`ts >= ${ts}`);
+      select.push(`(ts > ${ts} OR id > ${id}) AS kc`);
+    }
+    where.push("kc = 1");
+  }
+  return { where, select };
+}
+
+export function selectRecordsSql(q: SelectRecords): string {
+  const from = assertTables(q.tables);
+  const select = ["id", "ts", "msg", "level", "logger", "host", "js"];
+  const where: string[] = [];
+  const params: string[] = [];
+  if (q.highlight !== null) {
+    select.push(
+      `SNIPPET(msg, ${sqlString(q.highlight)}, 'limit=0', 'before_match=${MARK_START}', ` +
+        `'after_match=${MARK_END}', 'html_strip_mode=none', 'query_mode=1') AS snip`,
+    );
+  }
+  if (q.match !== null) {
+    where.push("MATCH(?)");
+    params.push(q.match);
+  }
+  const filters = compileFieldFilters(q.filters);
+  const keyset = timeAndKeyset(q);
+  select.push(...filters.select, ...keyset.select);
+  where.push(...filters.where, ...keyset.where);
+  const asc = q.cursor?.direction === "newer";
+  const order = asc ? "ts ASC, id ASC" : "ts DESC, id DESC";
+  const limit = Math.max(1, Math.min(10_000, Math.trunc(q.limit)));
+  const sql =
+    `SELECT ${select.join(", ")} FROM ${from}` +
+    (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
+    ` ORDER BY ${order} LIMIT ${limit} OPTION max_matches=${Math.max(1000, limit)}, ranker=none`;
+  return format(sql, params);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writes
+
+export type EngineRow = {
+  id: string;
+  ts: number;
+  message: string;
+  /** Full-text tokens of indexed columns, as `key=value`, plus ALL_DOCS_TOKEN. */
+  fieldsText: string;
+  lvl: number;
+  level: string;
+  logger: string;
+  host: string;
+  json: string;
+};
+
+const INSERT_COLUMNS = "(id, message, fields, msg, ts, lvl, level, logger, host, js)";
+
+/** Bytes of one row in a REPLACE statement, for bounding a statement below max_packet_size. */
+export function rowSqlBytes(r: EngineRow): number {
+  return (
+    2 * Buffer.byteLength(r.message) +
+    Buffer.byteLength(r.fieldsText) +
+    Buffer.byteLength(r.json) +
+    r.level.length +
+    r.logger.length +
+    r.host.length +
+    96
+  );
+}
+
+export function replaceRowsSql(table: string, rows: EngineRow[]): string {
+  assertTables([table]);
+  const values = rows.map(
+    (r) =>
+      `(${r.id},${sqlString(r.message)},${sqlString(r.fieldsText)},${sqlString(r.message)},${Math.trunc(r.ts)},` +
+      `${r.lvl >>> 0},${sqlString(r.level)},${sqlString(r.logger)},${sqlString(r.host)},${sqlString(r.json)})`,
+  );
+  return `REPLACE INTO ${table} ${INSERT_COLUMNS} VALUES ${values.join(",")}`;
+}
+
+export function countTableSql(table: string): string {
+  return `SELECT COUNT(*) AS n FROM ${assertTables([table])}`;
+}
+
+export function truncateSql(table: string): string {
+  return `TRUNCATE RTINDEX ${assertTables([table])}`;
+}
+
+export const SHOW_TABLES_SQL = "SHOW TABLES";
+export const VERSION_SQL = "SHOW VARIABLES LIKE 'version'";

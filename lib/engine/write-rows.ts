@@ -1,0 +1,67 @@
+/**
+ * Bulk writes. One REPLACE per table per batch when it fits: 1000-5000 rows a statement is where searchd inserts
+ * fastest (DESIGN.md). Statements are bounded by bytes as well as rows, because a statement over
+ * max_packet_size is dropped silently, with only PROTOCOL_CONNECTION_LOST on the client.
+ */
+import type { Engine } from "./engine-client";
+import { replaceRowsSql, rowSqlBytes, type EngineRow } from "./sphinxql-dialect";
+
+export const MAX_STATEMENT_BYTES = 16 * 1024 * 1024;
+export const MAX_STATEMENT_ROWS = 5000;
+
+/** Splits rows into statements below both bounds; a row larger than the byte bound goes alone. */
+export function chunkRows(rows: EngineRow[], maxBytes = MAX_STATEMENT_BYTES, maxRows = MAX_STATEMENT_ROWS): EngineRow[][] {
+  const chunks: EngineRow[][] = [];
+  let cur: EngineRow[] = [];
+  let bytes = 0;
+  for (const r of rows) {
+    const b = rowSqlBytes(r);
+    if (cur.length > 0 && (bytes + b > maxBytes || cur.length >= maxRows)) {
+      chunks.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(r);
+    bytes += b;
+  }
+  if (cur.length) chunks.push(cur);
+  return chunks;
+}
+
+/**
+ * Errors worth retrying as they are: the engine is down, restarting, or does not serve the table yet (a new index
+ * or a new day before the supervisor's reload). Anything else is about the statement's content.
+ */
+export function isTransientEngineError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; fatal?: boolean };
+  if (e.fatal) return true;
+  if (e.code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|PROTOCOL_CONNECTION_LOST|PROTOCOL_SEQUENCE_TIMEOUT|POOL_CLOSED)$/.test(e.code)) return true;
+  return /unknown (local )?index|no such index|not ready|too many|is not available|timed? ?out/i.test(e.message ?? "");
+}
+
+export type WriteOutcome = { written: number; rejected: { row: EngineRow; reason: string }[] };
+
+/**
+ * Writes rows; a statement the engine refuses for its content is bisected so that only the rows it refuses are
+ * returned as rejected (for the dead-letter queue), and the rest are stored. Transient errors are thrown.
+ */
+export async function writeRows(engine: Engine, table: string, rows: EngineRow[]): Promise<WriteOutcome> {
+  const out: WriteOutcome = { written: 0, rejected: [] };
+  const write = async (part: EngineRow[]): Promise<void> => {
+    try {
+      await engine.query(replaceRowsSql(table, part));
+      out.written += part.length;
+    } catch (err) {
+      if (isTransientEngineError(err)) throw err;
+      if (part.length === 1) {
+        out.rejected.push({ row: part[0]!, reason: `engine refused the record: ${(err as Error).message.slice(0, 300)}` });
+        return;
+      }
+      const mid = part.length >> 1;
+      await write(part.slice(0, mid));
+      await write(part.slice(mid));
+    }
+  };
+  for (const chunk of chunkRows(rows)) await write(chunk);
+  return out;
+}

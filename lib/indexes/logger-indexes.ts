@@ -1,0 +1,51 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { loggerColumns, loggerIndexes, type LoggerColumn, type LoggerIndex } from "@/db/schema";
+import { defaultColumnFlags, withIndexDefaults, type ColumnFlags, type CreateIndexInput } from "./schema";
+
+export async function listIndexes(db: Db): Promise<LoggerIndex[]> {
+  return db.select().from(loggerIndexes).orderBy(loggerIndexes.name);
+}
+
+export async function getIndex(db: Db, name: string): Promise<LoggerIndex | undefined> {
+  const [row] = await db.select().from(loggerIndexes).where(eq(loggerIndexes.name, name));
+  return row;
+}
+
+/** Creates an index with its well-known columns; a no-op if it already exists. */
+export async function createIndex(db: Db, input: CreateIndexInput): Promise<LoggerIndex> {
+  const values = withIndexDefaults(input);
+  await db.transaction(async (tx) => {
+    await tx.insert(loggerIndexes).values(values).onConflictDoNothing();
+    await tx
+      .insert(loggerColumns)
+      .values(["level", "logger", "host"].map((name) => ({ indexName: values.name, name, ...defaultColumnFlags(name) })))
+      .onConflictDoNothing();
+  });
+  return (await getIndex(db, values.name))!;
+}
+
+export async function deleteIndex(db: Db, name: string): Promise<void> {
+  await db.delete(loggerIndexes).where(eq(loggerIndexes.name, name));
+}
+
+export async function listColumns(db: Db, indexName?: string): Promise<LoggerColumn[]> {
+  const q = db.select().from(loggerColumns);
+  return indexName ? q.where(eq(loggerColumns.indexName, indexName)).orderBy(loggerColumns.name) : q;
+}
+
+/** Registers columns seen for the first time, with default flags; existing ones keep theirs. */
+export async function registerColumns(db: Db, indexName: string, names: string[]): Promise<void> {
+  if (names.length === 0) return;
+  await db
+    .insert(loggerColumns)
+    .values(names.map((name) => ({ indexName, name, ...defaultColumnFlags(name) })))
+    .onConflictDoNothing();
+}
+
+export async function setColumnFlags(db: Db, indexName: string, names: string[], flags: Partial<ColumnFlags>) {
+  await db
+    .update(loggerColumns)
+    .set(flags)
+    .where(and(eq(loggerColumns.indexName, indexName), inArray(loggerColumns.name, names)));
+}

@@ -1,0 +1,145 @@
+/**
+ * Turns what apps already send into one record shape: Python logcollect, winston JSON, pino JSON, or any JSON
+ * object with a message. Every field is kept; the well-known ones (time, message, level, logger, host) are lifted
+ * out so the engine can filter and sort on them. A message that cannot be a record gets a reason, for the
+ * dead-letter queue.
+ */
+import { z } from "zod";
+import { stripControlChars } from "@/lib/engine/sphinxql-dialect";
+import { normalizeLevel } from "./levels";
+import { parseTime, parseWallClock } from "./parse-time";
+import { recordId } from "./record-id";
+
+export type NormalizedRecord = {
+  id: string;
+  ts: number;
+  message: string;
+  level: string;
+  lvl: number;
+  logger: string;
+  host: string;
+  /** Every other field of the record, control characters removed. */
+  fields: Record<string, unknown>;
+};
+
+export type Delivery = {
+  body: Buffer;
+  routingKey: string;
+  messageId?: string;
+  /** AMQP `timestamp` property, seconds. */
+  amqpTimestamp?: number;
+  receivedAt: number;
+};
+
+export type NormalizeOptions = { maxBytes: number; logcollectTimeZone: string };
+
+export type NormalizeResult = { ok: true; record: NormalizedRecord } | { ok: false; reason: string };
+
+const MESSAGE_KEYS = ["message", "msg", "@message", "log"] as const;
+const TIME_KEYS = ["@timestamp", "timestamp", "time", "ts"] as const;
+const LEVEL_KEYS = ["level", "levelname", "severity", "log.level"] as const;
+const HOST_KEYS = ["host", "hostname"] as const;
+const LOGGER_KEYS = ["logger", "name", "logger_name"] as const;
+
+/** A record is a JSON object with a message; the rest is optional and loosely typed on purpose. */
+const recordSchema = z
+  .record(z.string(), z.unknown())
+  .refine((r) => MESSAGE_KEYS.some((k) => typeof r[k] === "string"), {
+    message: `no message text (expected a string in one of: ${MESSAGE_KEYS.join(", ")})`,
+  });
+
+const MAX_DEPTH = 32;
+
+/** Removes control characters from keys and strings, and bounds nesting depth (deeper parts become strings). */
+export function sanitizeValue(v: unknown, depth = 0): unknown {
+  if (typeof v === "string") return stripControlChars(v);
+  if (v === null || typeof v !== "object") return typeof v === "number" && !Number.isFinite(v) ? null : v;
+  if (depth >= MAX_DEPTH) return stripControlChars(JSON.stringify(v));
+  if (Array.isArray(v)) return v.map((x) => sanitizeValue(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[stripControlChars(k)] = sanitizeValue(x, depth + 1);
+  return out;
+}
+
+function firstKey<K extends string>(r: Record<string, unknown>, keys: readonly K[], ok: (v: unknown) => boolean) {
+  for (const k of keys) if (ok(r[k])) return k;
+  return undefined;
+}
+
+const isString = (v: unknown) => typeof v === "string";
+const isNonEmptyString = (v: unknown) => typeof v === "string" && v.trim() !== "";
+
+function isLogcollect(r: Record<string, unknown>): boolean {
+  return typeof r["@timestamp"] === "string" && ("@version" in r || "levelname" in r);
+}
+
+function hostName(v: unknown): string {
+  if (typeof v === "string") return v;
+  // Elastic/Beats style: {"host": {"name": "web-1"}}
+  if (v && typeof v === "object" && typeof (v as { name?: unknown }).name === "string") return (v as { name: string }).name;
+  return "";
+}
+
+/** The logger name when a record has none: the routing key without its first segment (`<prefix>.<logger>`). */
+function loggerFromRoutingKey(rk: string): string {
+  const i = rk.indexOf(".");
+  return i >= 0 ? rk.slice(i + 1) : rk;
+}
+
+export function normalizeRecord(d: Delivery, opts: NormalizeOptions): NormalizeResult {
+  if (d.body.length > opts.maxBytes) {
+    return { ok: false, reason: `too large: ${d.body.length} bytes exceeds the limit of ${opts.maxBytes}` };
+  }
+  let parsed: unknown;
+  try {
+    // Invalid UTF-8 sequences become U+FFFD rather than losing the record.
+    parsed = JSON.parse(d.body.toString("utf8"));
+  } catch (err) {
+    return { ok: false, reason: `not JSON: ${(err as Error).message.slice(0, 200)}` };
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    return { ok: false, reason: `not a JSON object: got ${Array.isArray(parsed) ? "array" : parsed === null ? "null" : typeof parsed}` };
+  }
+  const checked = recordSchema.safeParse(parsed);
+  if (!checked.success) return { ok: false, reason: checked.error.issues[0]?.message ?? "invalid record" };
+  const raw = sanitizeValue(checked.data) as Record<string, unknown>;
+
+  const fields: Record<string, unknown> = { ...raw };
+  const take = (k: string | undefined) => {
+    if (k === undefined) return undefined;
+    const v = fields[k];
+    delete fields[k];
+    return v;
+  };
+
+  const message = take(firstKey(raw, MESSAGE_KEYS, isString)) as string;
+
+  let ts: number | null = null;
+  const timeKey = firstKey(raw, TIME_KEYS, (v) => typeof v === "string" || typeof v === "number");
+  if (timeKey) {
+    ts = timeKey === "@timestamp" && isLogcollect(raw) ? parseWallClock(raw[timeKey], opts.logcollectTimeZone) : parseTime(raw[timeKey]);
+    // An unreadable time stays visible among the fields; the record takes the time it was sent or received.
+    if (ts !== null) delete fields[timeKey];
+  }
+  ts ??= d.amqpTimestamp ? d.amqpTimestamp * 1000 : d.receivedAt;
+
+  const { level, lvl } = normalizeLevel(take(firstKey(raw, LEVEL_KEYS, (v) => isNonEmptyString(v) || typeof v === "number")));
+  const hostKey = firstKey(raw, HOST_KEYS, (v) => hostName(v) !== "");
+  const host = hostKey ? hostName(take(hostKey)) : "";
+  const loggerKey = firstKey(raw, LOGGER_KEYS, isNonEmptyString);
+  const logger = loggerKey ? (take(loggerKey) as string) : loggerFromRoutingKey(d.routingKey);
+
+  return {
+    ok: true,
+    record: {
+      id: recordId({ messageId: d.messageId, routingKey: d.routingKey, body: d.body }),
+      ts,
+      message,
+      level,
+      lvl,
+      logger: logger.slice(0, 256),
+      host: host.slice(0, 256),
+      fields,
+    },
+  };
+}
