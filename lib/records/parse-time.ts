@@ -54,8 +54,9 @@ export function parseWallClock(raw: unknown, timeZone: string): number | null {
   if (typeof raw !== "string") return null;
   const m = ISO_LOCAL.exec(raw.trim());
   if (!m) return null;
-  const frac = m[7] ? Number(`0.${m[7]}`) * 1000 : 0;
-  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) + Math.floor(frac);
+  // Integer arithmetic: 0.291 * 1000 is not 291 in floating point.
+  const frac = m[7] ? Number(m[7].padEnd(3, "0").slice(0, 3)) : 0;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) + frac;
   if (Number.isNaN(wall)) return null;
   if (timeZone === "UTC") return wall;
   // Two passes settle the offset across a DST change.

@@ -1,0 +1,63 @@
+/**
+ * One error shape for the whole API: `{ "error": { "code", "message" } }`, with a closed table from code to HTTP
+ * status. Unexpected errors become a generic 500 that says nothing about internals.
+ */
+import { z } from "zod";
+import { QuerySyntaxError } from "@/lib/query/parse-query";
+import { isTransientEngineError } from "@/lib/engine/write-rows";
+
+const STATUS = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal_error: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof STATUS;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+function zodMessage(err: z.ZodError): string {
+  return err.issues
+    .map((i) => (i.message.includes(":") || i.path.length === 0 ? i.message : `${i.path.join(".")}: ${i.message}`))
+    .join("; ");
+}
+
+/** Maps anything thrown in a handler to an ApiError; logs what the client must not see. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof z.ZodError) return new ApiError("bad_request", zodMessage(err));
+  if (err instanceof QuerySyntaxError) return new ApiError("bad_request", `query: ${err.message}`);
+  const e = err as { code?: string; errno?: number; message?: string; sqlMessage?: string };
+  if (isTransientEngineError(err)) {
+    console.error(`engine unavailable: ${e.code ?? ""} ${e.message ?? ""}`);
+    return new ApiError("unavailable", "the search engine is not reachable right now; try again in a moment");
+  }
+  if (typeof e.sqlMessage === "string") {
+    // The compiler escapes everything, so this is our bug, but the client's request is what triggers it.
+    console.error(`engine refused a query: ${e.sqlMessage}`);
+    return new ApiError("bad_request", "the search engine could not run this query; simplify it and try again");
+  }
+  console.error(err);
+  return new ApiError("internal_error", "internal error");
+}
+
+export function errorResponse(err: ApiError): Response {
+  return Response.json({ error: { code: err.code, message: err.message } }, { status: err.status });
+}

@@ -1,0 +1,399 @@
+import { describe, it, expect } from "vitest";
+import fc from "fast-check";
+import {
+  ALL_DOCS_TOKEN,
+  compileFieldFilters,
+  compileMatch,
+  compileMatchTerm,
+  dailyTableName,
+  isValidIndexName,
+  parseDailyTableName,
+  selectRecordsSql,
+  type MatchTerm,
+  type SelectRecords,
+} from "@/lib/engine/sphinxql-dialect";
+
+// Every character with a meaning inside MATCH(), including the ones the compiler itself places (`-`, `"`, `*`).
+const MATCH_OPERATORS = new Set([..."\\()|-!@~\"&/^$=<*>?:[]{}'.,;#%+ \t\n"]);
+
+/**
+ * Removes the syntax compileMatchTerm places (leading `-`, phrase quotes, wildcard `*`) and returns the words,
+ * checking that it sits where the term's kind says.
+ */
+function wordsOf(compiled: string, term: MatchTerm): string[] {
+  let s = compiled;
+  if (term.negate) {
+    expect(s.startsWith("-")).toBe(true);
+    s = s.slice(1);
+  }
+  let words: string[];
+  if (s.startsWith('"')) {
+    expect(s.endsWith('"') && s.length > 2).toBe(true);
+    words = s.slice(1, -1).split(" ");
+  } else {
+    words = [s];
+  }
+  if (term.kind === "prefix" || term.kind === "infix") {
+    expect(words.at(-1)!.endsWith("*")).toBe(true);
+    words[words.length - 1] = words.at(-1)!.slice(0, -1);
+  }
+  if (term.kind === "infix") {
+    expect(words[0]!.startsWith("*")).toBe(true);
+    words[0] = words[0]!.slice(1);
+  }
+  return words;
+}
+
+/** The characters of a word that are not preceded by a backslash escape. */
+function unescapedChars(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) {
+    if (word[i] === "\\") i++;
+    else out.push(word[i]!);
+  }
+  return out;
+}
+
+const operatorText = fc.string({ unit: fc.constantFrom(..."\\()|-!@~\"&/^$=<*>?:[]{}'.,;#%+ ab09_é"), maxLength: 30 });
+const anyText = fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }), operatorText);
+const matchTerm: fc.Arbitrary<MatchTerm> = fc.record({
+  kind: fc.constantFrom("word", "phrase", "prefix", "infix"),
+  text: anyText,
+  negate: fc.boolean(),
+});
+
+describe("compileMatchTerm", () => {
+  it("leaves no MATCH operator unescaped except the syntax it places itself", () => {
+    fc.assert(
+      fc.property(matchTerm, (term) => {
+        const compiled = compileMatchTerm(term);
+        if (compiled === null) return;
+        for (const word of wordsOf(compiled, term)) {
+          expect(word.length).toBeGreaterThan(0);
+          for (const c of unescapedChars(word)) expect(MATCH_OPERATORS.has(c), `unescaped ${JSON.stringify(c)} in ${compiled}`).toBe(false);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("keeps the letters and digits of every word it is given", () => {
+    fc.assert(
+      fc.property(matchTerm, (term) => {
+        const compiled = compileMatchTerm(term);
+        const kept = (s: string) => s.replace(/[^\p{L}\p{N}_]+/gu, "");
+        expect(kept(compiled ?? "")).toBe(kept(term.text));
+      }),
+    );
+  });
+
+  it("passes a plain word through", () => {
+    expect(compileMatchTerm({ kind: "word", text: "timeout", negate: false })).toBe("timeout");
+  });
+
+  it("turns a blended word into a phrase of its parts", () => {
+    expect(compileMatchTerm({ kind: "word", text: "web-09", negate: false })).toBe('"web 09"');
+    expect(compileMatchTerm({ kind: "word", text: "status=500", negate: false })).toBe('"status 500"');
+    expect(compileMatchTerm({ kind: "word", text: "10.0.0.1", negate: false })).toBe('"10 0 0 1"');
+  });
+
+  it("quotes a phrase even of one word", () => {
+    expect(compileMatchTerm({ kind: "phrase", text: "timeout", negate: false })).toBe('"timeout"');
+    expect(compileMatchTerm({ kind: "phrase", text: "connection refused", negate: false })).toBe('"connection refused"');
+  });
+
+  it("puts the prefix wildcard after the last word", () => {
+    expect(compileMatchTerm({ kind: "prefix", text: "time", negate: false })).toBe("time*");
+    expect(compileMatchTerm({ kind: "prefix", text: "web-0", negate: false })).toBe('"web 0*"');
+  });
+
+  it("puts infix wildcards on both ends", () => {
+    expect(compileMatchTerm({ kind: "infix", text: "meou", negate: false })).toBe("*meou*");
+  });
+
+  it("negates with a leading minus", () => {
+    expect(compileMatchTerm({ kind: "word", text: "healthcheck", negate: true })).toBe("-healthcheck");
+    expect(compileMatchTerm({ kind: "word", text: "web-09", negate: true })).toBe('-"web 09"');
+  });
+
+  it.each([["--"], ["!!!"], ['"()"'], [""], ["   "], ["@*"]])("gives null for a term of only punctuation (%j)", (text) => {
+    expect(compileMatchTerm({ kind: "word", text, negate: false })).toBeNull();
+  });
+});
+
+describe("compileMatch", () => {
+  it("joins terms with spaces (implicit AND)", () => {
+    expect(
+      compileMatch([
+        { kind: "word", text: "error", negate: false },
+        { kind: "word", text: "web-09", negate: false },
+        { kind: "word", text: "healthcheck", negate: true },
+      ]),
+    ).toBe('error "web 09" -healthcheck');
+  });
+
+  it("anchors an only-negative query on the token every document carries", () => {
+    expect(compileMatch([{ kind: "word", text: "healthcheck", negate: true }])).toBe(`@fields ${ALL_DOCS_TOKEN} -healthcheck`);
+  });
+
+  it("anchors a query whose only positive term is punctuation", () => {
+    expect(
+      compileMatch([
+        { kind: "word", text: "--", negate: false },
+        { kind: "word", text: "ping", negate: true },
+      ]),
+    ).toBe(`@fields ${ALL_DOCS_TOKEN} -ping`);
+  });
+
+  it("drops punctuation-only terms", () => {
+    expect(
+      compileMatch([
+        { kind: "word", text: "error", negate: false },
+        { kind: "word", text: "!!", negate: true },
+      ]),
+    ).toBe("error");
+  });
+
+  it("gives null when no term can match", () => {
+    expect(compileMatch([])).toBeNull();
+    expect(compileMatch([{ kind: "word", text: "...", negate: false }])).toBeNull();
+  });
+
+  it("is its terms' compiled forms joined by spaces, anchored exactly when none is positive", () => {
+    fc.assert(
+      fc.property(fc.array(matchTerm, { maxLength: 5 }), (terms) => {
+        const compiled = compileMatch(terms);
+        const kept = terms.filter((t) => compileMatchTerm(t) !== null);
+        if (kept.length === 0) {
+          expect(compiled).toBeNull();
+          return;
+        }
+        let rest = compiled!;
+        if (kept.every((t) => t.negate)) {
+          expect(rest.startsWith(`@fields ${ALL_DOCS_TOKEN} `)).toBe(true);
+          rest = rest.slice(`@fields ${ALL_DOCS_TOKEN} `.length);
+        }
+        expect(rest).toBe(kept.map((t) => compileMatchTerm(t)).join(" "));
+      }),
+    );
+  });
+});
+
+describe("compileFieldFilters", () => {
+  it("filters attribute fields with IN in WHERE", () => {
+    expect(compileFieldFilters([{ field: "level", values: ["error", "fatal"], negate: false }])).toEqual({
+      where: ["level IN ('error','fatal')"],
+      select: [],
+    });
+  });
+
+  it("filters attribute fields with NOT IN when negated", () => {
+    expect(compileFieldFilters([{ field: "host", values: ["web-1"], negate: true }]).where).toEqual(["host NOT IN ('web-1')"]);
+    expect(compileFieldFilters([{ field: "logger", values: ["a.b"], negate: false }]).where).toEqual(["logger IN ('a.b')"]);
+  });
+
+  it("filters other fields through a select expression over the JSON column", () => {
+    expect(compileFieldFilters([{ field: "user", values: ["bob", "amy"], negate: false }])).toEqual({
+      select: ["IN(js.user, 'bob','amy') AS f0"],
+      where: ["f0 = 1"],
+    });
+  });
+
+  it("excludes by a JSON field when negated", () => {
+    expect(compileFieldFilters([{ field: "user", values: ["bob"], negate: true }]).where).toEqual(["f0 = 0"]);
+  });
+
+  it("matches a numeric-looking value both as a string and as a number", () => {
+    expect(compileFieldFilters([{ field: "status", values: ["500", "-1", "1.5", "5xx"], negate: false }]).select).toEqual([
+      "IN(js.status, '500',500,'-1',-1,'1.5',1.5,'5xx') AS f0",
+    ]);
+  });
+
+  it("ANDs fields, each with its own alias", () => {
+    expect(
+      compileFieldFilters([
+        { field: "level", values: ["error"], negate: false },
+        { field: "user", values: ["bob"], negate: false },
+        { field: "status", values: ["500"], negate: true },
+      ]),
+    ).toEqual({
+      where: ["level IN ('error')", "f1 = 1", "f2 = 0"],
+      select: ["IN(js.user, 'bob') AS f1", "IN(js.status, '500',500) AS f2"],
+    });
+  });
+
+  it("ignores a filter without values", () => {
+    expect(compileFieldFilters([{ field: "user", values: [], negate: false }])).toEqual({ where: [], select: [] });
+  });
+
+  it.each([["a.b"], ["1abc"], ["user; DROP"], ["js.user"], [""], ["x".repeat(65)]])("refuses the field name %j", (field) => {
+    expect(() => compileFieldFilters([{ field, values: ["v"], negate: false }])).toThrow(/invalid field name/);
+  });
+});
+
+/** Splits SQL into its text outside string literals (literals replaced by `?`) and the decoded literals. */
+function splitSqlLiterals(sql: string): { skeleton: string; literals: string[] } {
+  let skeleton = "";
+  const literals: string[] = [];
+  for (let i = 0; i < sql.length; i++) {
+    if (sql[i] !== "'") {
+      skeleton += sql[i];
+      continue;
+    }
+    let lit = "";
+    for (i++; i < sql.length && sql[i] !== "'"; i++) {
+      if (sql[i] === "\\") {
+        i++;
+        const c = sql[i]!;
+        lit += ({ "0": "\0", n: "\n", r: "\r", Z: "\x1a", b: "\b", t: "\t" } as Record<string, string>)[c] ?? c;
+      } else lit += sql[i];
+    }
+    expect(i < sql.length, `unterminated literal in ${sql}`).toBe(true);
+    literals.push(lit);
+    skeleton += "?";
+  }
+  return { skeleton, literals };
+}
+
+const BASE: SelectRecords = { tables: ["app"], match: null, filters: [], limit: 100, highlight: null };
+
+describe("selectRecordsSql", () => {
+  it("selects newest first without a cursor", () => {
+    expect(selectRecordsSql(BASE)).toBe(
+      "SELECT id, ts, msg, level, logger, host, js FROM app ORDER BY ts DESC, id DESC LIMIT 100 OPTION max_matches=1000, ranker=none",
+    );
+  });
+
+  it("pages to older records with a keyset on (ts, id), newest first", () => {
+    const sql = selectRecordsSql({ ...BASE, cursor: { at: { ts: 1795000000123, id: "42" }, direction: "older" } });
+    expect(sql).toContain("(ts < 1795000000123 OR id < 42) AS kc");
+    expect(sql).toContain("WHERE ts <= 1795000000123 AND kc = 1");
+    expect(sql).toContain("ORDER BY ts DESC, id DESC");
+  });
+
+  it("pages to newer records with a keyset on (ts, id), oldest first", () => {
+    const sql = selectRecordsSql({ ...BASE, cursor: { at: { ts: 1795000000123, id: "42" }, direction: "newer" } });
+    expect(sql).toContain("(ts > 1795000000123 OR id > 42) AS kc");
+    expect(sql).toContain("WHERE ts >= 1795000000123 AND kc = 1");
+    expect(sql).toContain("ORDER BY ts ASC, id ASC");
+  });
+
+  it.each([
+    [{ ts: 1, id: "abc" }],
+    [{ ts: 1, id: "1 OR 1=1" }],
+    [{ ts: 1, id: "" }],
+    [{ ts: 1, id: "1".repeat(21) }],
+    [{ ts: 1.5, id: "1" }],
+    [{ ts: Number.NaN, id: "1" }],
+  ])("refuses the cursor %j", (at) => {
+    expect(() => selectRecordsSql({ ...BASE, cursor: { at, direction: "older" } })).toThrow(/invalid cursor/);
+  });
+
+  it("bounds the time range", () => {
+    expect(selectRecordsSql({ ...BASE, fromMs: 1000.7, toMs: 2000 })).toContain("WHERE ts >= 1000 AND ts <= 2000");
+  });
+
+  it("clamps the limit and raises max_matches to it", () => {
+    expect(selectRecordsSql({ ...BASE, limit: 0 })).toContain("LIMIT 1 OPTION max_matches=1000");
+    expect(selectRecordsSql({ ...BASE, limit: 5000 })).toContain("LIMIT 5000 OPTION max_matches=5000");
+    expect(selectRecordsSql({ ...BASE, limit: 1e9 })).toContain("LIMIT 10000 OPTION max_matches=10000");
+  });
+
+  it("queries several tables at once", () => {
+    expect(selectRecordsSql({ ...BASE, tables: ["app", "billing_api"] })).toContain("FROM app, billing_api ");
+  });
+
+  it.each([[[]], [["App"]], [["app; DROP"]], [["1app"]]])("refuses the tables %j", (tables) => {
+    expect(() => selectRecordsSql({ ...BASE, tables })).toThrow();
+  });
+
+  it("puts the MATCH text and highlight in string literals", () => {
+    const { skeleton, literals } = splitSqlLiterals(
+      selectRecordsSql({ ...BASE, match: 'error "web 09"', highlight: "error" }),
+    );
+    expect(skeleton).toContain("WHERE MATCH(?)");
+    expect(literals).toContain('error "web 09"');
+    expect(literals[0]).toBe("error");
+  });
+
+  it("keeps quotes, backslashes and placeholders in values inside their literals", () => {
+    const nasty = "it's a \\' ) OR 1=1 -- ? \\";
+    const query: SelectRecords = {
+      ...BASE,
+      match: nasty,
+      highlight: nasty,
+      filters: [
+        { field: "level", values: [nasty], negate: false },
+        { field: "user", values: [nasty], negate: true },
+      ],
+      cursor: { at: { ts: 5, id: "7" }, direction: "older" },
+    };
+    const { skeleton, literals } = splitSqlLiterals(selectRecordsSql(query));
+    const plain = splitSqlLiterals(
+      selectRecordsSql({
+        ...query,
+        match: "x",
+        highlight: "x",
+        filters: query.filters.map((f) => ({ ...f, values: ["x"] })),
+      }),
+    );
+    expect(skeleton).toBe(plain.skeleton);
+    expect(literals.filter((l) => l === nasty)).toHaveLength(4);
+  });
+
+  it("keeps arbitrary values inside their literals", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), fc.string({ unit: "binary" }), (match, value) => {
+        const query = (m: string, v: string): SelectRecords => ({
+          ...BASE,
+          match: m,
+          highlight: m,
+          filters: [
+            { field: "host", values: [v], negate: false },
+            { field: "user", values: [v], negate: false },
+          ],
+        });
+        const got = splitSqlLiterals(selectRecordsSql(query(match, value)));
+        const plain = splitSqlLiterals(selectRecordsSql(query("x", "x")));
+        expect(got.skeleton).toBe(plain.skeleton);
+      }),
+    );
+  });
+});
+
+describe("daily table names", () => {
+  it("names a day's table after the index and the UTC date", () => {
+    expect(dailyTableName("billing_api", Date.UTC(2026, 10, 21, 23, 59, 59))).toBe("billing_api_20261121");
+  });
+
+  it("reads back the index and the UTC day start of any daily table name", () => {
+    const indexName = fc.stringMatching(/^[a-z][a-z0-9_]{0,47}$/).filter(isValidIndexName);
+    fc.assert(
+      fc.property(indexName, fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2200, 0, 1) }), (index, ms) => {
+        const dayStartMs = Math.floor(ms / 86_400_000) * 86_400_000;
+        expect(parseDailyTableName(dailyTableName(index, ms))).toEqual({ index, dayStartMs });
+      }),
+    );
+  });
+
+  it.each([["app"], ["alco_health"], ["app_2026112"], ["App_20261121"], ["app-20261121"]])("does not read %j as a daily table", (name) => {
+    expect(parseDailyTableName(name)).toBeNull();
+  });
+
+  it("refuses to name a table for an invalid index", () => {
+    expect(() => dailyTableName("App", 0)).toThrow(/invalid index name/);
+  });
+});
+
+describe("isValidIndexName", () => {
+  it.each([["app"], ["billing_api"], ["a1"], ["a".repeat(48)]])("accepts %j", (name) => {
+    expect(isValidIndexName(name)).toBe(true);
+  });
+
+  it.each([["App"], ["billingAPI"], ["1app"], ["_app"], ["alco_health"], ["a".repeat(49)], [""], ["app-1"], ["app.x"]])(
+    "rejects %j",
+    (name) => {
+      expect(isValidIndexName(name)).toBe(false);
+    },
+  );
+});

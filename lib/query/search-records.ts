@@ -1,0 +1,124 @@
+/**
+ * Runs a grep query against an index's engine tables: newest first, keyset pages both ways, highlights as
+ * offsets into the message (never HTML).
+ */
+import type { Engine } from "@/lib/engine/engine-client";
+import { compileMatch, MARK_END, MARK_START, selectRecordsSql, type Cursor, type FieldFilter } from "@/lib/engine/sphinxql-dialect";
+import { encodeCursor } from "./cursor";
+import { parseQuery } from "./parse-query";
+import type { GrepParams } from "./schema";
+
+export type LogRecord = {
+  id: string;
+  ts: number;
+  time: string;
+  message: string;
+  level: string;
+  logger: string;
+  host: string;
+  fields: Record<string, unknown>;
+  /** [start, end) offsets into `message`, in UTF-16 code units (JavaScript string indexes). */
+  highlights: [number, number][];
+};
+
+export type GrepResult = {
+  records: LogRecord[];
+  /** `older`: pass as `before` for the next page down; null at the end. `newer`: pass as `after` to page up. */
+  cursors: { older: string | null; newer: string | null };
+  /** Matches in the range beyond the cursor in the page's direction (the whole range on a first page). */
+  total: number;
+  tookMs: number;
+};
+
+/** Offsets of the marked spans, or none when the snippet is not exactly the message plus markers. */
+export function highlightSpans(message: string, snippet: string | undefined): [number, number][] {
+  if (!snippet) return [];
+  const spans: [number, number][] = [];
+  let plain = "";
+  let start = -1;
+  for (const ch of snippet) {
+    if (ch === MARK_START) start = plain.length;
+    else if (ch === MARK_END) {
+      if (start >= 0 && plain.length > start) spans.push([start, plain.length]);
+      start = -1;
+    } else plain += ch;
+  }
+  return plain === message ? spans : [];
+}
+
+function parseFields(js: unknown): Record<string, unknown> {
+  if (typeof js !== "string" || js === "") return {};
+  try {
+    const v: unknown = JSON.parse(js);
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function mergeFilters(fromQuery: FieldFilter[], fromParams: GrepParams["filter"]): FieldFilter[] {
+  const out = fromQuery.map((f) => ({ ...f, values: [...f.values] }));
+  for (const p of fromParams) {
+    const f = out.find((x) => x.field === p.field && x.negate === p.negate);
+    if (f) {
+      if (!f.values.includes(p.value)) f.values.push(p.value);
+    } else out.push({ field: p.field, values: [p.value], negate: p.negate });
+  }
+  return out;
+}
+
+export async function searchRecords(engine: Engine, index: string, params: GrepParams): Promise<GrepResult> {
+  const started = performance.now();
+  const parsed = parseQuery(params.q);
+  const match = compileMatch(parsed.terms);
+  const positive = compileMatch(parsed.terms.filter((t) => !t.negate));
+  const cursor: { at: Cursor; direction: "older" | "newer" } | undefined = params.before
+    ? { at: params.before, direction: "older" }
+    : params.after
+      ? { at: params.after, direction: "newer" }
+      : undefined;
+  const sql = selectRecordsSql({
+    tables: [index],
+    match,
+    filters: mergeFilters(parsed.filters, params.filter),
+    fromMs: params.from,
+    toMs: params.to,
+    cursor,
+    // One more than asked tells whether another page exists in this direction.
+    limit: params.limit + 1,
+    highlight: positive,
+  });
+  const [rows = [], meta = []] = await engine.queryMulti(`${sql}; SHOW META`);
+  const more = rows.length > params.limit;
+  const page = rows.slice(0, params.limit);
+  if (cursor?.direction === "newer") page.reverse();
+  const records: LogRecord[] = page.map((r) => {
+    const ts = Number(r.ts);
+    const message = String(r.msg ?? "");
+    return {
+      id: String(r.id),
+      ts,
+      time: new Date(ts).toISOString(),
+      message,
+      level: String(r.level ?? ""),
+      logger: String(r.logger ?? ""),
+      host: String(r.host ?? ""),
+      fields: parseFields(r.js),
+      highlights: highlightSpans(message, r.snip as string | undefined),
+    };
+  });
+  const first = records[0];
+  const last = records[records.length - 1];
+  const olderExists = cursor?.direction === "newer" ? records.length > 0 : more;
+  const total = Number(meta.find((m) => m.Variable_name === "total_found")?.Value ?? records.length);
+  return {
+    records,
+    cursors: {
+      older: last && olderExists ? encodeCursor({ ts: last.ts, id: last.id }) : null,
+      // Always offered while there are rows: newer lines may arrive at any time.
+      newer: first ? encodeCursor({ ts: first.ts, id: first.id }) : cursor ? encodeCursor(cursor.at) : null,
+    },
+    total,
+    tookMs: Math.round(performance.now() - started),
+  };
+}

@@ -1,0 +1,87 @@
+/** Helpers for integration tests, inside the isolated stack set up by test/global-setup.ts. */
+import amqp, { type Options } from "amqplib";
+import { randomUUID } from "node:crypto";
+import { getDb } from "@/db/client";
+import { deleteIndexQueue, type IndexQueue } from "@/lib/amqp/topology";
+import { parseCollectorEnv, type CollectorEnv } from "@/lib/collector/env";
+import { createEngine, parseEngineAddress, type Engine } from "@/lib/engine/engine-client";
+import { countTableSql } from "@/lib/engine/sphinxql-dialect";
+import { createIndex, deleteIndex } from "@/lib/indexes/logger-indexes";
+import type { CreateIndexInput } from "@/lib/indexes/schema";
+import type { LoggerIndex } from "@/db/schema";
+
+export function collectorEnv(overrides: Record<string, string> = {}): CollectorEnv {
+  return parseCollectorEnv({ ...process.env, METRICS_PORT: "0", INDEX_REFRESH_MS: "300", ...overrides });
+}
+
+export function uniqueName(prefix = "t"): string {
+  return `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 10)}`;
+}
+
+export function db() {
+  return getDb(process.env.DATABASE_URL!);
+}
+
+let sharedEngine: Engine | null = null;
+export function engine(): Engine {
+  sharedEngine ??= createEngine(parseEngineAddress(process.env.SEARCHD_URL!));
+  return sharedEngine;
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | false | null | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+/** Creates a logger index and waits until searchd serves its tables. */
+export async function createTestIndex(input: Partial<CreateIndexInput> = {}): Promise<LoggerIndex> {
+  const name = input.name ?? uniqueName();
+  const index = await createIndex(db(), { name, queueName: `alco_test_${name}`, ...input });
+  await waitFor(`tables of ${name}`, async () => (await engine().tables()).has(name));
+  return index;
+}
+
+export async function dropTestIndex(index: Pick<IndexQueue, "name" | "queueName">): Promise<void> {
+  await deleteIndex(db(), index.name);
+  const conn = await amqp.connect(process.env.AMQP_URL!);
+  const ch = await conn.createChannel();
+  ch.on("error", () => undefined);
+  await deleteIndexQueue(ch, index).catch(() => undefined);
+  await conn.close().catch(() => undefined);
+}
+
+export type Outgoing = { routingKey: string; body: Buffer | string | object; options?: Options.Publish };
+
+/** Publishes with confirms and waits for all of them, as a careful producer does. */
+export async function publish(messages: Outgoing[], exchange = process.env.AMQP_EXCHANGE!): Promise<void> {
+  const conn = await amqp.connect(process.env.AMQP_URL!);
+  try {
+    const ch = await conn.createConfirmChannel();
+    await ch.assertExchange(exchange, "topic", { durable: true });
+    for (const m of messages) {
+      const body = Buffer.isBuffer(m.body) ? m.body : Buffer.from(typeof m.body === "string" ? m.body : JSON.stringify(m.body));
+      if (!ch.publish(exchange, m.routingKey, body, { persistent: true, contentType: "application/json", ...m.options })) {
+        await new Promise((r) => ch.once("drain", r));
+      }
+    }
+    await ch.waitForConfirms();
+  } finally {
+    await conn.close();
+  }
+}
+
+/** Records stored for an index, summed over its daily tables. */
+export async function engineCount(index: string): Promise<number> {
+  const rows = await engine().query<{ n: string | number }>(countTableSql(index));
+  return Number(rows[0]?.n ?? 0);
+}

@@ -1,0 +1,217 @@
+/**
+ * The core pipeline end to end on real services: AMQP publish -> collector -> searchd + Redis -> GET /api/grep.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import amqp from "amqplib";
+import { GET } from "@/app/api/grep/[logger]/route";
+import { Collector } from "@/lib/collector/collector";
+import { deadLetterQueue, DLQ_HEADERS } from "@/lib/amqp/topology";
+import { valuesKey } from "@/lib/collector/field-values";
+import type { GrepResult } from "@/lib/query/search-records";
+import type { LoggerIndex } from "@/db/schema";
+import { collectorEnv, createTestIndex, dropTestIndex, engineCount, publish, waitFor, type Outgoing } from "./helpers";
+
+async function grep(index: string, params: Record<string, string | string[]>): Promise<{ status: number; body: GrepResult & { error?: { code: string; message: string } } }> {
+  const url = new URL(`http://alco.test/api/grep/${index}`);
+  for (const [k, v] of Object.entries(params)) for (const x of Array.isArray(v) ? v : [v]) url.searchParams.append(k, x);
+  const res = await GET(new Request(url), { params: Promise.resolve({ logger: index }) });
+  return { status: res.status, body: (await res.json()) as GrepResult & { error?: { code: string; message: string } } };
+}
+
+/** Record i in one of the three formats apps send, i ms-distinct, all within the last hour. */
+function record(i: number, base: number, index: string): Outgoing {
+  const t = base + i * 300;
+  const routingKey = `logstash.${index}`;
+  switch (i % 3) {
+    case 0: // Python logcollect: local wall-clock time with a misleading Z (collector told the zone is UTC)
+      return {
+        routingKey: `${routingKey}.myapp.views`,
+        body: {
+          "@timestamp": new Date(t).toISOString().replace("Z", "000Z"),
+          "@version": "1",
+          message: `GET /api/orders/${i} status=200 from web-0${i % 5}.prod.local`,
+          host: `web-0${i % 5}`,
+          tags: ["production1", "web"],
+          type: "logcollect",
+          seq: i,
+          levelname: i % 50 === 0 ? "ERROR" : "INFO",
+          logger: "myapp.views",
+          project: "shop",
+          application: "orders",
+          n: i,
+        },
+      };
+    case 1: // winston JSON
+      return {
+        routingKey,
+        body: { level: "warn", message: `payment retry ${i} for user bob`, timestamp: new Date(t).toISOString(), user: "bob", n: i, service: "billing" },
+        options: { messageId: `winston-${i}` },
+      };
+    default: // pino JSON
+      return {
+        routingKey,
+        body: { level: 30, time: t, msg: `cache miss key=item:${i}`, hostname: "cache-1", pid: 4242, name: "cache", n: i, reqId: `req-${i}` },
+      };
+  }
+}
+
+describe("core pipeline", () => {
+  let collector: Collector;
+  let index: LoggerIndex;
+  const env = collectorEnv();
+
+  beforeAll(async () => {
+    index = await createTestIndex();
+    collector = new Collector(env, { log: () => undefined });
+    await collector.start();
+  });
+
+  afterAll(async () => {
+    await collector.stop();
+    await dropTestIndex(index);
+  });
+
+  it("indexes 10,000 records in the three formats and returns them newest first with fields intact", async () => {
+    const base = Date.now() - 3_600_000;
+    const total = 10_000;
+    await publish(Array.from({ length: total }, (_, i) => record(i, base, index.name)));
+    await waitFor("all records indexed", async () => (await engineCount(index.name)) === total, 60_000);
+
+    const seen: GrepResult["records"] = [];
+    let before: string | null = null;
+    for (let page = 0; page < 20; page++) {
+      const { status, body } = await grep(index.name, { limit: "1000", ...(before ? { before } : {}) });
+      expect(status).toBe(200);
+      seen.push(...body.records);
+      before = body.cursors.older;
+      if (!before) break;
+    }
+    expect(seen).toHaveLength(total);
+    for (let i = 1; i < seen.length; i++) {
+      const [a, b] = [seen[i - 1]!, seen[i]!];
+      expect(a.ts > b.ts || (a.ts === b.ts && BigInt(a.id) > BigInt(b.id))).toBe(true);
+    }
+    const byN = new Map(seen.map((r) => [r.fields.n as number, r]));
+    expect(byN.size).toBe(total);
+
+    const py = byN.get(0)!;
+    expect(py.ts).toBe(base);
+    expect(py).toMatchObject({ level: "error", logger: "myapp.views", host: "web-00", message: "GET /api/orders/0 status=200 from web-00.prod.local" });
+    expect(py.fields).toMatchObject({ "@version": "1", tags: ["production1", "web"], type: "logcollect", seq: 0, project: "shop", application: "orders" });
+
+    const winston = byN.get(1)!;
+    expect(winston.ts).toBe(base + 300);
+    expect(winston).toMatchObject({ level: "warn", message: "payment retry 1 for user bob", logger: index.name });
+    expect(winston.fields).toEqual({ user: "bob", n: 1, service: "billing" });
+
+    const pino = byN.get(2)!;
+    expect(pino.ts).toBe(base + 600);
+    expect(pino).toMatchObject({ level: "info", host: "cache-1", logger: "cache", message: "cache miss key=item:2" });
+    expect(pino.fields).toEqual({ pid: 4242, n: 2, reqId: "req-2" });
+  });
+
+  it("pages forward and back through the same pages", async () => {
+    const p1 = (await grep(index.name, { limit: "100" })).body;
+    const p2 = (await grep(index.name, { limit: "100", before: p1.cursors.older! })).body;
+    const p3 = (await grep(index.name, { limit: "100", before: p2.cursors.older! })).body;
+    const back2 = (await grep(index.name, { limit: "100", after: p3.cursors.newer! })).body;
+    const back1 = (await grep(index.name, { limit: "100", after: back2.cursors.newer! })).body;
+    const ids = (r: GrepResult) => r.records.map((x) => x.id);
+    expect(new Set([...ids(p1), ...ids(p2), ...ids(p3)]).size).toBe(300);
+    expect(ids(back2)).toEqual(ids(p2));
+    expect(ids(back1)).toEqual(ids(p1));
+  });
+
+  it("searches words, phrases, wildcards and fields, with highlight offsets into the message", async () => {
+    const words = (await grep(index.name, { q: "payment bob", limit: "5" })).body;
+    expect(words.total).toBe(3333);
+    const r = words.records[0]!;
+    expect(r.highlights.map(([s, e]) => r.message.slice(s, e))).toEqual(["payment", "bob"]);
+
+    expect((await grep(index.name, { q: '"cache miss" -payment' })).body.total).toBe(3333);
+    expect((await grep(index.name, { q: "web-03" })).body.total).toBe(667);
+    expect((await grep(index.name, { q: "*rder*" })).body.total).toBe(3334);
+    expect((await grep(index.name, { q: "retr*", limit: "1" })).body.total).toBe(3333);
+    expect((await grep(index.name, { q: "host:web-01 host:web-02" })).body.total).toBe(1333);
+    expect((await grep(index.name, { q: "level:error" })).body.total).toBe(67);
+    expect((await grep(index.name, { q: "reqId:req-2" })).body.records.map((x) => x.fields.n)).toEqual([2]);
+    expect((await grep(index.name, { q: "n:42" })).body.records.map((x) => x.message)).toEqual(["GET /api/orders/42 status=200 from web-02.prod.local"]);
+    expect((await grep(index.name, { q: "-cache -payment" })).body.total).toBe(3334);
+    expect((await grep(index.name, { filter: ["service:billing", "-user:alice"] })).body.total).toBe(3333);
+    const ranged = (await grep(index.name, { from: "now-2h", to: "now-1h", q: "payment" })).body;
+    expect(ranged.records.every((x) => x.ts <= Date.now() - 3_600_000)).toBe(true);
+  });
+
+  it("keeps each filtered column's distinct values in Redis", async () => {
+    const redis = new Redis(env.REDIS_URL);
+    try {
+      const hosts = await redis.zrange(valuesKey(env.REDIS_PREFIX, index.name, "host"), 0, -1);
+      expect(hosts.sort()).toEqual(["cache-1", "web-00", "web-01", "web-02", "web-03", "web-04"]);
+      const levels = await redis.zrange(valuesKey(env.REDIS_PREFIX, index.name, "level"), 0, -1);
+      expect(levels.sort()).toEqual(["error", "info", "warn"]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("answers bad queries with a 400 that says what is wrong, and unknown indexes with a 404", async () => {
+    const quote = await grep(index.name, { q: 'status "unterminated' });
+    expect(quote.status).toBe(400);
+    expect(quote.body.error).toEqual({ code: "bad_request", message: expect.stringContaining("unterminated quote") as string });
+    expect((await grep(index.name, { q: "ab*" })).body.error?.message).toContain("at least 3");
+    expect((await grep(index.name, { limit: "0" })).body.error?.message).toContain("limit");
+    expect((await grep(index.name, { before: "garbage" })).body.error?.message).toContain("cursor");
+    expect((await grep(index.name, { from: "yesterday-ish" })).status).toBe(400);
+    expect((await grep("no_such_index", {})).status).toBe(404);
+    expect((await grep("Robert'); DROP", {})).status).toBe(404);
+  });
+
+  it("dead-letters malformed messages with their reason while the good ones around them are indexed", async () => {
+    const before = await engineCount(index.name);
+    const now = Date.now();
+    await publish([
+      { routingKey: `x.${index.name}`, body: { message: "good one", timestamp: new Date(now).toISOString() } },
+      { routingKey: `x.${index.name}`, body: "this is {not json" },
+      { routingKey: `x.${index.name}`, body: { level: "info", note: "no message field" } },
+      { routingKey: `x.${index.name}`, body: { message: "too old", timestamp: new Date(now - 30 * 86_400_000).toISOString() } },
+      { routingKey: `x.${index.name}`, body: { message: "good two", timestamp: new Date(now + 1).toISOString() } },
+    ]);
+    await waitFor("good records indexed", async () => (await engineCount(index.name)) === before + 2);
+
+    const conn = await amqp.connect(process.env.AMQP_URL!);
+    try {
+      const ch = await conn.createChannel();
+      const reasons: string[] = [];
+      await waitFor("three dead letters", async () => {
+        const m = await ch.get(deadLetterQueue(index.queueName), { noAck: true });
+        if (m) reasons.push(String(m.properties.headers?.[DLQ_HEADERS.reason]));
+        return reasons.length === 3;
+      });
+      expect(reasons[0]).toMatch(/^not JSON: /);
+      expect(reasons[1]).toMatch(/^no message text/);
+      expect(reasons[2]).toMatch(/^older than the retention window of 7 days/);
+    } finally {
+      await conn.close();
+    }
+    expect((await grep(index.name, { q: "good" })).body.records.map((r) => r.message)).toEqual(["good two", "good one"]);
+  });
+
+  it("picks up an index created while running, without a restart", async () => {
+    const late = await createTestIndex();
+    try {
+      await waitFor("collector consumes the new index", async () => collector.consumedIndexes.includes(late.name), 10_000);
+      await publish([{ routingKey: `app.${late.name}`, body: { message: "hello from a new index" } }]);
+      await waitFor("record searchable", async () => (await grep(late.name, { q: "hello" })).body.total === 1);
+    } finally {
+      await dropTestIndex(late);
+    }
+  });
+
+  it("exposes counters in the Prometheus text format", () => {
+    const text = collector.metrics.render();
+    expect(text).toMatch(new RegExp(`alco_collector_indexed_total\\{index="${index.name}"\\} 10002`));
+    expect(text).toMatch(new RegExp(`alco_collector_dead_lettered_total\\{index="${index.name}",reason="not JSON"\\} 1`));
+    expect(text).toContain("alco_collector_batch_seconds_bucket");
+  });
+});
