@@ -170,7 +170,8 @@ export function compileMatch(terms: MatchTerm[]): string | null {
     if (!t.negate) positive++;
   }
   if (parts.length === 0) return null;
-  if (positive === 0) parts.unshift(`@fields ${ALL_DOCS_TOKEN}`);
+  // Parenthesised so the field limit does not extend to the exclusions that follow.
+  if (positive === 0) parts.unshift(`(@fields ${ALL_DOCS_TOKEN})`);
   return parts.join(" ");
 }
 
@@ -182,14 +183,16 @@ export const FIELD_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 export type FieldFilter = { field: string; values: string[]; negate: boolean };
 
-function jsonValueList(values: string[]): string {
-  // A JSON value may be a string or a number: "500" should find both {"status":500} and {"status":"500"}.
-  const out: string[] = [];
-  for (const v of values) {
-    out.push(sqlString(v));
-    if (/^-?\d{1,15}(\.\d+)?$/.test(v)) out.push(v);
-  }
-  return out.join(",");
+/**
+ * Membership of a JSON value in a list. A JSON value may be a string or a number: "500" should find both
+ * {"status":500} and {"status":"500"}, and 2.2 refuses an IN() that mixes the two types, hence two IN()s.
+ */
+function jsonIn(field: string, values: string[]): string {
+  const strings = values.map((v) => sqlString(v));
+  const numbers = values.filter((v) => /^-?\d{1,15}(\.\d+)?$/.test(v));
+  const parts = [`IN(js.${field}, ${strings.join(",")})`];
+  if (numbers.length) parts.push(`IN(js.${field}, ${numbers.join(",")})`);
+  return parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`;
 }
 
 /**
@@ -208,7 +211,7 @@ export function compileFieldFilters(filters: FieldFilter[]): { where: string[]; 
     }
     if (!FIELD_NAME_PATTERN.test(f.field)) throw new Error(`invalid field name: ${f.field}`);
     const alias = `f${i}`;
-    select.push(`IN(js.${f.field}, ${jsonValueList(f.values)}) AS ${alias}`);
+    select.push(`${jsonIn(f.field, f.values)} AS ${alias}`);
     where.push(`${alias} = ${f.negate ? 0 : 1}`);
   });
   return { where, select };

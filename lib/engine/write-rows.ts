@@ -36,7 +36,10 @@ export function isTransientEngineError(err: unknown): boolean {
   const e = err as { code?: string; message?: string; fatal?: boolean };
   if (e.fatal) return true;
   if (e.code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|PROTOCOL_CONNECTION_LOST|PROTOCOL_SEQUENCE_TIMEOUT|POOL_CLOSED)$/.test(e.code)) return true;
-  return /unknown (local )?index|no such index|not ready|too many|is not available|timed? ?out/i.test(e.message ?? "");
+  // searchd quotes the rest of the statement after "near '", and so the log text being written: only the words
+  // before it are the engine's own.
+  const own = (e.message ?? "").split(" near '")[0]!;
+  return /unknown (local )?index|no such index|not ready|too many|is not available|timed? ?out/i.test(own);
 }
 
 export type WriteOutcome = { written: number; rejected: { row: EngineRow; reason: string }[] };

@@ -1,5 +1,10 @@
 import { describe, it, expect } from "vitest";
-import { normalizeRecord, type Delivery, type NormalizeOptions, type NormalizedRecord } from "@/lib/records/normalize-record";
+import {
+  normalizeRecord,
+  type Delivery,
+  type NormalizeOptions,
+  type NormalizedRecord,
+} from "@/lib/records/normalize-record";
 import { recordId } from "@/lib/records/record-id";
 
 const RECEIVED_AT = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -51,7 +56,13 @@ const PINO = { level: 50, time: 1795000000123, msg: "boom", hostname: "h", pid: 
 describe("normalizeRecord: Python logcollect", () => {
   it("lifts message, level, logger and host out of a logcollect record", () => {
     const r = accept(delivery(LOGCOLLECT));
-    expect(r).toMatchObject({ message: "hello", level: "error", lvl: 50, logger: "myapp.views", host: "web-1" });
+    expect(r).toMatchObject({
+      message: "hello",
+      level: "error",
+      lvl: 50,
+      logger: "myapp.views",
+      host: "web-1",
+    });
   });
 
   it("keeps every other logcollect field, and only those, in fields", () => {
@@ -85,19 +96,34 @@ describe("normalizeRecord: Python logcollect", () => {
 describe("normalizeRecord: winston", () => {
   it("lifts level, message and time out of a winston record and keeps the rest", () => {
     const r = accept(delivery(WINSTON));
-    expect(r).toMatchObject({ message: "m", level: "warn", lvl: 40, host: "", ts: Date.UTC(2026, 10, 21, 10, 0, 0) });
+    expect(r).toMatchObject({
+      message: "m",
+      level: "warn",
+      lvl: 40,
+      host: "",
+      ts: Date.UTC(2026, 10, 21, 10, 0, 0),
+    });
     expect(r.fields).toEqual({ user: "bob" });
   });
 
   it("takes a winston record's zone as written, whatever the logcollect zone", () => {
-    expect(accept(delivery(WINSTON), { ...OPTS, logcollectTimeZone: "Europe/Moscow" }).ts).toBe(Date.UTC(2026, 10, 21, 10, 0, 0));
+    expect(accept(delivery(WINSTON), { ...OPTS, logcollectTimeZone: "Europe/Moscow" }).ts).toBe(
+      Date.UTC(2026, 10, 21, 10, 0, 0),
+    );
   });
 });
 
 describe("normalizeRecord: pino", () => {
   it("lifts level, msg, time, hostname and name out of a pino record and keeps the rest", () => {
     const r = accept(delivery(PINO));
-    expect(r).toMatchObject({ message: "boom", level: "error", lvl: 50, host: "h", logger: "svc", ts: 1795000000123 });
+    expect(r).toMatchObject({
+      message: "boom",
+      level: "error",
+      lvl: 50,
+      host: "h",
+      logger: "svc",
+      ts: 1795000000123,
+    });
     expect(r.fields).toEqual({ pid: 1, reqId: "x" });
   });
 });
@@ -165,7 +191,9 @@ describe("normalizeRecord: poison messages", () => {
 
   it("rejects a body over the size limit and says both sizes", () => {
     const body = JSON.stringify({ message: "x".repeat(200) });
-    expect(reject(delivery(body), { ...OPTS, maxBytes: 100 })).toBe(`too large: ${Buffer.byteLength(body)} bytes exceeds the limit of 100`);
+    expect(reject(delivery(body), { ...OPTS, maxBytes: 100 })).toBe(
+      `too large: ${Buffer.byteLength(body)} bytes exceeds the limit of 100`,
+    );
   });
 
   it("accepts a body exactly at the size limit", () => {
@@ -180,7 +208,9 @@ describe("normalizeRecord: sanitizing", () => {
   });
 
   it("strips control characters from field values and keys", () => {
-    const r = accept(delivery({ message: "m", "us\u0000er": "b\u0001ob", nested: { "k\u0001": ["x\u0000y"] } }));
+    const r = accept(
+      delivery({ message: "m", "us\u0000er": "b\u0001ob", nested: { "k\u0001": ["x\u0000y"] } }),
+    );
     expect(r.fields).toEqual({ user: "bob", nested: { k: ["xy"] } });
   });
 

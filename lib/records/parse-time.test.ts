@@ -41,12 +41,21 @@ describe("parseTime", () => {
     expect(parseTime("2026-11-21T05:00:00.123-05:00")).toBe(MS);
   });
 
-  it.each([["not a time"], ["12:34"], [""], ["x".repeat(100)], [null], [undefined], [{}], [0], [-5], [Number.NaN], [Infinity]])(
-    "gives null for something that is not a time (%s)",
-    (raw) => {
-      expect(parseTime(raw)).toBeNull();
-    },
-  );
+  it.each([
+    ["not a time"],
+    ["12:34"],
+    [""],
+    ["x".repeat(100)],
+    [null],
+    [undefined],
+    [{}],
+    [0],
+    [-5],
+    [Number.NaN],
+    [Infinity],
+  ])("gives null for something that is not a time (%s)", (raw) => {
+    expect(parseTime(raw)).toBeNull();
+  });
 });
 
 describe("epochNumberToMs", () => {
@@ -77,7 +86,9 @@ describe("parseWallClock", () => {
   });
 
   it("reads Moscow wall-clock time as UTC+3", () => {
-    expect(parseWallClock("2026-11-21T10:00:00.123Z", "Europe/Moscow")).toBe(Date.UTC(2026, 10, 21, 7, 0, 0, 123));
+    expect(parseWallClock("2026-11-21T10:00:00.123Z", "Europe/Moscow")).toBe(
+      Date.UTC(2026, 10, 21, 7, 0, 0, 123),
+    );
     expect(parseWallClock("2026-07-01T10:00:00Z", "Europe/Moscow")).toBe(Date.UTC(2026, 6, 1, 7, 0, 0));
   });
 
@@ -97,7 +108,10 @@ describe("parseWallClock", () => {
     expect(parseWallClock("2026-11-01T03:00:00", "America/New_York")).toBe(Date.UTC(2026, 10, 1, 8, 0, 0));
   });
 
-  it.each([["yesterday"], ["2026-11-21"], [""], [1795000000], [null]])("gives null for something that is not a wall-clock time (%s)", (raw) => {
-    expect(parseWallClock(raw, "UTC")).toBeNull();
-  });
+  it.each([["yesterday"], ["2026-11-21"], [""], [1795000000], [null]])(
+    "gives null for something that is not a wall-clock time (%s)",
+    (raw) => {
+      expect(parseWallClock(raw, "UTC")).toBeNull();
+    },
+  );
 });

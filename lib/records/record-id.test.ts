@@ -13,7 +13,9 @@ describe("recordId", () => {
   });
 
   it("gives the same body without a message id the same id", () => {
-    expect(recordId({ routingKey: "logstash.app", body })).toBe(recordId({ routingKey: "logstash.app", body: Buffer.from(body) }));
+    expect(recordId({ routingKey: "logstash.app", body })).toBe(
+      recordId({ routingKey: "logstash.app", body: Buffer.from(body) }),
+    );
   });
 
   it("gives messages with different message ids different ids", () => {
@@ -23,12 +25,16 @@ describe("recordId", () => {
   });
 
   it("keeps two identical lines apart when their message ids differ", () => {
-    const ids = new Set(["a", "b", "c"].map((messageId) => recordId({ messageId, routingKey: "logstash.app", body })));
+    const ids = new Set(
+      ["a", "b", "c"].map((messageId) => recordId({ messageId, routingKey: "logstash.app", body })),
+    );
     expect(ids.size).toBe(3);
   });
 
   it("keeps identical bodies on different routing keys apart", () => {
-    expect(recordId({ routingKey: "logstash.billing", body })).not.toBe(recordId({ routingKey: "logstash.api", body }));
+    expect(recordId({ routingKey: "logstash.billing", body })).not.toBe(
+      recordId({ routingKey: "logstash.api", body }),
+    );
   });
 
   it("gives different bodies on one routing key different ids", () => {
@@ -38,17 +44,24 @@ describe("recordId", () => {
   });
 
   it("does not confuse a routing key boundary with the body", () => {
-    expect(recordId({ routingKey: "a", body: Buffer.from("bc") })).not.toBe(recordId({ routingKey: "ab", body: Buffer.from("c") }));
+    expect(recordId({ routingKey: "a", body: Buffer.from("bc") })).not.toBe(
+      recordId({ routingKey: "ab", body: Buffer.from("c") }),
+    );
   });
 
   it("makes ids decimal strings between 1 and 2^63-1", () => {
     fc.assert(
-      fc.property(fc.option(fc.string({ minLength: 1 }), { nil: undefined }), fc.string(), fc.uint8Array(), (messageId, routingKey, bytes) => {
-        const id = recordId({ messageId, routingKey, body: Buffer.from(bytes) });
-        expect(id).toMatch(/^[1-9]\d{0,18}$/);
-        const n = BigInt(id);
-        expect(n >= 1n && n <= MAX_ID).toBe(true);
-      }),
+      fc.property(
+        fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
+        fc.string(),
+        fc.uint8Array(),
+        (messageId, routingKey, bytes) => {
+          const id = recordId({ messageId, routingKey, body: Buffer.from(bytes) });
+          expect(id).toMatch(/^[1-9]\d{0,18}$/);
+          const n = BigInt(id);
+          expect(n >= 1n && n <= MAX_ID).toBe(true);
+        },
+      ),
     );
   });
 });
