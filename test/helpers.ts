@@ -2,7 +2,7 @@
 import amqp, { type Options } from "amqplib";
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/db/client";
-import { deleteIndexQueue, type IndexQueue } from "@/lib/amqp/topology";
+import { assertIndexQueue, deleteIndexQueue, type IndexQueue } from "@/lib/amqp/topology";
 import { parseCollectorEnv, type CollectorEnv } from "@/lib/collector/env";
 import { createEngine, parseEngineAddress, type Engine } from "@/lib/engine/engine-client";
 import { countTableSql } from "@/lib/engine/sphinxql-dialect";
@@ -43,10 +43,19 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | false | nul
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
 }
 
-/** Creates a logger index and waits until searchd serves its tables. */
+/**
+ * Creates a logger index, declares its queue (so records published before a collector starts are kept) and
+ * waits until searchd serves its tables.
+ */
 export async function createTestIndex(input: Partial<CreateIndexInput> = {}): Promise<LoggerIndex> {
   const name = input.name ?? uniqueName();
   const index = await createIndex(db(), { name, queueName: `alco_test_${name}`, ...input });
+  const conn = await amqp.connect(process.env.AMQP_URL!);
+  try {
+    await assertIndexQueue(await conn.createChannel(), process.env.AMQP_EXCHANGE!, index);
+  } finally {
+    await conn.close();
+  }
   await waitFor(`tables of ${name}`, async () => (await engine().tables()).has(name));
   return index;
 }

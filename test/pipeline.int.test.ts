@@ -146,9 +146,9 @@ describe("core pipeline", () => {
   it("keeps each filtered column's distinct values in Redis", async () => {
     const redis = new Redis(env.REDIS_URL);
     try {
-      const hosts = await redis.zrange(valuesKey(env.REDIS_PREFIX, index.name, "host"), 0, -1);
+      const hosts = await redis.zrange(valuesKey(env.REDIS_PREFIX, index.name, "host"), "0", "-1");
       expect(hosts.sort()).toEqual(["cache-1", "web-00", "web-01", "web-02", "web-03", "web-04"]);
-      const levels = await redis.zrange(valuesKey(env.REDIS_PREFIX, index.name, "level"), 0, -1);
+      const levels = await redis.zrange(valuesKey(env.REDIS_PREFIX, index.name, "level"), "0", "-1");
       expect(levels.sort()).toEqual(["error", "info", "warn"]);
     } finally {
       redis.disconnect();

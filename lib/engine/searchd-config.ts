@@ -65,5 +65,5 @@ export function renderSearchdConfig(settings: SearchdSettings, indexes: EngineIn
     searchd,
     "",
   ].join("\n\n");
-  return { text, tables };
+  return { text, tables, distributed: sorted.map((i) => i.name) };
 }

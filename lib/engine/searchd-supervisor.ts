@@ -44,6 +44,7 @@ export class SearchdSupervisor {
   private restarts = 0;
   private indexes: EngineIndexSpec[] = [];
   private renderedTables: string[] = [];
+  private renderedDistributed: string[] = [];
   private probe: Engine | null = null;
 
   constructor(opts: SupervisorOptions) {
@@ -62,9 +63,13 @@ export class SearchdSupervisor {
     return { host: this.host, port: this.port };
   }
 
-  /** Tables the current config declares. */
+  /** Daily tables the current config declares, oldest first per index. */
   get tables(): readonly string[] {
     return this.renderedTables;
+  }
+
+  private get served(): string[] {
+    return [...this.renderedTables, ...this.renderedDistributed];
   }
 
   async start(indexes: EngineIndexSpec[], nowMs = Date.now()): Promise<void> {
@@ -82,10 +87,10 @@ export class SearchdSupervisor {
    */
   async apply(indexes: EngineIndexSpec[], nowMs = Date.now()): Promise<boolean> {
     this.indexes = indexes;
-    const before = new Set(this.renderedTables);
+    const before = new Set(this.served);
     if (!(await this.writeConfig(nowMs))) return false;
     this.child?.kill("SIGHUP");
-    const want = new Set(this.renderedTables);
+    const want = new Set(this.served);
     await this.waitUntil(async (served) => [...want].every((t) => served.has(t)) && [...served].every((t) => t === HEALTH_TABLE || want.has(t) || !before.has(t)), 15_000);
     await this.removeFilesOf([...before].filter((t) => !want.has(t)));
     return true;
@@ -111,13 +116,14 @@ export class SearchdSupervisor {
   }
 
   private async writeConfig(nowMs: number): Promise<boolean> {
-    const { text, tables } = renderSearchdConfig(
+    const { text, tables, distributed } = renderSearchdConfig(
       { dataDir: this.dataDir, host: this.host, port: this.port },
       this.indexes,
       nowMs,
     );
     const current = await readFile(this.configPath, "utf8").catch(() => "");
     this.renderedTables = tables;
+    this.renderedDistributed = distributed;
     if (current === text) return false;
     const tmp = `${this.configPath}.tmp`;
     await writeFile(tmp, text);
@@ -149,7 +155,7 @@ export class SearchdSupervisor {
         );
       }, delay);
     });
-    await this.waitUntil((served) => this.renderedTables.every((t) => served.has(t)), 30_000, child);
+    await this.waitUntil((served) => this.served.every((t) => served.has(t)), 30_000, child);
   }
 
   private async waitUntil(ok: (served: Set<string>) => boolean | Promise<boolean>, timeoutMs: number, child?: ChildProcess) {
