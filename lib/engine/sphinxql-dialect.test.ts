@@ -86,14 +86,20 @@ describe("compileMatchTerm", () => {
     );
   });
 
-  it("keeps the letters and digits of every word it is given", () => {
+  it("keeps the letters and digits of every word it is given, lowercased", () => {
     fc.assert(
       fc.property(matchTerm, (term) => {
         const compiled = compileMatchTerm(term);
         const kept = (s: string) => s.replace(/[^\p{L}\p{N}_]+/gu, "");
-        expect(kept(compiled ?? "")).toBe(kept(term.text));
+        expect(kept(compiled ?? "")).toBe(kept(kept(term.text).toLowerCase()));
       }),
     );
+  });
+
+  it("lowercases words so that uppercase operator keywords are searched as words", () => {
+    for (const op of ["MAYBE", "SENTENCE", "PARAGRAPH", "NEAR", "NOTNEAR", "ZONE", "ZONESPAN"]) {
+      expect(compileMatchTerm({ kind: "word", text: op, negate: false })).toBe(op.toLowerCase());
+    }
   });
 
   it("passes a plain word through", () => {

@@ -134,7 +134,9 @@ export type MatchTerm =
 export function compileMatchTerm(term: MatchTerm): string | null {
   const words = tokenizeWords(term.text);
   if (words.length === 0) return null;
-  const escaped = words.map(escapeMatchWord);
+  // Lowercased: MAYBE, SENTENCE, PARAGRAPH, NEAR, NOTNEAR, ZONE are operators when uppercase, and the index
+  // folds case anyway (charset_table), so this changes nothing else.
+  const escaped = words.map((w) => escapeMatchWord(w.toLowerCase()));
   let body: string;
   switch (term.kind) {
     case "word":
