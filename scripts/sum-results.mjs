@@ -1,0 +1,30 @@
+// Sums the suites' JSON reports into the one closing line CI reads: "N passed, N failed".
+import { existsSync, readFileSync } from "node:fs";
+
+let passed = 0;
+let failed = 0;
+let missing = [];
+for (const suite of ["unit", "integration"]) {
+  const file = `tmp/results-${suite}.json`;
+  if (!existsSync(file)) {
+    missing.push(suite);
+    continue;
+  }
+  const r = JSON.parse(readFileSync(file, "utf8"));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  // A file that failed to load has no test results but must still count as a failure.
+  failed += (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
+}
+const pw = "tmp/results-e2e.json";
+if (existsSync(pw)) {
+  const r = JSON.parse(readFileSync(pw, "utf8"));
+  passed += r.stats?.expected ?? 0;
+  failed += (r.stats?.unexpected ?? 0) + (r.stats?.flaky ?? 0);
+}
+if (missing.length) {
+  console.error(`no results for: ${missing.join(", ")}`);
+  failed += missing.length;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
