@@ -10,7 +10,7 @@ import { getDb, closeDb } from "@/db/client";
 import { dropDatabase, ensureDatabase, migrateDatabase } from "@/db/migrate";
 import { EngineSync } from "@/lib/engine/engine-sync";
 import { SearchdSupervisor } from "@/lib/engine/searchd-supervisor";
-import { checkServices } from "./services";
+import { checkServices } from "@/lib/ops/check-services";
 import amqp from "amqplib";
 import { Redis } from "ioredis";
 import { deadLetterExchange } from "@/lib/amqp/topology";

@@ -197,6 +197,18 @@ describe("core pipeline", () => {
     expect((await grep(index.name, { q: "good" })).body.records.map((r) => r.message)).toEqual(["good two", "good one"]);
   });
 
+  it("keeps unicode verbatim and finds accented and CJK words", async () => {
+    const before = await engineCount(index.name);
+    const text = "café crème for 日本語 user 😀 🇫🇷 <script>alert(1)</script>";
+    await publish([{ routingKey: `x.${index.name}`, body: { message: text, emoji: "😀", "ключ": "значение\u0000" } }]);
+    await waitFor("unicode record", async () => (await engineCount(index.name)) === before + 1);
+    const found = (await grep(index.name, { q: "café 日本" })).body.records;
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toBe(text);
+    expect(found[0]!.fields).toEqual({ emoji: "😀", "ключ": "значение" });
+    expect(found[0]!.highlights.map(([s, e]) => text.slice(s, e))).toEqual(["café", "日本"]);
+  });
+
   it("picks up an index created while running, without a restart", async () => {
     const late = await createTestIndex();
     try {
@@ -210,7 +222,7 @@ describe("core pipeline", () => {
 
   it("exposes counters in the Prometheus text format", () => {
     const text = collector.metrics.render();
-    expect(text).toMatch(new RegExp(`alco_collector_indexed_total\\{index="${index.name}"\\} 10002`));
+    expect(text).toMatch(new RegExp(`alco_collector_indexed_total\\{index="${index.name}"\\} 10003`));
     expect(text).toMatch(new RegExp(`alco_collector_dead_lettered_total\\{index="${index.name}",reason="not JSON"\\} 1`));
     expect(text).toContain("alco_collector_batch_seconds_bucket");
   });

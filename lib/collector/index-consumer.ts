@@ -7,6 +7,8 @@
  * one batch is being written the next one fills (prefetch is twice the batch size), so parsing overlaps the
  * engine's work.
  *
+ * Each batch's statements are rendered when the batch is cut, so that work overlaps the previous batch's write.
+ *
  * Delivery: a batch is acked (one multiple-ack up to its last tag) only after its records are in the engine, the
  * values of its filtered columns are in Redis, and its poison messages are confirmed on the dead-letter exchange.
  * Batches complete in order on one channel, so a multiple-ack never covers a message of a later batch. Ids are
@@ -19,7 +21,7 @@ import { assertIndexQueue, deadLetterExchange, DLQ_HEADERS } from "@/lib/amqp/to
 import type { Engine } from "@/lib/engine/engine-client";
 import { retentionWindow, utcDayStart } from "@/lib/engine/retention";
 import { ALL_DOCS_TOKEN, dailyTableName, type EngineRow } from "@/lib/engine/sphinxql-dialect";
-import { writeRows } from "@/lib/engine/write-rows";
+import { renderStatements, writeStatements, type Statement } from "@/lib/engine/write-rows";
 import { normalizeRecord, type NormalizedRecord, type NormalizeResult } from "@/lib/records/normalize-record";
 import type { ColumnCache } from "./column-cache";
 import { FieldValuesBatch } from "./field-values";
@@ -47,6 +49,15 @@ export type ConsumerDeps = {
 };
 
 type Pending = { msg: ConsumeMessage; result: NormalizeResult };
+type Rejected = { msg: ConsumeMessage; reason: string };
+type PreparedBatch = {
+  last: ConsumeMessage;
+  started: number;
+  rejected: Rejected[];
+  tables: { table: string; statements: Statement[]; msgOf: Map<EngineRow, ConsumeMessage> }[];
+  stored: NormalizedRecord[];
+  values: FieldValuesBatch;
+};
 
 export class IndexConsumer {
   private channel: ConfirmChannel | null = null;
@@ -54,6 +65,7 @@ export class IndexConsumer {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
+  private acks: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   private abandoned = false;
   index: LoggerIndex;
@@ -98,6 +110,7 @@ export class IndexConsumer {
       if (ch && this.consumerTag) await ch.cancel(this.consumerTag).catch(() => undefined);
       this.flushNow();
       await this.chain;
+      await this.acks.catch(() => undefined);
       await ch?.close().catch(() => undefined);
       this.channel = null;
     })();
@@ -139,19 +152,19 @@ export class IndexConsumer {
     const batch = this.pending;
     this.pending = [];
     const ch = this.channel;
+    // Rendered now, while the previous batch is still being written: the engine never waits for our CPU.
+    const prepared = this.prepare(batch);
     this.chain = this.chain.then(() =>
-      this.processBatch(batch, ch).catch((err: unknown) => {
+      this.store(prepared, ch).catch((err: unknown) => {
         // The batch stays unacked: it is redelivered when the channel closes.
         this.deps.log(`[${this.index.name}] batch of ${batch.length} not stored: ${(err as Error).message}`);
       }),
     );
   }
 
-  private async processBatch(batch: Pending[], ch: ConfirmChannel | null): Promise<void> {
-    if (!ch) return;
-    const started = performance.now();
+  private prepare(batch: Pending[]): PreparedBatch {
     const name = this.index.name;
-    const rejected: { msg: ConsumeMessage; reason: string }[] = [];
+    const rejected: Rejected[] = [];
     const byTable = new Map<string, { rows: EngineRow[]; msgs: ConsumeMessage[] }>();
     const stored: NormalizedRecord[] = [];
     const values = new FieldValuesBatch();
@@ -178,32 +191,52 @@ export class IndexConsumer {
       group.msgs.push(msg);
       stored.push(r);
     }
+    const tables = [...byTable].map(([table, g]) => ({
+      table,
+      statements: renderStatements(table, g.rows),
+      msgOf: new Map(g.rows.map((row, i) => [row, g.msgs[i]!])),
+    }));
+    return { last: batch[batch.length - 1]!.msg, started: performance.now(), rejected, tables, stored, values };
+  }
 
+  /**
+   * Two stages: the engine writes of consecutive batches follow each other directly, while the Redis save,
+   * dead-lettering and ack of batch N run alongside the write of batch N+1. Acks still go out in batch order.
+   */
+  private store(b: PreparedBatch, ch: ConfirmChannel | null): Promise<void> {
+    if (!ch) return Promise.resolve();
+    const name = this.index.name;
     const retry = { log: this.deps.log, onRetry: () => this.deps.metrics.inc("retries", { index: name }), abandoned: () => this.abandoned || this.channel !== ch };
-    let indexed = 0;
-    for (const [table, group] of byTable) {
-      const outcome = await retryUntilDone(() => writeRows(this.deps.engine, table, group.rows), {
-        ...retry,
-        label: `[${name}] write ${group.rows.length} rows to ${table}`,
-      });
-      indexed += outcome.written;
-      for (const { row, reason } of outcome.rejected) {
-        const msg = group.msgs[group.rows.indexOf(row)];
-        if (msg) rejected.push({ msg, reason });
+    const written = (async () => {
+      let indexed = 0;
+      for (const { table, statements, msgOf } of b.tables) {
+        const outcome = await retryUntilDone(() => writeStatements(this.deps.engine, table, statements), {
+          ...retry,
+          label: `[${name}] write ${statements.reduce((n, s) => n + s.rows.length, 0)} rows to ${table}`,
+        });
+        indexed += outcome.written;
+        for (const { row, reason } of outcome.rejected) b.rejected.push({ msg: msgOf.get(row)!, reason });
       }
-    }
-    await retryUntilDone(() => values.save(this.deps.redis, this.settings.redisPrefix, name, this.settings.valuesPerColumn), {
-      ...retry,
-      label: `[${name}] save field values`,
+      return indexed;
+    })();
+    const acked = Promise.all([written, this.acks]).then(async ([indexed]) => {
+      await retryUntilDone(() => b.values.save(this.deps.redis, this.settings.redisPrefix, name, this.settings.valuesPerColumn), {
+        ...retry,
+        label: `[${name}] save field values`,
+      });
+      if (b.rejected.length) {
+        await retryUntilDone(() => this.deadLetter(ch, b.rejected), { ...retry, label: `[${name}] dead-letter ${b.rejected.length}` });
+        for (const { reason } of b.rejected) this.deps.metrics.inc("dead_lettered", { index: name, reason: reason.replace(/:.*/s, "") });
+      }
+      ch.ack(b.last, true);
+      this.deps.metrics.inc("indexed", { index: name }, indexed);
+      this.deps.metrics.observeBatch(name, (performance.now() - b.started) / 1000);
+      if (b.stored.length && this.deps.onIndexed) this.deps.onIndexed(name, b.stored);
     });
-    if (rejected.length) {
-      await retryUntilDone(() => this.deadLetter(ch, rejected), { ...retry, label: `[${name}] dead-letter ${rejected.length}` });
-      for (const { reason } of rejected) this.deps.metrics.inc("dead_lettered", { index: name, reason: reason.replace(/:.*/s, "") });
-    }
-    ch.ack(batch[batch.length - 1]!.msg, true);
-    this.deps.metrics.inc("indexed", { index: name }, indexed);
-    this.deps.metrics.observeBatch(name, (performance.now() - started) / 1000);
-    if (stored.length && this.deps.onIndexed) this.deps.onIndexed(name, stored);
+    // A batch that failed keeps every later batch of this channel unacked too (they are redelivered with it).
+    acked.catch((err: unknown) => this.deps.log(`[${name}] batch not acked: ${(err as Error).message}`));
+    this.acks = acked;
+    return written.then(() => undefined);
   }
 
   private toRow(r: NormalizedRecord, values: FieldValuesBatch): EngineRow {
@@ -235,7 +268,7 @@ export class IndexConsumer {
     };
   }
 
-  private async deadLetter(ch: ConfirmChannel, rejected: { msg: ConsumeMessage; reason: string }[]) {
+  private async deadLetter(ch: ConfirmChannel, rejected: Rejected[]) {
     const at = new Date().toISOString();
     for (const { msg, reason } of rejected) {
       ch.publish(deadLetterExchange(this.settings.exchange), this.index.queueName, msg.content, {

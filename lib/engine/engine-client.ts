@@ -2,7 +2,7 @@
  * The connection to searchd. SphinxQL speaks the MySQL protocol, but not all of it: no prepared statements
  * (`execute`), so every statement is rendered by the dialect module and sent with `query`.
  */
-import mysql from "mysql2/promise";
+import mysql, { type TypeCast } from "mysql2/promise";
 import { detectFlavor, SHOW_TABLES_SQL, VERSION_SQL, type EngineFlavor } from "./sphinxql-dialect";
 
 export type EngineAddress = { host: string; port: number };
@@ -23,12 +23,24 @@ export function parseEngineAddress(url: string): EngineAddress {
   return { host: m[1]!, port: Number(m[2]) };
 }
 
+/**
+ * searchd reports its strings as 3-byte `utf8`, so mysql2 would decode them as CESU-8 and break emoji written as
+ * real UTF-8. Statements go out as UTF-8 (utf8mb4, Node's native encoder) and strings are decoded as UTF-8 here,
+ * so the engine holds real UTF-8, as Manticore expects.
+ */
+const decodeUtf8: TypeCast = (field, next) => {
+  if (field.type === "VAR_STRING" || field.type === "STRING" || field.type === "BLOB") {
+    return field.buffer()?.toString("utf8") ?? null;
+  }
+  return next();
+};
+
 export function createEngine(address: EngineAddress, opts: { connections?: number } = {}): Engine {
   const pool = mysql.createPool({
     host: address.host,
     port: address.port,
-    // Without it emoji read back broken (DESIGN.md).
-    charset: "UTF8_GENERAL_CI",
+    charset: "UTF8MB4_GENERAL_CI",
+    typeCast: decodeUtf8,
     supportBigNumbers: true,
     bigNumberStrings: true,
     multipleStatements: true,

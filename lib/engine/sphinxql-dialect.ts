@@ -8,7 +8,7 @@
  *   both engines.
  * - Manticore would allow CREATE TABLE; we stay in plain mode (tables declared in the config file), valid in both.
  */
-import { format } from "mysql2";
+import { escape, format } from "mysql2";
 
 export type EngineFlavor = "sphinx2" | "manticore";
 
@@ -97,7 +97,7 @@ export function stripControlChars(s: string): string {
 
 /** A SQL string literal with the escaping searchd's MySQL protocol expects. */
 export function sqlString(s: string): string {
-  return format("?", [s]);
+  return escape(s);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -42,29 +42,36 @@ export function isTransientEngineError(err: unknown): boolean {
   return /unknown (local )?index|no such index|not ready|too many|is not available|timed? ?out/i.test(own);
 }
 
+export type Statement = { rows: EngineRow[]; sql: string };
+
+/** Renders a table's rows into bounded REPLACE statements, ahead of writing them. */
+export function renderStatements(table: string, rows: EngineRow[]): Statement[] {
+  return chunkRows(rows).map((part) => ({ rows: part, sql: replaceRowsSql(table, part) }));
+}
+
 export type WriteOutcome = { written: number; rejected: { row: EngineRow; reason: string }[] };
 
 /**
- * Writes rows; a statement the engine refuses for its content is bisected so that only the rows it refuses are
- * returned as rejected (for the dead-letter queue), and the rest are stored. Transient errors are thrown.
+ * Writes rendered statements; a statement the engine refuses for its content is bisected so that only the rows
+ * it refuses are returned as rejected (for the dead-letter queue), and the rest are stored. Transient errors are
+ * thrown: the caller retries, and REPLACE makes rewriting what was already stored harmless.
  */
-export async function writeRows(engine: Engine, table: string, rows: EngineRow[]): Promise<WriteOutcome> {
+export async function writeStatements(engine: Engine, table: string, statements: Statement[]): Promise<WriteOutcome> {
   const out: WriteOutcome = { written: 0, rejected: [] };
-  const write = async (part: EngineRow[]): Promise<void> => {
+  const write = async (st: Statement): Promise<void> => {
     try {
-      await engine.query(replaceRowsSql(table, part));
-      out.written += part.length;
+      await engine.query(st.sql);
+      out.written += st.rows.length;
     } catch (err) {
       if (isTransientEngineError(err)) throw err;
-      if (part.length === 1) {
-        out.rejected.push({ row: part[0]!, reason: `engine refused the record: ${(err as Error).message.slice(0, 300)}` });
+      if (st.rows.length === 1) {
+        out.rejected.push({ row: st.rows[0]!, reason: `engine refused the record: ${(err as Error).message.slice(0, 300)}` });
         return;
       }
-      const mid = part.length >> 1;
-      await write(part.slice(0, mid));
-      await write(part.slice(mid));
+      const mid = st.rows.length >> 1;
+      for (const half of [st.rows.slice(0, mid), st.rows.slice(mid)]) await write({ rows: half, sql: replaceRowsSql(table, half) });
     }
   };
-  for (const chunk of chunkRows(rows)) await write(chunk);
+  for (const st of statements) await write(st);
   return out;
 }

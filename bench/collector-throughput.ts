@@ -1,0 +1,210 @@
+/**
+ * Collector throughput vs the engine's raw bulk insert rate, measured in one run on the same machine, same rows,
+ * same table schema, so the ratio holds even when the machine is noisy.
+ *
+ *   npm run bench -- [--records 200000] [--batch 2000] [--no-write]
+ *
+ * 1. Raw: the generated records, normalised up front, written with REPLACE statements of --batch rows on one
+ *    connection, back to back. This is the ceiling: nothing but the engine's work.
+ * 2. Collector: the same records published (with confirms) into the index's queue first, then a collector started
+ *    against the full queue; timed from start until the engine holds them all.
+ * Results are appended to docs/BENCHMARKS.md unless --no-write.
+ */
+import amqp from "amqplib";
+import { execSync } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import { closeDb, getDb } from "@/db/client";
+import { dropDatabase, ensureDatabase, migrateDatabase } from "@/db/migrate";
+import { assertIndexQueue, deadLetterExchange, deleteIndexQueue } from "@/lib/amqp/topology";
+import { Collector } from "@/lib/collector/collector";
+import { parseCollectorEnv } from "@/lib/collector/env";
+import { createRecordGenerator } from "@/lib/demo/generate-records";
+import { createEngine } from "@/lib/engine/engine-client";
+import { EngineSync } from "@/lib/engine/engine-sync";
+import { utcDayStart } from "@/lib/engine/retention";
+import { SearchdSupervisor } from "@/lib/engine/searchd-supervisor";
+import { ALL_DOCS_TOKEN, countTableSql, dailyTableName, replaceRowsSql, type EngineRow } from "@/lib/engine/sphinxql-dialect";
+import { chunkRows } from "@/lib/engine/write-rows";
+import { createIndex } from "@/lib/indexes/logger-indexes";
+import { normalizeRecord } from "@/lib/records/normalize-record";
+
+const { values: args } = parseArgs({
+  options: {
+    records: { type: "string", default: "200000" },
+    batch: { type: "string", default: "2000" },
+    "no-write": { type: "boolean", default: false },
+  },
+});
+const N = Number(args.records);
+const BATCH = Number(args.batch);
+const run = `bench${Date.now().toString(36)}`;
+const AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
+const REDIS_URL = "redis://127.0.0.1:6379";
+const pgBase = new URL("postgres://postgres@127.0.0.1:5432/postgres");
+pgBase.pathname = `/alco_${run}`;
+const DATABASE_URL = pgBase.toString();
+
+const log = (l: string) => console.log(`[bench] ${l}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  return `${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${execSync("searchd --help 2>&1 | head -1").toString().trim()}`;
+}
+
+async function main() {
+  log(`${N} records, batch ${BATCH}, run ${run}`);
+  const startMs = Date.now() - 20 * 60_000;
+  const generator = createRecordGenerator({ seed: 7, startMs, ratePerSec: N / 600, index: "bench" });
+  const records = Array.from({ length: N }, () => generator.next().value);
+  const bodies = records.map((r) => Buffer.from(JSON.stringify(r.body)));
+  const rawBytes = bodies.reduce((s, b) => s + b.length, 0);
+
+  await ensureDatabase(DATABASE_URL);
+  await migrateDatabase(DATABASE_URL);
+  const db = getDb(DATABASE_URL);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "alco-bench-"));
+  const supervisor = new SearchdSupervisor({ dataDir, log: () => undefined });
+  await supervisor.start([]);
+  const sync = new EngineSync(supervisor, db, 500, () => undefined);
+  await sync.start();
+  const engine = createEngine(supervisor.address, { connections: 1 });
+  const exchange = `alco_${run}`;
+  const redisPrefix = `alco_${run}:`;
+
+  try {
+    await createIndex(db, { name: "raw", queueName: `alco_${run}_raw` });
+    const index = await createIndex(db, { name: "bench", queueName: `alco_${run}_bench` });
+    await sync.tick();
+
+    // 1. Raw engine insert
+    const rows: { table: string; row: EngineRow }[] = records.map((r, i) => {
+      const n = normalizeRecord(
+        { body: bodies[i]!, routingKey: r.routingKey, messageId: r.messageId, receivedAt: Date.now() },
+        { maxBytes: 2 ** 21, logcollectTimeZone: "UTC" },
+      );
+      if (!n.ok) throw new Error(n.reason);
+      const x = n.record;
+      return {
+        table: dailyTableName("raw", utcDayStart(x.ts)),
+        row: { id: x.id, ts: x.ts, message: x.message, fieldsText: ALL_DOCS_TOKEN, lvl: x.lvl, level: x.level, logger: x.logger, host: x.host, json: JSON.stringify(x.fields) },
+      };
+    });
+    const byTable = new Map<string, EngineRow[]>();
+    for (const { table, row } of rows) {
+      const list = byTable.get(table) ?? [];
+      list.push(row);
+      byTable.set(table, list);
+    }
+    const rawStarted = performance.now();
+    for (const [table, tableRows] of byTable) {
+      for (const chunk of chunkRows(tableRows, 16 * 2 ** 20, BATCH)) await engine.query(replaceRowsSql(table, chunk));
+    }
+    const rawSeconds = (performance.now() - rawStarted) / 1000;
+    const rawCount = Number((await engine.query<{ n: string }>(countTableSql("raw")))[0]!.n);
+    const rawRate = rawCount / rawSeconds;
+    log(`raw engine insert: ${rawCount} rows in ${rawSeconds.toFixed(2)} s = ${Math.round(rawRate)} rows/s`);
+
+    // 2. Collector from a pre-filled queue
+    const conn = await amqp.connect(AMQP_URL);
+    const ch = await conn.createConfirmChannel();
+    await assertIndexQueue(ch, exchange, index);
+    const pubStarted = performance.now();
+    for (let i = 0; i < N; i++) {
+      if (!ch.publish(exchange, records[i]!.routingKey, bodies[i]!, { persistent: true, messageId: records[i]!.messageId, contentType: "application/json" })) {
+        await new Promise((r) => ch.once("drain", r));
+      }
+      if (i % 5000 === 4999) await ch.waitForConfirms();
+    }
+    await ch.waitForConfirms();
+    const pubRate = N / ((performance.now() - pubStarted) / 1000);
+    log(`published ${N} with confirms at ${Math.round(pubRate)} msg/s`);
+
+    const env = parseCollectorEnv({
+      DATABASE_URL,
+      AMQP_URL,
+      AMQP_EXCHANGE: exchange,
+      REDIS_URL,
+      REDIS_PREFIX: redisPrefix,
+      SEARCHD_URL: `127.0.0.1:${supervisor.port}`,
+      BATCH_SIZE: String(BATCH),
+      METRICS_PORT: "0",
+    });
+    let peakRss = 0;
+    const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    const collector = new Collector(env, { log: () => undefined });
+    const colStarted = performance.now();
+    await collector.start();
+    let count = 0;
+    let firstAt = 0;
+    let firstCount = 0;
+    while (count < N) {
+      await sleep(10);
+      count = Number((await engine.query<{ n: string }>(countTableSql("bench")))[0]!.n);
+      if (count > 0 && firstAt === 0) [firstAt, firstCount] = [performance.now(), count];
+    }
+    const doneAt = performance.now();
+    const startupSeconds = (firstAt - colStarted) / 1000;
+    // Steady state: from the first stored batch to the last, the part that compares with the raw insert loop.
+    const colSeconds = (doneAt - firstAt) / 1000;
+    clearInterval(rssTimer);
+    await collector.stop();
+    const colRate = (N - firstCount) / colSeconds;
+    const totalRate = N / ((doneAt - colStarted) / 1000);
+    const ratio = colRate / rawRate;
+    log(`collector: ${Math.round(colRate)} records/s steady (${ratio.toFixed(2)}x raw), ${Math.round(totalRate)}/s including ${startupSeconds.toFixed(2)} s start-up; bench process peak RSS ${Math.round(peakRss / 2 ** 20)} MiB`);
+
+    await deleteIndexQueue(ch, index);
+    await ch.deleteExchange(exchange);
+    await ch.deleteExchange(deadLetterExchange(exchange));
+    await conn.close();
+
+    if (!args["no-write"]) {
+      const file = path.resolve(import.meta.dirname, "../docs/BENCHMARKS.md");
+      const existing = await readFile(file, "utf8").catch(() => "# Benchmarks\n\nNewest first. Ratios hold across machines; absolute numbers are for the machine named.\n");
+      const [head, ...rest] = existing.split("\n## ");
+      const section = [
+        `## Collector throughput vs raw engine insert — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+        "",
+        `Command: \`npm run bench -- --records ${N} --batch ${BATCH}\``,
+        `Machine: ${machine()}`,
+        `Corpus: ${N} generated records (seed 7: logcollect/winston/pino mix), ${(rawBytes / 2 ** 20).toFixed(1)} MiB of JSON`,
+        "",
+        "| measure | result |",
+        "| --- | --- |",
+        `| raw engine bulk insert (${BATCH} rows/statement, 1 connection) | ${Math.round(rawRate)} rows/s |`,
+        `| publish with confirms (1 publisher) | ${Math.round(pubRate)} msg/s |`,
+        `| collector, draining a pre-filled queue (first stored batch to last) | ${Math.round(colRate)} records/s |`,
+        `| the same including start-up (connect, declare, first batch: ${startupSeconds.toFixed(2)} s) | ${Math.round(totalRate)} records/s |`,
+        `| **collector / raw** | **${ratio.toFixed(2)}×** (target ≥ 0.9×) |`,
+        `| peak RSS of the bench process (collector in-process, corpus in memory) | ${Math.round(peakRss / 2 ** 20)} MiB |`,
+        "",
+      ].join("\n");
+      await writeFile(file, [head!.trimEnd() + "\n", section, ...rest.map((r) => `## ${r}`)].join("\n"));
+      log(`results written to docs/BENCHMARKS.md`);
+    }
+  } finally {
+    await engine.close();
+    await sync.stop();
+    await supervisor.stop();
+    await closeDb(DATABASE_URL);
+    await dropDatabase(DATABASE_URL).catch(() => undefined);
+    await rm(dataDir, { recursive: true, force: true });
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${redisPrefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,107 @@
+/**
+ * `npm run dev`: the whole stack on one machine. Checks the services (naming any that is down and how to start
+ * it), migrates and seeds PostgreSQL, then runs searchd (supervised), the collector, the web app and a demo
+ * publisher streaming into the `demo` index as child processes, and prints the URL. Ctrl-C stops them all.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import amqp from "amqplib";
+import { z } from "zod";
+import { closeDb, getDb } from "@/db/client";
+import { ensureDatabase, migrateDatabase } from "@/db/migrate";
+import { assertIndexQueue } from "@/lib/amqp/topology";
+import { createIndex } from "@/lib/indexes/logger-indexes";
+import { checkServices } from "@/lib/ops/check-services";
+
+const env = z
+  .object({
+    DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/alco"),
+    REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+    AMQP_URL: z.string().default("amqp://guest:guest@127.0.0.1:5672"),
+    AMQP_EXCHANGE: z.string().default("logstash"),
+    SEARCHD_LISTEN: z.string().default("127.0.0.1:9306"),
+    WEB_PORT: z.coerce.number().int().default(3000),
+    DEMO_RATE: z.coerce.number().default(20),
+  })
+  .parse(process.env);
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const children: ChildProcess[] = [];
+const log = (l: string) => console.log(`[dev] ${l}`);
+
+function run(name: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
+  const child = spawn(args[0]!, args.slice(1), {
+    cwd: root,
+    env: { ...process.env, ...extraEnv, SEARCHD_URL: env.SEARCHD_LISTEN },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const prefix = (buf: Buffer) => {
+    for (const line of buf.toString().split("\n")) if (line.trim()) console.log(`${name.padEnd(9)}| ${line}`);
+  };
+  child.stdout!.on("data", prefix);
+  child.stderr!.on("data", prefix);
+  child.once("exit", (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited (code ${code}, signal ${signal}); stopping the stack`);
+      void stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then((r) => r.status < 500, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children.reverse()) c.kill("SIGTERM");
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+
+async function main() {
+  const problems = await checkServices({ database: env.DATABASE_URL.replace(/\/[^/]*$/, "/postgres"), redis: env.REDIS_URL, amqp: env.AMQP_URL });
+  if (problems.length) {
+    console.error(`alco needs these services:\n- ${problems.join("\n- ")}`);
+    process.exit(1);
+  }
+  await ensureDatabase(env.DATABASE_URL);
+  await migrateDatabase(env.DATABASE_URL);
+  const demo = await createIndex(getDb(env.DATABASE_URL), { name: "demo", title: "Demo", retentionDays: 7 });
+  await closeDb(env.DATABASE_URL);
+  // The queue exists before anything publishes, so no demo line is dropped while the collector starts.
+  const conn = await amqp.connect(env.AMQP_URL);
+  await assertIndexQueue(await conn.createChannel(), env.AMQP_EXCHANGE, demo);
+  await conn.close();
+  log("PostgreSQL migrated, demo index ready");
+
+  const tsx = [process.execPath, "--import", "tsx"];
+  run("searchd", [...tsx, "workers/searchd.ts"], { SEARCHD_DATA_DIR: path.join(root, "tmp/searchd") });
+  run("collector", [...tsx, "workers/collector.ts"]);
+  run("web", [process.execPath, path.join(root, "node_modules/next/dist/bin/next"), "dev", "-p", String(env.WEB_PORT)]);
+  run("demo", [...tsx, "workers/demo-publisher.ts"], { DEMO_RATE: String(env.DEMO_RATE) });
+
+  const url = `http://localhost:${env.WEB_PORT}`;
+  await waitForHttp(`${url}/api/grep/demo?limit=1`, 180_000);
+  log("");
+  log(`alco is up: open ${url}/   (grep API: ${url}/api/grep/demo?q=error)`);
+  log("collector metrics: http://127.0.0.1:9464/metrics   Ctrl-C stops everything");
+}
+
+main().catch((err: unknown) => {
+  console.error(`[dev] ${(err as Error).message}`);
+  void stop(1);
+});
