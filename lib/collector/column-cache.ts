@@ -10,9 +10,27 @@ import { defaultColumnFlags, type ColumnFlags } from "@/lib/indexes/schema";
 /** Beyond this many columns an index registers no more (the records still keep every field). */
 export const MAX_COLUMNS_PER_INDEX = 500;
 
+export type ColumnRoles = { filtered: string[]; indexed: string[]; excluded: string[] };
+
 export class ColumnCache {
   private flags = new Map<string, Map<string, ColumnFlags>>();
   private pending = new Map<string, Set<string>>();
+  private roles = new Map<string, ColumnRoles>();
+
+  /** The columns with each flag that matters per record, so a record's fields are not walked flag by flag. */
+  rolesOf(index: string): ColumnRoles {
+    let r = this.roles.get(index);
+    if (!r) {
+      r = { filtered: [], indexed: [], excluded: [] };
+      for (const [name, f] of this.flags.get(index) ?? []) {
+        if (f.filtered) r.filtered.push(name);
+        if (f.indexed) r.indexed.push(name);
+        if (f.excluded) r.excluded.push(name);
+      }
+      this.roles.set(index, r);
+    }
+    return r;
+  }
 
   flagsOf(index: string, column: string): ColumnFlags {
     return this.flags.get(index)?.get(column) ?? defaultColumnFlags(column);
@@ -25,6 +43,7 @@ export class ColumnCache {
     for (const c of columns) {
       if (known.has(c) || known.size >= MAX_COLUMNS_PER_INDEX || c.length > 128) continue;
       known.set(c, defaultColumnFlags(c));
+      this.roles.delete(index);
       let p = this.pending.get(index);
       if (!p) this.pending.set(index, (p = new Set()));
       p.add(c);
@@ -47,5 +66,6 @@ export class ColumnCache {
     // Columns observed since the read started keep their defaults until the next sync.
     for (const [index, cols] of this.pending) for (const c of cols) next.get(index)?.set(c, defaultColumnFlags(c));
     this.flags = next;
+    this.roles.clear();
   }
 }

@@ -4,8 +4,9 @@
  * Batching: a batch is flushed when it holds `batchSize` messages or when its oldest message has waited
  * `maxWaitMs`, whichever comes first. Bigger batches mean fewer, larger REPLACE statements (the engine inserts
  * fastest at 1000-5000 rows a statement); the wait bounds how stale the index can be when traffic is light. While
- * one batch is being written the next one fills (prefetch is twice the batch size), so parsing overlaps the
- * engine's work.
+ * one batch is being written the next one fills, so parsing overlaps the engine's work. Prefetch is three
+ * batches: one being written, one ready to write, one arriving; at two the engine waited on deliveries and
+ * drained at 0.85x its raw insert rate instead of 0.92x (bench/collector-throughput.ts).
  *
  * Each batch's statements are rendered when the batch is cut, so that work overlaps the previous batch's write.
  *
@@ -86,7 +87,7 @@ export class IndexConsumer {
       if (this.channel === ch) this.channel = null;
     });
     await assertIndexQueue(ch, this.settings.exchange, this.index);
-    await ch.prefetch(this.settings.batchSize * 2);
+    await ch.prefetch(this.settings.batchSize * 3);
     const { consumerTag } = await ch.consume(this.index.queueName, (msg) => this.onMessage(msg));
     this.channel = ch;
     this.consumerTag = consumerTag;
@@ -243,23 +244,24 @@ export class IndexConsumer {
     const name = this.index.name;
     const { columns } = this.deps;
     columns.observe(name, Object.keys(r.fields));
-    const fields: Record<string, unknown> = {};
-    const tokens: string[] = [ALL_DOCS_TOKEN];
-    for (const [k, v] of Object.entries(r.fields)) {
-      const flags = columns.flagsOf(name, k);
-      if (flags.excluded) continue;
-      fields[k] = v;
-      if (flags.filtered) values.add(k, v, r.ts);
-      if (flags.indexed && (typeof v === "string" || typeof v === "number")) tokens.push(`${k}=${v}`);
+    const roles = columns.rolesOf(name);
+    let fields = r.fields;
+    if (roles.excluded.some((k) => k in fields)) {
+      fields = { ...fields };
+      for (const k of roles.excluded) delete fields[k];
     }
-    if (columns.flagsOf(name, "level").filtered) values.add("level", r.level, r.ts);
-    if (columns.flagsOf(name, "logger").filtered) values.add("logger", r.logger, r.ts);
-    if (columns.flagsOf(name, "host").filtered) values.add("host", r.host, r.ts);
+    const attributes: Record<string, string> = { level: r.level, logger: r.logger, host: r.host };
+    for (const k of roles.filtered) values.add(k, k in attributes ? attributes[k] : fields[k], r.ts);
+    let fieldsText = ALL_DOCS_TOKEN;
+    for (const k of roles.indexed) {
+      const v = fields[k];
+      if (typeof v === "string" || typeof v === "number") fieldsText += ` ${k}=${v}`;
+    }
     return {
       id: r.id,
       ts: r.ts,
       message: r.message,
-      fieldsText: tokens.join(" "),
+      fieldsText,
       lvl: r.lvl,
       level: r.level,
       logger: r.logger,

@@ -41,6 +41,9 @@ export function createEngine(address: EngineAddress, opts: { connections?: numbe
     port: address.port,
     charset: "UTF8MB4_GENERAL_CI",
     typeCast: decodeUtf8,
+    // Statements arrive fully rendered by the dialect module; mysql2 would otherwise scan every one of them
+    // (megabytes per bulk REPLACE) for `?` placeholders.
+    queryFormat: (sql: string) => sql,
     supportBigNumbers: true,
     bigNumberStrings: true,
     multipleStatements: true,

@@ -97,8 +97,12 @@ export function stripControlChars(s: string): string {
 
 /** A SQL string literal with the escaping searchd's MySQL protocol expects. */
 export function sqlString(s: string): string {
-  return escape(s);
+  // Most log text has nothing to escape; skipping the escaper for it is measurable at 20k rows/s.
+  return NEEDS_ESCAPE.test(s) ? escape(s) : `'${s}'`;
 }
+
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[\u0000\b\t\n\r\u001a"'\\]/;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Full-text (MATCH) syntax

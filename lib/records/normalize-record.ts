@@ -41,14 +41,36 @@ const LEVEL_KEYS = ["level", "levelname", "severity", "log.level"] as const;
 const HOST_KEYS = ["host", "hostname"] as const;
 const LOGGER_KEYS = ["logger", "name", "logger_name"] as const;
 
-/** A record is a JSON object with a message; the rest is optional and loosely typed on purpose. */
+/**
+ * A record is a JSON object with a message; the rest is optional and loosely typed on purpose. Checked as a
+ * shape, not key by key: this runs for every record.
+ */
 const recordSchema = z
-  .record(z.string(), z.unknown())
+  .custom<Record<string, unknown>>((v) => v !== null && typeof v === "object" && !Array.isArray(v), "not a JSON object")
   .refine((r) => MESSAGE_KEYS.some((k) => typeof r[k] === "string"), {
     message: `no message text (expected a string in one of: ${MESSAGE_KEYS.join(", ")})`,
   });
 
+/**
+ * Whether parsed JSON text may hold anything sanitizeValue would change. Valid JSON can only carry control
+ * characters as escapes (\u0001, \b, \f) or a raw DEL, holds a non-finite number only as an exponent of three or
+ * more digits (1e400), and cannot nest deeper than it has brackets.
+ */
+function mayNeedSanitizing(text: string): boolean {
+  if (/\\u00[01]|\\u007[fF]|\\[bf]|\u007f|\d[eE]\+?\d{3}/.test(text)) return true;
+  let brackets = 0;
+  for (let i = text.indexOf("{"); i !== -1 && brackets < MAX_DEPTH; i = text.indexOf("{", i + 1)) brackets++;
+  for (let i = text.indexOf("["); i !== -1 && brackets < MAX_DEPTH; i = text.indexOf("[", i + 1)) brackets++;
+  return brackets >= MAX_DEPTH;
+}
+
 const MAX_DEPTH = 32;
+
+/** Assigns an own property, so that a field named `__proto__` is kept as a field rather than set as prototype. */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === "__proto__") Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
 
 /** Removes control characters from keys and strings, and bounds nesting depth (deeper parts become strings). */
 export function sanitizeValue(v: unknown, depth = 0): unknown {
@@ -57,7 +79,7 @@ export function sanitizeValue(v: unknown, depth = 0): unknown {
   if (depth >= MAX_DEPTH) return stripControlChars(JSON.stringify(v));
   if (Array.isArray(v)) return v.map((x) => sanitizeValue(x, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[stripControlChars(k)] = sanitizeValue(x, depth + 1);
+  for (const [k, x] of Object.entries(v)) setOwn(out, stripControlChars(k), sanitizeValue(x, depth + 1));
   return out;
 }
 
@@ -91,9 +113,10 @@ export function normalizeRecord(d: Delivery, opts: NormalizeOptions): NormalizeR
     return { ok: false, reason: `too large: ${d.body.length} bytes exceeds the limit of ${opts.maxBytes}` };
   }
   let parsed: unknown;
+  // Invalid UTF-8 sequences become U+FFFD rather than losing the record.
+  const text = d.body.toString("utf8");
   try {
-    // Invalid UTF-8 sequences become U+FFFD rather than losing the record.
-    parsed = JSON.parse(d.body.toString("utf8"));
+    parsed = JSON.parse(text);
   } catch (err) {
     return { ok: false, reason: `not JSON: ${(err as Error).message.slice(0, 200)}` };
   }
@@ -102,32 +125,28 @@ export function normalizeRecord(d: Delivery, opts: NormalizeOptions): NormalizeR
   }
   const checked = recordSchema.safeParse(parsed);
   if (!checked.success) return { ok: false, reason: checked.error.issues[0]?.message ?? "invalid record" };
-  const raw = sanitizeValue(checked.data) as Record<string, unknown>;
+  const raw = mayNeedSanitizing(text) ? (sanitizeValue(checked.data) as Record<string, unknown>) : checked.data;
 
-  const fields: Record<string, unknown> = { ...raw };
-  const take = (k: string | undefined) => {
-    if (k === undefined) return undefined;
-    const v = fields[k];
-    delete fields[k];
-    return v;
-  };
-
-  const message = take(firstKey(raw, MESSAGE_KEYS, isString)) as string;
-
-  let ts: number | null = null;
+  const messageKey = firstKey(raw, MESSAGE_KEYS, isString)!;
   const timeKey = firstKey(raw, TIME_KEYS, (v) => typeof v === "string" || typeof v === "number");
+  let ts: number | null = null;
   if (timeKey) {
     ts = timeKey === "@timestamp" && isLogcollect(raw) ? parseWallClock(raw[timeKey], opts.logcollectTimeZone) : parseTime(raw[timeKey]);
-    // An unreadable time stays visible among the fields; the record takes the time it was sent or received.
-    if (ts !== null) delete fields[timeKey];
   }
-  ts ??= d.amqpTimestamp ? d.amqpTimestamp * 1000 : d.receivedAt;
-
-  const { level, lvl } = normalizeLevel(take(firstKey(raw, LEVEL_KEYS, (v) => isNonEmptyString(v) || typeof v === "number")));
+  const levelKey = firstKey(raw, LEVEL_KEYS, (v) => isNonEmptyString(v) || typeof v === "number");
   const hostKey = firstKey(raw, HOST_KEYS, (v) => hostName(v) !== "");
-  const host = hostKey ? hostName(take(hostKey)) : "";
   const loggerKey = firstKey(raw, LOGGER_KEYS, isNonEmptyString);
-  const logger = loggerKey ? (take(loggerKey) as string) : loggerFromRoutingKey(d.routingKey);
+
+  // Everything not lifted out stays a field; an unreadable time stays visible among them.
+  const lifted = new Set<string | undefined>([messageKey, ts !== null ? timeKey : undefined, levelKey, hostKey, loggerKey]);
+  const fields: Record<string, unknown> = {};
+  for (const k in raw) if (!lifted.has(k)) setOwn(fields, k, raw[k]);
+
+  const message = raw[messageKey] as string;
+  ts ??= d.amqpTimestamp ? d.amqpTimestamp * 1000 : d.receivedAt;
+  const { level, lvl } = normalizeLevel(levelKey ? raw[levelKey] : undefined);
+  const host = hostKey ? hostName(raw[hostKey]) : "";
+  const logger = loggerKey ? (raw[loggerKey] as string) : loggerFromRoutingKey(d.routingKey);
 
   return {
     ok: true,
