@@ -26,7 +26,14 @@ import { createEngine } from "@/lib/engine/engine-client";
 import { EngineSync } from "@/lib/engine/engine-sync";
 import { utcDayStart } from "@/lib/engine/retention";
 import { SearchdSupervisor } from "@/lib/engine/searchd-supervisor";
-import { ALL_DOCS_TOKEN, countTableSql, dailyTableName, replaceRowsSql, truncateSql, type EngineRow } from "@/lib/engine/sphinxql-dialect";
+import {
+  ALL_DOCS_TOKEN,
+  countTableSql,
+  dailyTableName,
+  replaceRowsSql,
+  truncateSql,
+  type EngineRow,
+} from "@/lib/engine/sphinxql-dialect";
 import { chunkRows } from "@/lib/engine/write-rows";
 import { createIndex } from "@/lib/indexes/logger-indexes";
 import { normalizeRecord } from "@/lib/records/normalize-record";
@@ -90,7 +97,17 @@ async function main() {
       const x = n.record;
       return {
         table: dailyTableName("raw", utcDayStart(x.ts)),
-        row: { id: x.id, ts: x.ts, message: x.message, fieldsText: ALL_DOCS_TOKEN, lvl: x.lvl, level: x.level, logger: x.logger, host: x.host, json: JSON.stringify(x.fields) },
+        row: {
+          id: x.id,
+          ts: x.ts,
+          message: x.message,
+          fieldsText: ALL_DOCS_TOKEN,
+          lvl: x.lvl,
+          level: x.level,
+          logger: x.logger,
+          host: x.host,
+          json: JSON.stringify(x.fields),
+        },
       };
     });
     const byTable = new Map<string, EngineRow[]>();
@@ -103,7 +120,8 @@ async function main() {
       for (const t of byTable.keys()) await engine.query(truncateSql(t));
       const started = performance.now();
       for (const [table, tableRows] of byTable) {
-        for (const chunk of chunkRows(tableRows, 16 * 2 ** 20, BATCH)) await engine.query(replaceRowsSql(table, chunk));
+        for (const chunk of chunkRows(tableRows, 16 * 2 ** 20, BATCH))
+          await engine.query(replaceRowsSql(table, chunk));
       }
       const seconds = (performance.now() - started) / 1000;
       const stored = Number((await engine.query<{ n: string }>(countTableSql("raw")))[0]!.n);
@@ -119,7 +137,13 @@ async function main() {
     await assertIndexQueue(ch, exchange, index);
     const pubStarted = performance.now();
     for (let i = 0; i < N; i++) {
-      if (!ch.publish(exchange, records[i]!.routingKey, bodies[i]!, { persistent: true, messageId: records[i]!.messageId, contentType: "application/json" })) {
+      if (
+        !ch.publish(exchange, records[i]!.routingKey, bodies[i]!, {
+          persistent: true,
+          messageId: records[i]!.messageId,
+          contentType: "application/json",
+        })
+      ) {
         await new Promise((r) => ch.once("drain", r));
       }
       if (i % 5000 === 4999) await ch.waitForConfirms();
@@ -129,20 +153,29 @@ async function main() {
     log(`published ${N} with confirms at ${Math.round(pubRate)} msg/s`);
 
     // The collector as production runs it: its own process, so its heap and CPU are its own.
-    const collector = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), "--import", "tsx", path.resolve(import.meta.dirname, "../workers/collector.ts")], {
-      env: {
-        ...process.env,
-        DATABASE_URL,
-        AMQP_URL,
-        AMQP_EXCHANGE: exchange,
-        REDIS_URL,
-        REDIS_PREFIX: redisPrefix,
-        SEARCHD_URL: `127.0.0.1:${supervisor.port}`,
-        BATCH_SIZE: String(BATCH),
-        METRICS_PORT: "0",
+    const collector = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        "--import",
+        "tsx",
+        path.resolve(import.meta.dirname, "../workers/collector.ts"),
+      ],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL,
+          AMQP_URL,
+          AMQP_EXCHANGE: exchange,
+          REDIS_URL,
+          REDIS_PREFIX: redisPrefix,
+          SEARCHD_URL: `127.0.0.1:${supervisor.port}`,
+          BATCH_SIZE: String(BATCH),
+          METRICS_PORT: "0",
+        },
+        stdio: ["ignore", "ignore", "inherit"],
       },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    );
     const colStarted = performance.now();
     let count = 0;
     let firstAt = 0;
@@ -171,7 +204,9 @@ async function main() {
     const rawRate = (rawBefore + rawAfter) / 2;
     log(`raw engine insert again: ${Math.round(rawAfter)} rows/s`);
     const ratio = colRate / rawRate;
-    log(`collector: ${Math.round(colRate)} records/s steady (${ratio.toFixed(2)}x raw), ${Math.round(totalRate)}/s including ${startupSeconds.toFixed(2)} s start-up; collector peak RSS ${Math.round(peakRss / 2 ** 20)} MiB`);
+    log(
+      `collector: ${Math.round(colRate)} records/s steady (${ratio.toFixed(2)}x raw), ${Math.round(totalRate)}/s including ${startupSeconds.toFixed(2)} s start-up; collector peak RSS ${Math.round(peakRss / 2 ** 20)} MiB`,
+    );
 
     await deleteIndexQueue(ch, index);
     await ch.deleteExchange(exchange);
@@ -180,7 +215,10 @@ async function main() {
 
     if (!args["no-write"]) {
       const file = path.resolve(import.meta.dirname, "../docs/BENCHMARKS.md");
-      const existing = await readFile(file, "utf8").catch(() => "# Benchmarks\n\nNewest first. Ratios hold across machines; absolute numbers are for the machine named.\n");
+      const existing = await readFile(file, "utf8").catch(
+        () =>
+          "# Benchmarks\n\nNewest first. Ratios hold across machines; absolute numbers are for the machine named.\n",
+      );
       const [head, ...rest] = existing.split("\n## ");
       const section = [
         `## Collector throughput vs raw engine insert — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,

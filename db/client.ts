@@ -13,7 +13,7 @@ export function getDb(url: string): Db {
     const pool = new pg.Pool({ connectionString: url, max: 5 });
     // An idle client losing its connection emits on the pool; without a handler Node exits.
     pool.on("error", (err) => console.error(`postgres pool: ${err.message}`));
-    db = drizzle(pool, { schema }) as Db;
+    db = drizzle(pool, { schema });
     clients.set(url, db);
   }
   return db;

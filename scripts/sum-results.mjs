@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 
 let passed = 0;
 let failed = 0;
-let missing = [];
+const missing = [];
 for (const suite of ["unit", "integration"]) {
   const file = `tmp/results-${suite}.json`;
   if (!existsSync(file)) {
@@ -14,8 +14,15 @@ for (const suite of ["unit", "integration"]) {
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   // A file that failed to load has no test results but must still count as a failure.
-  failed += (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
+  failed += (r.testResults ?? []).filter(
+    (f) => f.status === "failed" && (f.assertionResults ?? []).length === 0,
+  ).length;
 }
+const lint = "tmp/results-lint.txt";
+if (existsSync(lint)) {
+  if (readFileSync(lint, "utf8").trim() === "pass") passed += 1;
+  else failed += 1;
+} else missing.push("lint");
 const pw = "tmp/results-e2e.json";
 if (existsSync(pw)) {
   const r = JSON.parse(readFileSync(pw, "utf8"));

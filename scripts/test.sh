@@ -5,9 +5,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 mkdir -p tmp
-rm -f tmp/results-*.json
+rm -f tmp/results-*.json tmp/results-lint.txt
 
 status=0
+# Types, lint and format are one check: it counts as a failure in the closing line when it fails.
+if npx tsc --noEmit -p . && npx eslint . && npx prettier --check . >/dev/null; then echo pass > tmp/results-lint.txt; else echo fail > tmp/results-lint.txt; status=1; fi
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=tmp/results-unit.json || status=1
 npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=tmp/results-integration.json || status=1
 

@@ -15,14 +15,21 @@ const outputs = new WeakMap<ChildProcess, string[]>();
 function startCollector(): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "workers/collector.ts")], {
     cwd: root,
-    env: { ...process.env, METRICS_PORT: "0", INDEX_REFRESH_MS: "300", BATCH_SIZE: "500", BATCH_MAX_WAIT_MS: "50" },
+    env: {
+      ...process.env,
+      METRICS_PORT: "0",
+      INDEX_REFRESH_MS: "300",
+      BATCH_SIZE: "500",
+      BATCH_MAX_WAIT_MS: "50",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   // Kept for the failure message: what the collector said last.
   const tail: string[] = [];
-  const keep = (b: Buffer) => tail.push(...b.toString().split("\n").filter(Boolean)) && tail.splice(0, Math.max(0, tail.length - 20));
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
+  const keep = (b: Buffer) =>
+    tail.push(...b.toString().split("\n").filter(Boolean)) && tail.splice(0, Math.max(0, tail.length - 20));
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   outputs.set(child, tail);
   return child;
 }
@@ -58,7 +65,11 @@ describe("collector crash", () => {
     try {
       for (let kill = 1; kill <= 3; kill++) {
         const target = (total * kill) / 4;
-        await waitFor(`${target} records before kill ${kill}`, async () => (await engineCount(index.name)) >= target, 60_000);
+        await waitFor(
+          `${target} records before kill ${kill}`,
+          async () => (await engineCount(index.name)) >= target,
+          60_000,
+        );
         await kill9(collector);
         collector = startCollector();
       }
@@ -66,7 +77,9 @@ describe("collector crash", () => {
       // Let any redelivered batch land before counting again.
       await new Promise((r) => setTimeout(r, 1500));
       expect(await engineCount(index.name)).toBe(total);
-      const rows = await engine().query<{ i: string }>(`SELECT js.i AS i FROM ${index.name} LIMIT ${total + 10} OPTION max_matches=${total + 10}`);
+      const rows = await engine().query<{ i: string }>(
+        `SELECT js.i AS i FROM ${index.name} LIMIT ${total + 10} OPTION max_matches=${total + 10}`,
+      );
       expect(new Set(rows.map((r) => Number(r.i))).size).toBe(total);
     } catch (err) {
       throw new Error(`${(err as Error).message}\ncollector output:\n${outputs.get(collector)?.join("\n")}`);

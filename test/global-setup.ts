@@ -23,7 +23,8 @@ export default async function setup() {
     amqp: process.env.TEST_AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672",
   };
   const problems = await checkServices(base);
-  if (problems.length) throw new Error(`integration tests need the local services:\n- ${problems.join("\n- ")}`);
+  if (problems.length)
+    throw new Error(`integration tests need the local services:\n- ${problems.join("\n- ")}`);
 
   const dbUrl = new URL(base.database);
   dbUrl.pathname = `/alco_test_${run}`;

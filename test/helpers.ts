@@ -28,7 +28,11 @@ export function engine(): Engine {
   return sharedEngine;
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | false | null | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | false | null | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -40,7 +44,9 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | false | nul
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`,
+  );
 }
 
 /**
@@ -78,8 +84,16 @@ export async function publish(messages: Outgoing[], exchange = process.env.AMQP_
     const ch = await conn.createConfirmChannel();
     await ch.assertExchange(exchange, "topic", { durable: true });
     for (const m of messages) {
-      const body = Buffer.isBuffer(m.body) ? m.body : Buffer.from(typeof m.body === "string" ? m.body : JSON.stringify(m.body));
-      if (!ch.publish(exchange, m.routingKey, body, { persistent: true, contentType: "application/json", ...m.options })) {
+      const body = Buffer.isBuffer(m.body)
+        ? m.body
+        : Buffer.from(typeof m.body === "string" ? m.body : JSON.stringify(m.body));
+      if (
+        !ch.publish(exchange, m.routingKey, body, {
+          persistent: true,
+          contentType: "application/json",
+          ...m.options,
+        })
+      ) {
         await new Promise((r) => ch.once("drain", r));
       }
     }

@@ -10,13 +10,28 @@ import { deadLetterQueue, DLQ_HEADERS } from "@/lib/amqp/topology";
 import { valuesKey } from "@/lib/collector/field-values";
 import type { GrepResult } from "@/lib/query/search-records";
 import type { LoggerIndex } from "@/db/schema";
-import { collectorEnv, createTestIndex, dropTestIndex, engineCount, publish, waitFor, type Outgoing } from "./helpers";
+import {
+  collectorEnv,
+  createTestIndex,
+  dropTestIndex,
+  engineCount,
+  publish,
+  waitFor,
+  type Outgoing,
+} from "./helpers";
 
-async function grep(index: string, params: Record<string, string | string[]>): Promise<{ status: number; body: GrepResult & { error?: { code: string; message: string } } }> {
+async function grep(
+  index: string,
+  params: Record<string, string | string[]>,
+): Promise<{ status: number; body: GrepResult & { error?: { code: string; message: string } } }> {
   const url = new URL(`http://alco.test/api/grep/${index}`);
-  for (const [k, v] of Object.entries(params)) for (const x of Array.isArray(v) ? v : [v]) url.searchParams.append(k, x);
+  for (const [k, v] of Object.entries(params))
+    for (const x of Array.isArray(v) ? v : [v]) url.searchParams.append(k, x);
   const res = await GET(new Request(url), { params: Promise.resolve({ logger: index }) });
-  return { status: res.status, body: (await res.json()) as GrepResult & { error?: { code: string; message: string } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as GrepResult & { error?: { code: string; message: string } },
+  };
 }
 
 /** Record i in one of the three formats apps send, i ms-distinct, all within the last hour. */
@@ -45,13 +60,29 @@ function record(i: number, base: number, index: string): Outgoing {
     case 1: // winston JSON
       return {
         routingKey,
-        body: { level: "warn", message: `payment retry ${i} for user bob`, timestamp: new Date(t).toISOString(), user: "bob", n: i, service: "billing" },
+        body: {
+          level: "warn",
+          message: `payment retry ${i} for user bob`,
+          timestamp: new Date(t).toISOString(),
+          user: "bob",
+          n: i,
+          service: "billing",
+        },
         options: { messageId: `winston-${i}` },
       };
     default: // pino JSON
       return {
         routingKey,
-        body: { level: 30, time: t, msg: `cache miss key=item:${i}`, hostname: "cache-1", pid: 4242, name: "cache", n: i, reqId: `req-${i}` },
+        body: {
+          level: 30,
+          time: t,
+          msg: `cache miss key=item:${i}`,
+          hostname: "cache-1",
+          pid: 4242,
+          name: "cache",
+          n: i,
+          reqId: `req-${i}`,
+        },
       };
   }
 }
@@ -97,17 +128,38 @@ describe("core pipeline", () => {
 
     const py = byN.get(0)!;
     expect(py.ts).toBe(base);
-    expect(py).toMatchObject({ level: "error", logger: "myapp.views", host: "web-00", message: "GET /api/orders/0 status=200 from web-00.prod.local" });
-    expect(py.fields).toMatchObject({ "@version": "1", tags: ["production1", "web"], type: "logcollect", seq: 0, project: "shop", application: "orders" });
+    expect(py).toMatchObject({
+      level: "error",
+      logger: "myapp.views",
+      host: "web-00",
+      message: "GET /api/orders/0 status=200 from web-00.prod.local",
+    });
+    expect(py.fields).toMatchObject({
+      "@version": "1",
+      tags: ["production1", "web"],
+      type: "logcollect",
+      seq: 0,
+      project: "shop",
+      application: "orders",
+    });
 
     const winston = byN.get(1)!;
     expect(winston.ts).toBe(base + 300);
-    expect(winston).toMatchObject({ level: "warn", message: "payment retry 1 for user bob", logger: index.name });
+    expect(winston).toMatchObject({
+      level: "warn",
+      message: "payment retry 1 for user bob",
+      logger: index.name,
+    });
     expect(winston.fields).toEqual({ user: "bob", n: 1, service: "billing" });
 
     const pino = byN.get(2)!;
     expect(pino.ts).toBe(base + 600);
-    expect(pino).toMatchObject({ level: "info", host: "cache-1", logger: "cache", message: "cache miss key=item:2" });
+    expect(pino).toMatchObject({
+      level: "info",
+      host: "cache-1",
+      logger: "cache",
+      message: "cache miss key=item:2",
+    });
     expect(pino.fields).toEqual({ pid: 4242, n: 2, reqId: "req-2" });
   });
 
@@ -136,7 +188,9 @@ describe("core pipeline", () => {
     expect((await grep(index.name, { q: "host:web-01 host:web-02" })).body.total).toBe(1333);
     expect((await grep(index.name, { q: "level:error" })).body.total).toBe(67);
     expect((await grep(index.name, { q: "reqId:req-2" })).body.records.map((x) => x.fields.n)).toEqual([2]);
-    expect((await grep(index.name, { q: "n:42" })).body.records.map((x) => x.message)).toEqual(["GET /api/orders/42 status=200 from web-02.prod.local"]);
+    expect((await grep(index.name, { q: "n:42" })).body.records.map((x) => x.message)).toEqual([
+      "GET /api/orders/42 status=200 from web-02.prod.local",
+    ]);
     expect((await grep(index.name, { q: "-cache -payment" })).body.total).toBe(3334);
     expect((await grep(index.name, { filter: ["service:billing", "-user:alice"] })).body.total).toBe(3333);
     const ranged = (await grep(index.name, { from: "now-2h", to: "now-1h", q: "payment" })).body;
@@ -158,7 +212,10 @@ describe("core pipeline", () => {
   it("answers bad queries with a 400 that says what is wrong, and unknown indexes with a 404", async () => {
     const quote = await grep(index.name, { q: 'status "unterminated' });
     expect(quote.status).toBe(400);
-    expect(quote.body.error).toEqual({ code: "bad_request", message: expect.stringContaining("unterminated quote") as string });
+    expect(quote.body.error).toEqual({
+      code: "bad_request",
+      message: expect.stringContaining("unterminated quote") as string,
+    });
     expect((await grep(index.name, { q: "ab*" })).body.error?.message).toContain("at least 3");
     expect((await grep(index.name, { limit: "0" })).body.error?.message).toContain("limit");
     expect((await grep(index.name, { before: "garbage" })).body.error?.message).toContain("cursor");
@@ -171,11 +228,20 @@ describe("core pipeline", () => {
     const before = await engineCount(index.name);
     const now = Date.now();
     await publish([
-      { routingKey: `x.${index.name}`, body: { message: "good one", timestamp: new Date(now).toISOString() } },
+      {
+        routingKey: `x.${index.name}`,
+        body: { message: "good one", timestamp: new Date(now).toISOString() },
+      },
       { routingKey: `x.${index.name}`, body: "this is {not json" },
       { routingKey: `x.${index.name}`, body: { level: "info", note: "no message field" } },
-      { routingKey: `x.${index.name}`, body: { message: "too old", timestamp: new Date(now - 30 * 86_400_000).toISOString() } },
-      { routingKey: `x.${index.name}`, body: { message: "good two", timestamp: new Date(now + 1).toISOString() } },
+      {
+        routingKey: `x.${index.name}`,
+        body: { message: "too old", timestamp: new Date(now - 30 * 86_400_000).toISOString() },
+      },
+      {
+        routingKey: `x.${index.name}`,
+        body: { message: "good two", timestamp: new Date(now + 1).toISOString() },
+      },
     ]);
     await waitFor("good records indexed", async () => (await engineCount(index.name)) === before + 2);
 
@@ -194,27 +260,39 @@ describe("core pipeline", () => {
     } finally {
       await conn.close();
     }
-    expect((await grep(index.name, { q: "good" })).body.records.map((r) => r.message)).toEqual(["good two", "good one"]);
+    expect((await grep(index.name, { q: "good" })).body.records.map((r) => r.message)).toEqual([
+      "good two",
+      "good one",
+    ]);
   });
 
   it("keeps unicode verbatim and finds accented and CJK words", async () => {
     const before = await engineCount(index.name);
     const text = "café crème for 日本語 user 😀 🇫🇷 <script>alert(1)</script>";
-    await publish([{ routingKey: `x.${index.name}`, body: { message: text, emoji: "😀", "ключ": "значение\u0000" } }]);
+    await publish([
+      { routingKey: `x.${index.name}`, body: { message: text, emoji: "😀", ключ: "значение\u0000" } },
+    ]);
     await waitFor("unicode record", async () => (await engineCount(index.name)) === before + 1);
     const found = (await grep(index.name, { q: "café 日本" })).body.records;
     expect(found).toHaveLength(1);
     expect(found[0]!.message).toBe(text);
-    expect(found[0]!.fields).toEqual({ emoji: "😀", "ключ": "значение" });
+    expect(found[0]!.fields).toEqual({ emoji: "😀", ключ: "значение" });
     expect(found[0]!.highlights.map(([s, e]) => text.slice(s, e))).toEqual(["café", "日本"]);
   });
 
   it("picks up an index created while running, without a restart", async () => {
     const late = await createTestIndex();
     try {
-      await waitFor("collector consumes the new index", async () => collector.consumedIndexes.includes(late.name), 10_000);
+      await waitFor(
+        "collector consumes the new index",
+        () => Promise.resolve(collector.consumedIndexes.includes(late.name)),
+        10_000,
+      );
       await publish([{ routingKey: `app.${late.name}`, body: { message: "hello from a new index" } }]);
-      await waitFor("record searchable", async () => (await grep(late.name, { q: "hello" })).body.total === 1);
+      await waitFor(
+        "record searchable",
+        async () => (await grep(late.name, { q: "hello" })).body.total === 1,
+      );
     } finally {
       await dropTestIndex(late);
     }
@@ -223,7 +301,9 @@ describe("core pipeline", () => {
   it("exposes counters in the Prometheus text format", () => {
     const text = collector.metrics.render();
     expect(text).toMatch(new RegExp(`alco_collector_indexed_total\\{index="${index.name}"\\} 10003`));
-    expect(text).toMatch(new RegExp(`alco_collector_dead_lettered_total\\{index="${index.name}",reason="not JSON"\\} 1`));
+    expect(text).toMatch(
+      new RegExp(`alco_collector_dead_lettered_total\\{index="${index.name}",reason="not JSON"\\} 1`),
+    );
     expect(text).toContain("alco_collector_batch_seconds_bucket");
   });
 });

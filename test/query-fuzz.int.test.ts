@@ -16,18 +16,91 @@ async function call(index: string, params: [string, string][]) {
   return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
 }
 
-const OPERATORS = ['"', "-", "*", ":", "\\", "(", ")", "|", "!", "@", "~", "&", "/", "^", "$", "=", "<", ">", "'", "?", "[", "]", "{", "}", ";", "%", ",", ".", "#", "+"];
-const WORDS = ["error", "web-01", "status=500", "user", "host", "level", "n", "café", "日本", "😀", "10.1.2.3", "SELECT", "MATCH", "OPTION", "id", "ts", "js", "@fields", "alcoalldocs", "NEAR/3", "MAYBE", "SENTENCE"];
+const OPERATORS = [
+  '"',
+  "-",
+  "*",
+  ":",
+  "\\",
+  "(",
+  ")",
+  "|",
+  "!",
+  "@",
+  "~",
+  "&",
+  "/",
+  "^",
+  "$",
+  "=",
+  "<",
+  ">",
+  "'",
+  "?",
+  "[",
+  "]",
+  "{",
+  "}",
+  ";",
+  "%",
+  ",",
+  ".",
+  "#",
+  "+",
+];
+const WORDS = [
+  "error",
+  "web-01",
+  "status=500",
+  "user",
+  "host",
+  "level",
+  "n",
+  "café",
+  "日本",
+  "😀",
+  "10.1.2.3",
+  "SELECT",
+  "MATCH",
+  "OPTION",
+  "id",
+  "ts",
+  "js",
+  "@fields",
+  "alcoalldocs",
+  "NEAR/3",
+  "MAYBE",
+  "SENTENCE",
+];
 
 const queryText = fc.oneof(
   fc.string({ maxLength: 60 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
-  fc.array(fc.oneof(fc.constantFrom(...OPERATORS), fc.constantFrom(...WORDS), fc.constant(" ")), { maxLength: 25 }).map((a) => a.join("")),
+  fc
+    .array(fc.oneof(fc.constantFrom(...OPERATORS), fc.constantFrom(...WORDS), fc.constant(" ")), {
+      maxLength: 25,
+    })
+    .map((a) => a.join("")),
 );
 
 const paramValue = fc.oneof(
   fc.string({ maxLength: 30 }),
-  fc.constantFrom("now", "now-15m", "-1d", "0", "-1", "99999999999999999999", "1e9", "2026-13-45", "NaN", "1000", "1001", "_", "1_1", "9999999999999999_18446744073709551615"),
+  fc.constantFrom(
+    "now",
+    "now-15m",
+    "-1d",
+    "0",
+    "-1",
+    "99999999999999999999",
+    "1e9",
+    "2026-13-45",
+    "NaN",
+    "1000",
+    "1001",
+    "_",
+    "1_1",
+    "9999999999999999_18446744073709551615",
+  ),
 );
 
 function assertClean(status: number, body: { error?: { code: string; message: string } }) {
@@ -50,7 +123,10 @@ describe("query API under random and hostile input", () => {
     collector = new Collector(collectorEnv(), { log: () => undefined });
     await collector.start();
     await publish(
-      WORDS.map((w, i) => ({ routingKey: `app.${index.name}`, body: { message: `line ${i} with ${w} (and [brackets]) "quotes" a|b`, host: `web-0${i % 3}`, n: i } })),
+      WORDS.map((w, i) => ({
+        routingKey: `app.${index.name}`,
+        body: { message: `line ${i} with ${w} (and [brackets]) "quotes" a|b`, host: `web-0${i % 3}`, n: i },
+      })),
     );
     await waitFor("seed records", async () => (await engineCount(index.name)) === WORDS.length);
   });
@@ -73,16 +149,36 @@ describe("query API under random and hostile input", () => {
   it("answers any combination of parameters with results or a 400 that explains", async () => {
     const names = fc.constantFrom("q", "from", "to", "limit", "before", "after", "filter", "unknown");
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(names, fc.oneof(paramValue, queryText.map((q) => `host:${q}`), queryText)), { maxLength: 6 }), async (params) => {
-        const { status, body } = await call(index.name, params);
-        assertClean(status, body);
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            names,
+            fc.oneof(
+              paramValue,
+              queryText.map((q) => `host:${q}`),
+              queryText,
+            ),
+          ),
+          { maxLength: 6 },
+        ),
+        async (params) => {
+          const { status, body } = await call(index.name, params);
+          assertClean(status, body);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it("never reaches another index through the logger segment", async () => {
-    for (const name of [`${index.name}, other`, `${index.name};SHOW TABLES`, "alco_health", `${index.name}_20261121`, "../etc", index.name.toUpperCase()]) {
+    for (const name of [
+      `${index.name}, other`,
+      `${index.name};SHOW TABLES`,
+      "alco_health",
+      `${index.name}_20261121`,
+      "../etc",
+      index.name.toUpperCase(),
+    ]) {
       const { status, body } = await call(name, []);
       expect(status).toBe(404);
       expect(body.error?.code).toBe("not_found");

@@ -22,7 +22,17 @@ describe("retention job", () => {
       expect(supervisor.tables).toEqual(["shop_20261119", "shop_20261120", "shop_20261121"]);
       const engine = createEngine(supervisor.address);
       try {
-        const row = { id: "1", ts: day0 - DAY_MS, message: "old", fieldsText: "", lvl: 30, level: "info", logger: "", host: "", json: "{}" };
+        const row = {
+          id: "1",
+          ts: day0 - DAY_MS,
+          message: "old",
+          fieldsText: "",
+          lvl: 30,
+          level: "info",
+          logger: "",
+          host: "",
+          json: "{}",
+        };
         await engine.query(replaceRowsSql("shop_20261119", [row]));
         await engine.query("FLUSH RTINDEX shop_20261119");
         expect((await readdir(dataDir)).some((f) => f.startsWith("shop_20261119."))).toBe(true);

@@ -33,14 +33,16 @@ const log = (l: string) => console.log(`[dev] ${l}`);
 function run(name: string, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
   const child = spawn(args[0]!, args.slice(1), {
     cwd: root,
-    env: { ...process.env, ...extraEnv, SEARCHD_URL: env.SEARCHD_LISTEN },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...extraEnv, SEARCHD_URL: env.SEARCHD_LISTEN },
     stdio: ["ignore", "pipe", "pipe"],
+    // Own process group: a terminal's Ctrl-C reaches only this process, which stops the children in order.
+    detached: true,
   });
   const prefix = (buf: Buffer) => {
     for (const line of buf.toString().split("\n")) if (line.trim()) console.log(`${name.padEnd(9)}| ${line}`);
   };
-  child.stdout!.on("data", prefix);
-  child.stderr!.on("data", prefix);
+  child.stdout.on("data", prefix);
+  child.stderr.on("data", prefix);
   child.once("exit", (code, signal) => {
     if (!stopping) {
       log(`${name} exited (code ${code}, signal ${signal}); stopping the stack`);
@@ -54,7 +56,10 @@ function run(name: string, args: string[], extraEnv: Record<string, string> = {}
 async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(url).then((r) => r.status < 500, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.status < 500,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -65,15 +70,26 @@ let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  for (const c of children.reverse()) c.kill("SIGTERM");
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  // Producers first, searchd last: the collector must still reach the engine to finish its last batch.
+  for (const c of [...children].reverse()) {
+    if (c.exitCode !== null || c.signalCode !== null) continue;
+    const exited = new Promise((r) => c.once("exit", r));
+    c.kill("SIGTERM");
+    const timer = setTimeout(() => c.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
   process.exit(code);
 }
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 
 async function main() {
-  const problems = await checkServices({ database: env.DATABASE_URL.replace(/\/[^/]*$/, "/postgres"), redis: env.REDIS_URL, amqp: env.AMQP_URL });
+  const problems = await checkServices({
+    database: env.DATABASE_URL.replace(/\/[^/]*$/, "/postgres"),
+    redis: env.REDIS_URL,
+    amqp: env.AMQP_URL,
+  });
   if (problems.length) {
     console.error(`alco needs these services:\n- ${problems.join("\n- ")}`);
     process.exit(1);
@@ -91,7 +107,13 @@ async function main() {
   const tsx = [process.execPath, "--import", "tsx"];
   run("searchd", [...tsx, "workers/searchd.ts"], { SEARCHD_DATA_DIR: path.join(root, "tmp/searchd") });
   run("collector", [...tsx, "workers/collector.ts"]);
-  run("web", [process.execPath, path.join(root, "node_modules/next/dist/bin/next"), "dev", "-p", String(env.WEB_PORT)]);
+  run("web", [
+    process.execPath,
+    path.join(root, "node_modules/next/dist/bin/next"),
+    "dev",
+    "-p",
+    String(env.WEB_PORT),
+  ]);
   run("demo", [...tsx, "workers/demo-publisher.ts"], { DEMO_RATE: String(env.DEMO_RATE) });
 
   const url = `http://localhost:${env.WEB_PORT}`;

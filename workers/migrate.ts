@@ -4,7 +4,9 @@ import { closeDb, getDb } from "@/db/client";
 import { ensureDatabase, migrateDatabase } from "@/db/migrate";
 import { createIndex } from "@/lib/indexes/logger-indexes";
 
-const env = z.object({ DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/alco") }).parse(process.env);
+const env = z
+  .object({ DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/alco") })
+  .parse(process.env);
 
 ensureDatabase(env.DATABASE_URL)
   .then(() => migrateDatabase(env.DATABASE_URL))

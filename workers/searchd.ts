@@ -12,7 +12,13 @@ import { listIndexes } from "@/lib/indexes/logger-indexes";
 const env = parseSearchdEnv(process.env);
 const log = (l: string) => console.log(`[searchd] ${l}`);
 const { host, port } = parseEngineAddress(env.SEARCHD_LISTEN);
-const supervisor = new SearchdSupervisor({ dataDir: env.SEARCHD_DATA_DIR, host, port, binary: env.SEARCHD_BINARY, log });
+const supervisor = new SearchdSupervisor({
+  dataDir: env.SEARCHD_DATA_DIR,
+  host,
+  port,
+  binary: env.SEARCHD_BINARY,
+  log,
+});
 const db = getDb(env.DATABASE_URL);
 
 async function main() {

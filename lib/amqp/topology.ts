@@ -17,7 +17,12 @@ export function deadLetterQueue(queueName: string): string {
 }
 
 /** Header names on dead-lettered messages. */
-export const DLQ_HEADERS = { reason: "x-alco-reason", routingKey: "x-alco-routing-key", index: "x-alco-index", at: "x-alco-rejected-at" } as const;
+export const DLQ_HEADERS = {
+  reason: "x-alco-reason",
+  routingKey: "x-alco-routing-key",
+  index: "x-alco-index",
+  at: "x-alco-rejected-at",
+} as const;
 
 export function queueOptions(exchange: string, q: IndexQueue): Options.AssertQueue {
   return {
@@ -37,14 +42,20 @@ export async function assertExchanges(ch: Channel, exchange: string): Promise<vo
 }
 
 /** Declares an index's queue and dead-letter queue and binds exactly its routing keys. */
-export async function assertIndexQueue(ch: Channel, exchange: string, q: IndexQueue, previousKeys: string[] = []) {
+export async function assertIndexQueue(
+  ch: Channel,
+  exchange: string,
+  q: IndexQueue,
+  previousKeys: string[] = [],
+) {
   await assertExchanges(ch, exchange);
   await ch.assertQueue(q.queueName, queueOptions(exchange, q));
   const dlq = deadLetterQueue(q.queueName);
   await ch.assertQueue(dlq, { durable: true, arguments: { "x-queue-type": "classic" } });
   await ch.bindQueue(dlq, deadLetterExchange(exchange), q.queueName);
   for (const key of q.routingKeys) await ch.bindQueue(q.queueName, exchange, key);
-  for (const key of previousKeys) if (!q.routingKeys.includes(key)) await ch.unbindQueue(q.queueName, exchange, key);
+  for (const key of previousKeys)
+    if (!q.routingKeys.includes(key)) await ch.unbindQueue(q.queueName, exchange, key);
 }
 
 /** Removes an index's queues (admin delete). */

@@ -35,7 +35,9 @@ export class ApiError extends Error {
 
 function zodMessage(err: z.ZodError): string {
   return err.issues
-    .map((i) => (i.message.includes(":") || i.path.length === 0 ? i.message : `${i.path.join(".")}: ${i.message}`))
+    .map((i) =>
+      i.message.includes(":") || i.path.length === 0 ? i.message : `${i.path.join(".")}: ${i.message}`,
+    )
     .join("; ");
 }
 
@@ -52,7 +54,10 @@ export function toApiError(err: unknown): ApiError {
   if (typeof e.sqlMessage === "string") {
     // The compiler escapes everything, so this is our bug, but the client's request is what triggers it.
     console.error(`engine refused a query: ${e.sqlMessage}`);
-    return new ApiError("bad_request", "the search engine could not run this query; simplify it and try again");
+    return new ApiError(
+      "bad_request",
+      "the search engine could not run this query; simplify it and try again",
+    );
   }
   console.error(err);
   return new ApiError("internal_error", "internal error");

@@ -53,7 +53,7 @@ export class Collector {
     await this.connect();
     await this.refresh();
     this.refreshTimer = setInterval(() => void this.refresh(), this.env.INDEX_REFRESH_MS);
-    if (this.env.METRICS_PORT > 0) await this.serveMetrics(this.env.METRICS_PORT);
+    if (this.env.METRICS_PORT > 0) await this.serveMetrics(this.env.METRICS_HOST, this.env.METRICS_PORT);
     this.log(`consuming ${this.consumers.size} index queue(s) from exchange ${this.env.AMQP_EXCHANGE}`);
   }
 
@@ -99,7 +99,9 @@ export class Collector {
         } catch (err) {
           if (this.stopping) throw err;
           const delay = Math.min(30_000, 250 * 2 ** Math.min(this.reconnectAttempts++, 7));
-          this.log(`amqp connect attempt ${this.reconnectAttempts} failed: ${(err as Error).message}; retrying in ${delay} ms`);
+          this.log(
+            `amqp connect attempt ${this.reconnectAttempts} failed: ${(err as Error).message}; retrying in ${delay} ms`,
+          );
           await new Promise((r) => setTimeout(r, delay));
         }
       }
@@ -128,8 +130,13 @@ export class Collector {
           this.consumers.delete(name);
           await consumer.stop();
           if (!next) this.log(`[${name}] index removed; stopped consuming`);
-        } else if (next.routingKeys.join() !== consumer.index.routingKeys.join() || next.retentionDays !== consumer.index.retentionDays) {
-          await consumer.updateBindings(next).catch((err: Error) => this.log(`[${name}] rebind failed: ${err.message}`));
+        } else if (
+          next.routingKeys.join() !== consumer.index.routingKeys.join() ||
+          next.retentionDays !== consumer.index.retentionDays
+        ) {
+          await consumer
+            .updateBindings(next)
+            .catch((err: Error) => this.log(`[${name}] rebind failed: ${err.message}`));
         }
       }
       for (const [name, index] of wanted) {
@@ -145,7 +152,14 @@ export class Collector {
             logcollectTimeZone: this.env.LOGCOLLECT_TIMEZONE,
             redisPrefix: this.env.REDIS_PREFIX,
           },
-          { engine: this.engine, redis: this.redis, columns: this.columns, metrics: this.metrics, log: this.log, onIndexed: this.opts.onIndexed },
+          {
+            engine: this.engine,
+            redis: this.redis,
+            columns: this.columns,
+            metrics: this.metrics,
+            log: this.log,
+            onIndexed: this.opts.onIndexed,
+          },
         );
         try {
           await consumer.start(conn);
@@ -159,20 +173,22 @@ export class Collector {
     return this.refreshing;
   }
 
-  private async serveMetrics(port: number): Promise<void> {
+  private async serveMetrics(host: string, port: number): Promise<void> {
     this.metricsServer = http.createServer((req, res) => {
       if (req.url === "/metrics") {
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(this.metrics.render());
       } else if (req.url === "/healthz") {
         const ok = this.connection !== null;
-        res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ok\n" : "amqp disconnected\n");
+        res
+          .writeHead(ok ? 200 : 503, { "content-type": "text/plain" })
+          .end(ok ? "ok\n" : "amqp disconnected\n");
       } else {
         res.writeHead(404).end();
       }
     });
     await new Promise<void>((resolve, reject) => {
       this.metricsServer!.once("error", reject);
-      this.metricsServer!.listen(port, "127.0.0.1", () => resolve());
+      this.metricsServer!.listen(port, host, () => resolve());
     });
   }
 }

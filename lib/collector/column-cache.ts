@@ -39,7 +39,7 @@ export class ColumnCache {
   /** Notes columns; unknown ones are queued for registration. */
   observe(index: string, columns: Iterable<string>): void {
     let known = this.flags.get(index);
-    if (!known) this.flags.set(index, (known = new Map()));
+    if (!known) this.flags.set(index, (known = new Map<string, ColumnFlags>()));
     for (const c of columns) {
       if (known.has(c) || known.size >= MAX_COLUMNS_PER_INDEX || c.length > 128) continue;
       known.set(c, defaultColumnFlags(c));
@@ -60,11 +60,18 @@ export class ColumnCache {
     const next = new Map<string, Map<string, ColumnFlags>>();
     for (const r of rows) {
       let m = next.get(r.indexName);
-      if (!m) next.set(r.indexName, (m = new Map()));
-      m.set(r.name, { filtered: r.filtered, display: r.display, excluded: r.excluded, context: r.context, indexed: r.indexed });
+      if (!m) next.set(r.indexName, (m = new Map<string, ColumnFlags>()));
+      m.set(r.name, {
+        filtered: r.filtered,
+        display: r.display,
+        excluded: r.excluded,
+        context: r.context,
+        indexed: r.indexed,
+      });
     }
     // Columns observed since the read started keep their defaults until the next sync.
-    for (const [index, cols] of this.pending) for (const c of cols) next.get(index)?.set(c, defaultColumnFlags(c));
+    for (const [index, cols] of this.pending)
+      for (const c of cols) next.get(index)?.set(c, defaultColumnFlags(c));
     this.flags = next;
     this.roles.clear();
   }

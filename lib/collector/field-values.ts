@@ -21,7 +21,7 @@ export class FieldValuesBatch {
     else return;
     if (v === "" || v.length > MAX_VALUE_LENGTH) return;
     let m = this.columns.get(column);
-    if (!m) this.columns.set(column, (m = new Map()));
+    if (!m) this.columns.set(column, (m = new Map<string, number>()));
     const prev = m.get(v);
     if (prev === undefined || ts > prev) m.set(v, ts);
   }
@@ -42,12 +42,18 @@ export class FieldValuesBatch {
     }
     const results = await p.exec();
     const failed = results?.find(([err]) => err);
-    if (failed) throw failed[0];
+    if (failed?.[0]) throw failed[0];
   }
 }
 
 /** Values of one column, most recently seen first. */
-export async function readFieldValues(redis: Redis, prefix: string, index: string, column: string, limit = 100) {
+export async function readFieldValues(
+  redis: Redis,
+  prefix: string,
+  index: string,
+  column: string,
+  limit = 100,
+) {
   const flat = await redis.zrevrange(valuesKey(prefix, index, column), 0, limit - 1, "WITHSCORES");
   const out: { value: string; lastSeen: number }[] = [];
   for (let i = 0; i < flat.length; i += 2) out.push({ value: flat[i]!, lastSeen: Number(flat[i + 1]) });

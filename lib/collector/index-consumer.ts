@@ -178,7 +178,10 @@ export class IndexConsumer {
       }
       const r = result.record;
       if (r.ts < window.fromMs) {
-        rejected.push({ msg, reason: `older than the retention window of ${this.index.retentionDays} days: ${new Date(r.ts).toISOString()}` });
+        rejected.push({
+          msg,
+          reason: `older than the retention window of ${this.index.retentionDays} days: ${new Date(r.ts).toISOString()}`,
+        });
         continue;
       }
       if (r.ts >= window.toMs) {
@@ -197,7 +200,14 @@ export class IndexConsumer {
       statements: renderStatements(table, g.rows),
       msgOf: new Map(g.rows.map((row, i) => [row, g.msgs[i]!])),
     }));
-    return { last: batch[batch.length - 1]!.msg, started: performance.now(), rejected, tables, stored, values };
+    return {
+      last: batch[batch.length - 1]!.msg,
+      started: performance.now(),
+      rejected,
+      tables,
+      stored,
+      values,
+    };
   }
 
   /**
@@ -207,7 +217,11 @@ export class IndexConsumer {
   private store(b: PreparedBatch, ch: ConfirmChannel | null): Promise<void> {
     if (!ch) return Promise.resolve();
     const name = this.index.name;
-    const retry = { log: this.deps.log, onRetry: () => this.deps.metrics.inc("retries", { index: name }), abandoned: () => this.abandoned || this.channel !== ch };
+    const retry = {
+      log: this.deps.log,
+      onRetry: () => this.deps.metrics.inc("retries", { index: name }),
+      abandoned: () => this.abandoned || this.channel !== ch,
+    };
     const written = (async () => {
       let indexed = 0;
       for (const { table, statements, msgOf } of b.tables) {
@@ -221,13 +235,20 @@ export class IndexConsumer {
       return indexed;
     })();
     const acked = Promise.all([written, this.acks]).then(async ([indexed]) => {
-      await retryUntilDone(() => b.values.save(this.deps.redis, this.settings.redisPrefix, name, this.settings.valuesPerColumn), {
-        ...retry,
-        label: `[${name}] save field values`,
-      });
+      await retryUntilDone(
+        () => b.values.save(this.deps.redis, this.settings.redisPrefix, name, this.settings.valuesPerColumn),
+        {
+          ...retry,
+          label: `[${name}] save field values`,
+        },
+      );
       if (b.rejected.length) {
-        await retryUntilDone(() => this.deadLetter(ch, b.rejected), { ...retry, label: `[${name}] dead-letter ${b.rejected.length}` });
-        for (const { reason } of b.rejected) this.deps.metrics.inc("dead_lettered", { index: name, reason: reason.replace(/:.*/s, "") });
+        await retryUntilDone(() => this.deadLetter(ch, b.rejected), {
+          ...retry,
+          label: `[${name}] dead-letter ${b.rejected.length}`,
+        });
+        for (const { reason } of b.rejected)
+          this.deps.metrics.inc("dead_lettered", { index: name, reason: reason.replace(/:.*/s, "") });
       }
       ch.ack(b.last, true);
       this.deps.metrics.inc("indexed", { index: name }, indexed);
@@ -290,4 +311,3 @@ export class IndexConsumer {
     await ch.waitForConfirms();
   }
 }
-

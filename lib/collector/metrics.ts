@@ -5,7 +5,9 @@ type Labels = Record<string, string>;
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 function labelText(l: Labels): string {
-  const parts = Object.entries(l).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`))}"`);
+  const parts = Object.entries(l).map(
+    ([k, v]) => `${k}="${v.replace(/["\\\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`))}"`,
+  );
   return parts.length ? `{${parts.join(",")}}` : "";
 }
 
@@ -44,15 +46,27 @@ export class CollectorMetrics {
     };
     const lines: string[] = [];
     for (const [name, text] of Object.entries(help)) {
-      lines.push(`# HELP alco_collector_${name}_total ${text}`, `# TYPE alco_collector_${name}_total counter`);
-      for (const [key, v] of this.counters.get(name) ?? []) lines.push(`alco_collector_${name}_total${key} ${v}`);
+      lines.push(
+        `# HELP alco_collector_${name}_total ${text}`,
+        `# TYPE alco_collector_${name}_total counter`,
+      );
+      for (const [key, v] of this.counters.get(name) ?? [])
+        lines.push(`alco_collector_${name}_total${key} ${v}`);
     }
-    lines.push("# HELP alco_collector_batch_seconds Time from a batch's flush to its ack", "# TYPE alco_collector_batch_seconds histogram");
+    lines.push(
+      "# HELP alco_collector_batch_seconds Time from a batch's flush to its ack",
+      "# TYPE alco_collector_batch_seconds histogram",
+    );
     for (const [key, h] of this.histogram) {
       const inner = key.slice(1, -1);
-      BUCKETS.forEach((b, i) => lines.push(`alco_collector_batch_seconds_bucket{${inner},le="${b}"} ${h.buckets[i]}`));
+      BUCKETS.forEach((b, i) =>
+        lines.push(`alco_collector_batch_seconds_bucket{${inner},le="${b}"} ${h.buckets[i]}`),
+      );
       lines.push(`alco_collector_batch_seconds_bucket{${inner},le="+Inf"} ${h.count}`);
-      lines.push(`alco_collector_batch_seconds_sum${key} ${h.sum}`, `alco_collector_batch_seconds_count${key} ${h.count}`);
+      lines.push(
+        `alco_collector_batch_seconds_sum${key} ${h.sum}`,
+        `alco_collector_batch_seconds_count${key} ${h.count}`,
+      );
     }
     return lines.join("\n") + "\n";
   }

@@ -55,7 +55,7 @@ export function createEngine(address: EngineAddress, opts: { connections?: numbe
   });
   let flavor: Promise<EngineFlavor> | null = null;
 
-  const query = async <T,>(sql: string): Promise<T[]> => {
+  const query = async <T>(sql: string): Promise<T[]> => {
     const [rows] = await pool.query(sql);
     return Array.isArray(rows) ? (rows as T[]) : [];
   };

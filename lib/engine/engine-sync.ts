@@ -28,7 +28,9 @@ export class EngineSync {
     this.running ??= (async () => {
       try {
         const indexes = await listIndexes(this.db);
-        const changed = await this.supervisor.apply(indexes.map((i) => ({ name: i.name, retentionDays: i.retentionDays })));
+        const changed = await this.supervisor.apply(
+          indexes.map((i) => ({ name: i.name, retentionDays: i.retentionDays })),
+        );
         if (changed) this.log(`tables now: ${this.supervisor.tables.length} (${indexes.length} indexes)`);
       } catch (err) {
         this.log(`engine sync failed: ${(err as Error).message}`);

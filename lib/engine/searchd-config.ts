@@ -21,7 +21,14 @@ export function renderSearchdConfig(settings: SearchdSettings, indexes: EngineIn
   const sorted = [...indexes].sort((a, b) => a.name.localeCompare(b.name));
   const tables: string[] = [];
   const locals: string[] = [
-    [`index ${HEALTH_TABLE} {`, "  type = rt", `  path = ${path.join(settings.dataDir, HEALTH_TABLE)}`, "  rt_field = x", "  rt_attr_uint = y", "}"].join("\n"),
+    [
+      `index ${HEALTH_TABLE} {`,
+      "  type = rt",
+      `  path = ${path.join(settings.dataDir, HEALTH_TABLE)}`,
+      "  rt_field = x",
+      "  rt_attr_uint = y",
+      "}",
+    ].join("\n"),
   ];
   const distributed: string[] = [];
   for (const idx of sorted) {
@@ -40,7 +47,9 @@ export function renderSearchdConfig(settings: SearchdSettings, indexes: EngineIn
         ].join("\n"),
       );
     }
-    distributed.push([`index ${idx.name} {`, "  type = distributed", ...days.map((t) => `  local = ${t}`), "}"].join("\n"));
+    distributed.push(
+      [`index ${idx.name} {`, "  type = distributed", ...days.map((t) => `  local = ${t}`), "}"].join("\n"),
+    );
   }
   const searchd = [
     "searchd {",

@@ -91,7 +91,12 @@ export class SearchdSupervisor {
     if (!(await this.writeConfig(nowMs))) return false;
     this.child?.kill("SIGHUP");
     const want = new Set(this.served);
-    await this.waitUntil(async (served) => [...want].every((t) => served.has(t)) && [...served].every((t) => t === HEALTH_TABLE || want.has(t) || !before.has(t)), 15_000);
+    await this.waitUntil(
+      (served) =>
+        [...want].every((t) => served.has(t)) &&
+        [...served].every((t) => t === HEALTH_TABLE || want.has(t) || !before.has(t)),
+      15_000,
+    );
     await this.removeFilesOf([...before].filter((t) => !want.has(t)));
     return true;
   }
@@ -138,7 +143,8 @@ export class SearchdSupervisor {
     });
     this.child = child;
     const forward = (buf: Buffer) => {
-      for (const line of buf.toString().split("\n")) if (/FATAL|ERROR|WARNING/.test(line)) this.log(line.trim());
+      for (const line of buf.toString().split("\n"))
+        if (/FATAL|ERROR|WARNING/.test(line)) this.log(line.trim());
     };
     child.stdout?.on("data", forward);
     child.stderr?.on("data", forward);
@@ -158,12 +164,17 @@ export class SearchdSupervisor {
     await this.waitUntil((served) => this.served.every((t) => served.has(t)), 30_000, child);
   }
 
-  private async waitUntil(ok: (served: Set<string>) => boolean | Promise<boolean>, timeoutMs: number, child?: ChildProcess) {
+  private async waitUntil(
+    ok: (served: Set<string>) => boolean | Promise<boolean>,
+    timeoutMs: number,
+    child?: ChildProcess,
+  ) {
     this.probe ??= createEngine(this.address, { connections: 1 });
     const deadline = Date.now() + timeoutMs;
     let lastErr: unknown = null;
     while (Date.now() < deadline) {
-      if (child && child.exitCode !== null) throw new Error(`searchd exited with code ${child.exitCode} (see ${this.dataDir}/searchd.log)`);
+      if (child && child.exitCode !== null)
+        throw new Error(`searchd exited with code ${child.exitCode} (see ${this.dataDir}/searchd.log)`);
       try {
         if (await ok(await this.probe.tables())) return;
       } catch (err) {
@@ -171,7 +182,9 @@ export class SearchdSupervisor {
       }
       await sleep(100);
     }
-    throw new Error(`searchd not ready after ${timeoutMs} ms: ${String(lastErr ?? "tables missing")}`);
+    throw new Error(
+      `searchd not ready after ${timeoutMs} ms: ${lastErr instanceof Error ? lastErr.message : "tables missing"}`,
+    );
   }
 
   private async removeFilesOf(tables: string[]): Promise<void> {
@@ -179,7 +192,9 @@ export class SearchdSupervisor {
     const files = await readdir(this.dataDir);
     const prefixes = tables.map((t) => `${t}.`);
     await Promise.all(
-      files.filter((f) => prefixes.some((p) => f.startsWith(p))).map((f) => rm(path.join(this.dataDir, f), { force: true })),
+      files
+        .filter((f) => prefixes.some((p) => f.startsWith(p)))
+        .map((f) => rm(path.join(this.dataDir, f), { force: true })),
     );
     this.log(`removed expired tables: ${tables.join(", ")}`);
   }

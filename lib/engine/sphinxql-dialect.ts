@@ -88,7 +88,7 @@ export function isAttributeField(name: string): name is AttributeField {
 // Values
 
 // Control characters come back from searchd raw (NUL even as "0") and make its JSON output invalid.
-// eslint-disable-next-line no-control-regex
+
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 export function stripControlChars(s: string): string {
@@ -101,7 +101,6 @@ export function sqlString(s: string): string {
   return NEEDS_ESCAPE.test(s) ? escape(s) : `'${s}'`;
 }
 
-// eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /[\u0000\b\t\n\r\u001a"'\\]/;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -156,7 +155,7 @@ export function compileMatchTerm(term: MatchTerm): string | null {
     case "infix":
       escaped[0] = `*${escaped[0]}`;
       escaped[escaped.length - 1] += "*";
-      body = escaped.length === 1 ? escaped[0]! : `"${escaped.join(" ")}"`;
+      body = escaped.length === 1 ? escaped[0] : `"${escaped.join(" ")}"`;
       break;
   }
   return term.negate ? `-${body}` : body;

@@ -10,7 +10,11 @@ export const MAX_STATEMENT_BYTES = 16 * 1024 * 1024;
 export const MAX_STATEMENT_ROWS = 5000;
 
 /** Splits rows into statements below both bounds; a row larger than the byte bound goes alone. */
-export function chunkRows(rows: EngineRow[], maxBytes = MAX_STATEMENT_BYTES, maxRows = MAX_STATEMENT_ROWS): EngineRow[][] {
+export function chunkRows(
+  rows: EngineRow[],
+  maxBytes = MAX_STATEMENT_BYTES,
+  maxRows = MAX_STATEMENT_ROWS,
+): EngineRow[][] {
   const chunks: EngineRow[][] = [];
   let cur: EngineRow[] = [];
   let bytes = 0;
@@ -35,7 +39,13 @@ export function chunkRows(rows: EngineRow[], maxBytes = MAX_STATEMENT_BYTES, max
 export function isTransientEngineError(err: unknown): boolean {
   const e = err as { code?: string; message?: string; fatal?: boolean };
   if (e.fatal) return true;
-  if (e.code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|PROTOCOL_CONNECTION_LOST|PROTOCOL_SEQUENCE_TIMEOUT|POOL_CLOSED)$/.test(e.code)) return true;
+  if (
+    e.code &&
+    /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|PROTOCOL_CONNECTION_LOST|PROTOCOL_SEQUENCE_TIMEOUT|POOL_CLOSED)$/.test(
+      e.code,
+    )
+  )
+    return true;
   // searchd quotes the rest of the statement after "near '", and so the log text being written: only the words
   // before it are the engine's own.
   const own = (e.message ?? "").split(" near '")[0]!;
@@ -56,7 +66,11 @@ export type WriteOutcome = { written: number; rejected: { row: EngineRow; reason
  * it refuses are returned as rejected (for the dead-letter queue), and the rest are stored. Transient errors are
  * thrown: the caller retries, and REPLACE makes rewriting what was already stored harmless.
  */
-export async function writeStatements(engine: Engine, table: string, statements: Statement[]): Promise<WriteOutcome> {
+export async function writeStatements(
+  engine: Engine,
+  table: string,
+  statements: Statement[],
+): Promise<WriteOutcome> {
   const out: WriteOutcome = { written: 0, rejected: [] };
   const write = async (st: Statement): Promise<void> => {
     try {
@@ -65,11 +79,15 @@ export async function writeStatements(engine: Engine, table: string, statements:
     } catch (err) {
       if (isTransientEngineError(err)) throw err;
       if (st.rows.length === 1) {
-        out.rejected.push({ row: st.rows[0]!, reason: `engine refused the record: ${(err as Error).message.slice(0, 300)}` });
+        out.rejected.push({
+          row: st.rows[0]!,
+          reason: `engine refused the record: ${(err as Error).message.slice(0, 300)}`,
+        });
         return;
       }
       const mid = st.rows.length >> 1;
-      for (const half of [st.rows.slice(0, mid), st.rows.slice(mid)]) await write({ rows: half, sql: replaceRowsSql(table, half) });
+      for (const half of [st.rows.slice(0, mid), st.rows.slice(mid)])
+        await write({ rows: half, sql: replaceRowsSql(table, half) });
     }
   };
   for (const st of statements) await write(st);

@@ -19,7 +19,13 @@ export async function createIndex(db: Db, input: CreateIndexInput): Promise<Logg
     await tx.insert(loggerIndexes).values(values).onConflictDoNothing();
     await tx
       .insert(loggerColumns)
-      .values(["level", "logger", "host"].map((name) => ({ indexName: values.name, name, ...defaultColumnFlags(name) })))
+      .values(
+        ["level", "logger", "host"].map((name) => ({
+          indexName: values.name,
+          name,
+          ...defaultColumnFlags(name),
+        })),
+      )
       .onConflictDoNothing();
   });
   return (await getIndex(db, values.name))!;
@@ -43,7 +49,12 @@ export async function registerColumns(db: Db, indexName: string, names: string[]
     .onConflictDoNothing();
 }
 
-export async function setColumnFlags(db: Db, indexName: string, names: string[], flags: Partial<ColumnFlags>) {
+export async function setColumnFlags(
+  db: Db,
+  indexName: string,
+  names: string[],
+  flags: Partial<ColumnFlags>,
+) {
   await db
     .update(loggerColumns)
     .set(flags)

@@ -6,11 +6,17 @@ const routingKey = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^(?:[A-Za-z0-9_-]+|\*|#)(?:\.(?:[A-Za-z0-9_-]+|\*|#))*$/, "a routing key is dot-separated words, * or #");
+  .regex(
+    /^(?:[A-Za-z0-9_-]+|\*|#)(?:\.(?:[A-Za-z0-9_-]+|\*|#))*$/,
+    "a routing key is dot-separated words, * or #",
+  );
 
 export const indexNameSchema = z
   .string()
-  .refine(isValidIndexName, "an index name is lowercase letters, digits and _ (starting with a letter, at most 48)");
+  .refine(
+    isValidIndexName,
+    "an index name is lowercase letters, digits and _ (starting with a letter, at most 48)",
+  );
 
 /** One schema for creating a logger index, shared by the API, the admin UI, the seed and the tests. */
 export const createIndexSchema = z.object({
@@ -36,7 +42,13 @@ export function withIndexDefaults(input: CreateIndexInput) {
   };
 }
 
-export type ColumnFlags = { filtered: boolean; display: boolean; excluded: boolean; context: boolean; indexed: boolean };
+export type ColumnFlags = {
+  filtered: boolean;
+  display: boolean;
+  excluded: boolean;
+  context: boolean;
+  indexed: boolean;
+};
 
 /** Flags a column gets the first time it is seen. */
 export function defaultColumnFlags(name: string): ColumnFlags {

@@ -5,26 +5,41 @@ import pg from "pg";
 
 export const START_COMMANDS = {
   PostgreSQL: "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
-  Redis: 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
+  Redis:
+    'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
   RabbitMQ: "rabbitmq-server -detached && rabbitmqctl await_startup",
 } as const;
 
-export async function checkServices(urls: { database: string; redis: string; amqp: string }): Promise<string[]> {
+export async function checkServices(urls: {
+  database: string;
+  redis: string;
+  amqp: string;
+}): Promise<string[]> {
   const problems: string[] = [];
   const pgClient = new pg.Client({ connectionString: urls.database, connectionTimeoutMillis: 3000 });
   await pgClient
     .connect()
     .then(() => pgClient.end())
-    .catch((e: Error) => problems.push(`PostgreSQL at ${urls.database}: ${e.message}. Start it: ${START_COMMANDS.PostgreSQL}`));
-  const redis = new Redis(urls.redis, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    .catch((e: Error) =>
+      problems.push(`PostgreSQL at ${urls.database}: ${e.message}. Start it: ${START_COMMANDS.PostgreSQL}`),
+    );
+  const redis = new Redis(urls.redis, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on("error", () => undefined);
   await redis
     .connect()
     .then(() => redis.quit())
-    .catch((e: Error) => problems.push(`Redis at ${urls.redis}: ${e.message}. Start it: ${START_COMMANDS.Redis}`));
+    .catch((e: Error) =>
+      problems.push(`Redis at ${urls.redis}: ${e.message}. Start it: ${START_COMMANDS.Redis}`),
+    );
   await amqp
     .connect(urls.amqp)
     .then((c) => c.close())
-    .catch((e: Error) => problems.push(`RabbitMQ at ${urls.amqp}: ${e.message}. Start it: ${START_COMMANDS.RabbitMQ}`));
+    .catch((e: Error) =>
+      problems.push(`RabbitMQ at ${urls.amqp}: ${e.message}. Start it: ${START_COMMANDS.RabbitMQ}`),
+    );
   return problems;
 }

@@ -8,7 +8,12 @@
  *   -term           excludes lines matching any of the above
  * Terms are AND'd. Characters the engine treats as operators are plain text here: the compiler escapes them.
  */
-import { FIELD_NAME_PATTERN, tokenizeWords, type FieldFilter, type MatchTerm } from "@/lib/engine/sphinxql-dialect";
+import {
+  FIELD_NAME_PATTERN,
+  tokenizeWords,
+  type FieldFilter,
+  type MatchTerm,
+} from "@/lib/engine/sphinxql-dialect";
 
 export type ParsedQuery = { terms: MatchTerm[]; filters: FieldFilter[] };
 
@@ -77,7 +82,11 @@ function tokenize(q: string): Token[] {
         continue;
       }
       const value = word.slice(colon + 1);
-      if (value === "") throw new QuerySyntaxError(`${field}: needs a value (write ${field}:value or ${field}:"a value")`, pos);
+      if (value === "")
+        throw new QuerySyntaxError(
+          `${field}: needs a value (write ${field}:value or ${field}:"a value")`,
+          pos,
+        );
       tokens.push({ text: value, quoted: false, negate, field, pos });
     } else {
       tokens.push({ text: word, quoted: false, negate, pos });
@@ -89,7 +98,6 @@ function tokenize(q: string): Token[] {
 
 function wildcardTerm(t: Token): MatchTerm {
   const leading = t.text.startsWith("*");
-  const trailing = t.text.endsWith("*") && t.text.length > 1;
   const core = t.text.replace(/^\*+|\*+$/g, "");
   const words = tokenizeWords(core);
   const edge = leading ? words[0] : words[words.length - 1];
@@ -103,9 +111,11 @@ function wildcardTerm(t: Token): MatchTerm {
 }
 
 export function parseQuery(q: string): ParsedQuery {
-  if (q.length > MAX_QUERY_LENGTH) throw new QuerySyntaxError(`the query is longer than ${MAX_QUERY_LENGTH} characters`, MAX_QUERY_LENGTH);
+  if (q.length > MAX_QUERY_LENGTH)
+    throw new QuerySyntaxError(`the query is longer than ${MAX_QUERY_LENGTH} characters`, MAX_QUERY_LENGTH);
   const tokens = tokenize(q);
-  if (tokens.length > MAX_TERMS) throw new QuerySyntaxError(`the query has more than ${MAX_TERMS} terms`, tokens[MAX_TERMS]!.pos);
+  if (tokens.length > MAX_TERMS)
+    throw new QuerySyntaxError(`the query has more than ${MAX_TERMS} terms`, tokens[MAX_TERMS]!.pos);
   const terms: MatchTerm[] = [];
   const filters = new Map<string, FieldFilter>();
   for (const t of tokens) {

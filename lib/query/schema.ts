@@ -16,7 +16,10 @@ const timeParam = (name: string) =>
       if (v === undefined || v === "") return undefined;
       const ms = parseTimeParam(v, Date.now());
       if (ms === null) {
-        ctx.addIssue({ code: "custom", message: `${name}: expected an ISO time, epoch ms, or now-15m style, got ${JSON.stringify(v.slice(0, 40))}` });
+        ctx.addIssue({
+          code: "custom",
+          message: `${name}: expected an ISO time, epoch ms, or now-15m style, got ${JSON.stringify(v.slice(0, 40))}`,
+        });
         return z.NEVER;
       }
       return ms;
@@ -55,12 +58,19 @@ export const grepParamsSchema = z
           }),
       ),
     ),
-    limit: z.coerce.number().int("limit: a whole number").min(1, "limit: at least 1").max(1000, "limit: at most 1000").default(100),
+    limit: z.coerce
+      .number()
+      .int("limit: a whole number")
+      .min(1, "limit: at least 1")
+      .max(1000, "limit: at most 1000")
+      .default(100),
     before: cursorParam("before"),
     after: cursorParam("after"),
   })
   .refine((p) => !(p.before && p.after), { message: "before and after cannot be combined" })
-  .refine((p) => p.from === undefined || p.to === undefined || p.from <= p.to, { message: "from must not be later than to" });
+  .refine((p) => p.from === undefined || p.to === undefined || p.from <= p.to, {
+    message: "from must not be later than to",
+  });
 
 export type GrepParams = z.output<typeof grepParamsSchema>;
 
@@ -73,4 +83,3 @@ export function searchParamsToObject(sp: URLSearchParams): Record<string, string
   }
   return out;
 }
-

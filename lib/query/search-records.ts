@@ -3,7 +3,14 @@
  * offsets into the message (never HTML).
  */
 import type { Engine } from "@/lib/engine/engine-client";
-import { compileMatch, MARK_END, MARK_START, selectRecordsSql, type Cursor, type FieldFilter } from "@/lib/engine/sphinxql-dialect";
+import {
+  compileMatch,
+  MARK_END,
+  MARK_START,
+  selectRecordsSql,
+  type Cursor,
+  type FieldFilter,
+} from "@/lib/engine/sphinxql-dialect";
 import { encodeCursor } from "./cursor";
 import { parseQuery } from "./parse-query";
 import type { GrepParams } from "./schema";
@@ -45,6 +52,8 @@ export function highlightSpans(message: string, snippet: string | undefined): [n
   }
   return plain === message ? spans : [];
 }
+
+const text = (v: unknown): string => (typeof v === "string" ? v : "");
 
 function parseFields(js: unknown): Record<string, unknown> {
   if (typeof js !== "string" || js === "") return {};
@@ -94,15 +103,15 @@ export async function searchRecords(engine: Engine, index: string, params: GrepP
   if (cursor?.direction === "newer") page.reverse();
   const records: LogRecord[] = page.map((r) => {
     const ts = Number(r.ts);
-    const message = String(r.msg ?? "");
+    const message = text(r.msg);
     return {
       id: String(r.id),
       ts,
       time: new Date(ts).toISOString(),
       message,
-      level: String(r.level ?? ""),
-      logger: String(r.logger ?? ""),
-      host: String(r.host ?? ""),
+      level: text(r.level),
+      logger: text(r.logger),
+      host: text(r.host),
       fields: parseFields(r.js),
       highlights: highlightSpans(message, r.snip as string | undefined),
     };

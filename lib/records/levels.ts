@@ -28,7 +28,14 @@ const ALIASES: Record<string, LevelName> = {
   panic: "fatal",
 };
 
-const PINO_NUMBERS: Record<number, LevelName> = { 10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal" };
+const PINO_NUMBERS: Record<number, LevelName> = {
+  10: "trace",
+  20: "debug",
+  30: "info",
+  40: "warn",
+  50: "error",
+  60: "fatal",
+};
 
 /** Level name and number; unknown names are kept as written (lowercased) with number 0. */
 export function normalizeLevel(raw: unknown): { level: string; lvl: number } {

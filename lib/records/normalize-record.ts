@@ -46,7 +46,10 @@ const LOGGER_KEYS = ["logger", "name", "logger_name"] as const;
  * shape, not key by key: this runs for every record.
  */
 const recordSchema = z
-  .custom<Record<string, unknown>>((v) => v !== null && typeof v === "object" && !Array.isArray(v), "not a JSON object")
+  .custom<Record<string, unknown>>(
+    (v) => v !== null && typeof v === "object" && !Array.isArray(v),
+    "not a JSON object",
+  )
   .refine((r) => MESSAGE_KEYS.some((k) => typeof r[k] === "string"), {
     message: `no message text (expected a string in one of: ${MESSAGE_KEYS.join(", ")})`,
   });
@@ -68,7 +71,8 @@ const MAX_DEPTH = 32;
 
 /** Assigns an own property, so that a field named `__proto__` is kept as a field rather than set as prototype. */
 function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
-  if (k === "__proto__") Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === "__proto__")
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;
 }
 
@@ -83,7 +87,11 @@ export function sanitizeValue(v: unknown, depth = 0): unknown {
   return out;
 }
 
-function firstKey<K extends string>(r: Record<string, unknown>, keys: readonly K[], ok: (v: unknown) => boolean) {
+function firstKey<K extends string>(
+  r: Record<string, unknown>,
+  keys: readonly K[],
+  ok: (v: unknown) => boolean,
+) {
   for (const k of keys) if (ok(r[k])) return k;
   return undefined;
 }
@@ -98,7 +106,8 @@ function isLogcollect(r: Record<string, unknown>): boolean {
 function hostName(v: unknown): string {
   if (typeof v === "string") return v;
   // Elastic/Beats style: {"host": {"name": "web-1"}}
-  if (v && typeof v === "object" && typeof (v as { name?: unknown }).name === "string") return (v as { name: string }).name;
+  if (v && typeof v === "object" && typeof (v as { name?: unknown }).name === "string")
+    return (v as { name: string }).name;
   return "";
 }
 
@@ -121,24 +130,38 @@ export function normalizeRecord(d: Delivery, opts: NormalizeOptions): NormalizeR
     return { ok: false, reason: `not JSON: ${(err as Error).message.slice(0, 200)}` };
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    return { ok: false, reason: `not a JSON object: got ${Array.isArray(parsed) ? "array" : parsed === null ? "null" : typeof parsed}` };
+    return {
+      ok: false,
+      reason: `not a JSON object: got ${Array.isArray(parsed) ? "array" : parsed === null ? "null" : typeof parsed}`,
+    };
   }
   const checked = recordSchema.safeParse(parsed);
   if (!checked.success) return { ok: false, reason: checked.error.issues[0]?.message ?? "invalid record" };
-  const raw = mayNeedSanitizing(text) ? (sanitizeValue(checked.data) as Record<string, unknown>) : checked.data;
+  const raw = mayNeedSanitizing(text)
+    ? (sanitizeValue(checked.data) as Record<string, unknown>)
+    : checked.data;
 
   const messageKey = firstKey(raw, MESSAGE_KEYS, isString)!;
   const timeKey = firstKey(raw, TIME_KEYS, (v) => typeof v === "string" || typeof v === "number");
   let ts: number | null = null;
   if (timeKey) {
-    ts = timeKey === "@timestamp" && isLogcollect(raw) ? parseWallClock(raw[timeKey], opts.logcollectTimeZone) : parseTime(raw[timeKey]);
+    ts =
+      timeKey === "@timestamp" && isLogcollect(raw)
+        ? parseWallClock(raw[timeKey], opts.logcollectTimeZone)
+        : parseTime(raw[timeKey]);
   }
   const levelKey = firstKey(raw, LEVEL_KEYS, (v) => isNonEmptyString(v) || typeof v === "number");
   const hostKey = firstKey(raw, HOST_KEYS, (v) => hostName(v) !== "");
   const loggerKey = firstKey(raw, LOGGER_KEYS, isNonEmptyString);
 
   // Everything not lifted out stays a field; an unreadable time stays visible among them.
-  const lifted = new Set<string | undefined>([messageKey, ts !== null ? timeKey : undefined, levelKey, hostKey, loggerKey]);
+  const lifted = new Set<string | undefined>([
+    messageKey,
+    ts !== null ? timeKey : undefined,
+    levelKey,
+    hostKey,
+    loggerKey,
+  ]);
   const fields: Record<string, unknown> = {};
   for (const k in raw) if (!lifted.has(k)) setOwn(fields, k, raw[k]);
 

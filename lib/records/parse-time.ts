@@ -45,7 +45,14 @@ export function zoneOffsetMs(timeZone: string, utcMs: number): number {
     offsetCache.set(timeZone, fmt);
   }
   const p = Object.fromEntries(fmt.formatToParts(new Date(utcMs)).map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  const asUtc = Date.UTC(
+    Number(p.year),
+    Number(p.month) - 1,
+    Number(p.day),
+    Number(p.hour),
+    Number(p.minute),
+    Number(p.second),
+  );
   return asUtc - Math.floor(utcMs / 1000) * 1000;
 }
 
@@ -56,7 +63,8 @@ export function parseWallClock(raw: unknown, timeZone: string): number | null {
   if (!m) return null;
   // Integer arithmetic: 0.291 * 1000 is not 291 in floating point.
   const frac = m[7] ? Number(m[7].padEnd(3, "0").slice(0, 3)) : 0;
-  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) + frac;
+  const wall =
+    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) + frac;
   if (Number.isNaN(wall)) return null;
   if (timeZone === "UTC") return wall;
   // Two passes settle the offset across a DST change.

@@ -7,10 +7,13 @@ import { db, searchEngine } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi<{ logger: string }, typeof grepParamsSchema>(grepParamsSchema, async ({ params, query }) => {
-  if (!isValidIndexName(params.logger) || !(await getIndex(db(), params.logger))) {
-    throw new ApiError("not_found", `no logger index named ${JSON.stringify(params.logger.slice(0, 64))}`);
-  }
-  const result = await searchRecords(searchEngine(), params.logger, query);
-  return Response.json(result, { headers: { "cache-control": "no-store" } });
-});
+export const GET = withApi<{ logger: string }, typeof grepParamsSchema>(
+  grepParamsSchema,
+  async ({ params, query }) => {
+    if (!isValidIndexName(params.logger) || !(await getIndex(db(), params.logger))) {
+      throw new ApiError("not_found", `no logger index named ${JSON.stringify(params.logger.slice(0, 64))}`);
+    }
+    const result = await searchRecords(searchEngine(), params.logger, query);
+    return Response.json(result, { headers: { "cache-control": "no-store" } });
+  },
+);

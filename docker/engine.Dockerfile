@@ -1,0 +1,10 @@
+# Manticore's searchd under alco's supervisor (workers/searchd.ts), which writes its plain-mode config from the
+# logger indexes in PostgreSQL, reloads it with SIGHUP and restarts searchd if it dies. Node comes from the
+# official image: its builds need only an older glibc than Manticore's base has.
+FROM manticoresearch/manticore:6.3.6
+COPY --from=node:20-bookworm-slim /usr/local/bin/node /usr/local/bin/node
+WORKDIR /app
+COPY --from=alco-app /app /app
+ENV SEARCHD_BINARY=searchd SEARCHD_DATA_DIR=/var/lib/alco/searchd SEARCHD_LISTEN=0.0.0.0:9306
+ENTRYPOINT []
+CMD ["node", "--import", "tsx", "workers/searchd.ts"]
