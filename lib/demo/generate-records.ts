@@ -10,6 +10,8 @@
  * `@timestamp` wall-clock time (with its customary `Z`) is also the true instant.
  */
 
+import { normalizeLevel } from "@/lib/records/levels";
+
 export type RecordFormat = "logcollect" | "winston" | "pino";
 
 export type GeneratedRecord = {
@@ -617,14 +619,6 @@ const LOGCOLLECT_LEVELS: Record<Level, string> = {
   fatal: "CRITICAL",
 };
 const PINO_LEVELS: Record<Level, number> = { debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
-const PINO_NAMES: Record<number, string> = {
-  10: "trace",
-  20: "debug",
-  30: "info",
-  40: "warn",
-  50: "error",
-  60: "fatal",
-};
 
 function snakeCase(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -744,7 +738,7 @@ function renderPino(rng: Rng, e: Event, host: HostState, us: number): Rendered {
     text += `\n${stack}`;
   }
   body.msg = e.message;
-  return { body, levelWord: PINO_NAMES[level] ?? String(level), text };
+  return { body, levelWord: normalizeLevel(level).level, text };
 }
 
 const FORMATS = [
