@@ -2,6 +2,7 @@
  * The collector process killed with SIGKILL mid-stream and restarted: the engine ends with exactly the records
  * published, none lost and none twice (ids come from the message, so a redelivered batch replaces itself).
  */
+import amqp from "amqplib";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,6 +86,35 @@ describe("collector crash", () => {
       throw new Error(`${(err as Error).message}\ncollector output:\n${outputs.get(collector)?.join("\n")}`);
     } finally {
       await kill9(collector);
+    }
+  });
+
+  it("on SIGTERM stores and acks everything it received, then exits 0", async () => {
+    const stopIndex = await createTestIndex();
+    try {
+      const total = 20_000;
+      await publish(
+        Array.from({ length: total }, (_, i) => ({
+          routingKey: `app.${stopIndex.name}`,
+          body: { message: `line ${i}`, timestamp: new Date().toISOString() },
+          options: { messageId: `stop-${i}` },
+        })),
+      );
+      const collector = startCollector();
+      await waitFor("some records stored", async () => (await engineCount(stopIndex.name)) >= 4000, 60_000);
+      const exited = new Promise<number | null>((r) => collector.once("exit", (code) => r(code)));
+      collector.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      const conn = await amqp.connect(process.env.AMQP_URL!);
+      try {
+        const { messageCount } = await (await conn.createChannel()).checkQueue(stopIndex.queueName);
+        // Stored plus still queued is exactly what was published: nothing acked unstored, nothing stored twice.
+        expect((await engineCount(stopIndex.name)) + messageCount).toBe(total);
+      } finally {
+        await conn.close();
+      }
+    } finally {
+      await dropTestIndex(stopIndex);
     }
   });
 });
