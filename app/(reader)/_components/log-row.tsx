@@ -1,0 +1,140 @@
+"use client";
+
+import { memo, useState, type MouseEvent } from "react";
+import { previewOf, splitHighlights } from "@/lib/reader/highlight";
+import type { LogRecord } from "@/lib/reader/api-client";
+
+function pad(n: number, w = 2) {
+  return String(n).padStart(w, "0");
+}
+
+/** Local wall-clock time to the millisecond; the full ISO time is in the title. */
+export function shortTime(ts: number): string {
+  const d = new Date(ts);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+type RowProps = {
+  record: LogRecord;
+  displayColumns: string[];
+  focused: boolean;
+  expanded: boolean;
+  anchor?: boolean;
+  match?: boolean;
+  onSelect: (r: LogRecord) => void;
+  onToggle: (r: LogRecord) => void;
+  onFilter: (field: string, value: string, multi: boolean) => void;
+  onContext?: (r: LogRecord) => void;
+};
+
+function columnValue(r: LogRecord, name: string): string {
+  if (name === "host") return r.host;
+  if (name === "logger") return r.logger;
+  const v = r.fields[name];
+  return v === undefined || v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
+}
+
+function Message({ record }: { record: LogRecord }) {
+  const [all, setAll] = useState(false);
+  const preview = all ? { text: record.message, truncated: false } : previewOf(record.message);
+  const segments = splitHighlights(preview.text, record.highlights);
+  return (
+    <span className="msg">
+      {segments.map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
+      {preview.truncated && (
+        <button
+          className="more"
+          onClick={(e) => {
+            e.stopPropagation();
+            setAll(true);
+          }}
+        >
+          show all ({record.message.length.toLocaleString()} chars)
+        </button>
+      )}
+    </span>
+  );
+}
+
+function copy(text: string) {
+  void navigator.clipboard?.writeText(text);
+}
+
+function Tree({ value }: { value: unknown }) {
+  if (value === null || typeof value !== "object") {
+    return <span>{JSON.stringify(value)}</span>;
+  }
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  return (
+    <ul className="tree">
+      {entries.map(([k, v]) => (
+        <li key={k}>
+          <span className="key">{k}</span>: <Tree value={v} />
+          <button className="copy" title={`copy ${k}`} onClick={() => copy(typeof v === "string" ? v : JSON.stringify(v, null, 2))}>
+            copy
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Details({ record, onContext }: { record: LogRecord; onContext?: (r: LogRecord) => void }) {
+  const { highlights: _h, ...rest } = record;
+  const whole = { time: record.time, level: record.level, logger: record.logger, host: record.host, message: record.message, ...record.fields };
+  return (
+    <div className="details" onClick={(e) => e.stopPropagation()}>
+      <div className="actions">
+        {onContext && <button onClick={() => onContext(record)}>Show context</button>}
+        <button onClick={() => copy(JSON.stringify(rest, null, 2))}>Copy JSON</button>
+        <button onClick={() => copy(record.message)}>Copy message</button>
+      </div>
+      <Tree value={whole} />
+    </div>
+  );
+}
+
+export const LogRow = memo(function LogRow(p: RowProps) {
+  const r = p.record;
+  const filterClick = (field: string, value: string) => (e: MouseEvent) => {
+    e.stopPropagation();
+    p.onFilter(field, value, e.ctrlKey || e.metaKey);
+  };
+  return (
+    <div
+      className="row"
+      data-testid="log-row"
+      data-id={r.id}
+      data-focused={p.focused}
+      data-anchor={p.anchor ?? false}
+      data-match={p.match ?? false}
+      onClick={() => p.onSelect(r)}
+      onDoubleClick={() => p.onToggle(r)}
+    >
+      <span className="time" title={r.time}>
+        {shortTime(r.ts)}
+      </span>
+      <span className={`level lvl-${r.level}`}>
+        {r.level ? (
+          <button style={{ all: "unset", cursor: "pointer" }} onClick={filterClick("level", r.level)} title={`filter level:${r.level}`}>
+            {r.level.slice(0, 5)}
+          </button>
+        ) : (
+          "-"
+        )}
+      </span>
+      <span className="cols">
+        {p.displayColumns.map((c) => {
+          const v = columnValue(r, c);
+          return v ? (
+            <button key={c} title={`filter ${c}:${v}`} onClick={filterClick(c, v)}>
+              {v}
+            </button>
+          ) : null;
+        })}
+      </span>
+      <Message record={r} />
+      {p.expanded && <Details record={r} onContext={p.onContext} />}
+    </div>
+  );
+});

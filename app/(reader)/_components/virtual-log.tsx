@@ -1,0 +1,112 @@
+"use client";
+
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, type ReactNode } from "react";
+import type { LogRecord } from "@/lib/reader/api-client";
+import { LogRow } from "./log-row";
+
+export type VirtualLogHandle = {
+  scrollToIndex: (i: number, align?: "auto" | "center" | "start" | "end") => void;
+  scrollToEnd: () => void;
+};
+
+type Props = {
+  records: LogRecord[];
+  displayColumns: string[];
+  focusedId: string | null;
+  expanded: ReadonlySet<string>;
+  anchorId?: string | null;
+  matchIds?: ReadonlySet<string>;
+  top?: ReactNode;
+  bottom?: ReactNode;
+  onSelect: (r: LogRecord) => void;
+  onToggle: (r: LogRecord) => void;
+  onFilter: (field: string, value: string, multi: boolean) => void;
+  onContext?: (r: LogRecord) => void;
+  /** Called while the first / last rendered rows are near an end, to load more. */
+  onNearTop?: () => void;
+  onNearBottom?: () => void;
+};
+
+const EDGE = 40;
+
+/**
+ * Only the rows in view (plus overscan) are in the DOM, so 100k loaded lines cost what 50 do. When rows are
+ * prepended (newer pages while scrolling up), the scroll position moves by their height so the line being
+ * read stays where it was.
+ */
+export const VirtualLog = forwardRef<VirtualLogHandle, Props>(function VirtualLog(p, ref) {
+  const parent = useRef<HTMLDivElement>(null);
+  const hasTop = p.top !== undefined;
+  const count = p.records.length + (hasTop ? 1 : 0) + (p.bottom !== undefined ? 1 : 0);
+  const recordAt = (i: number) => p.records[i - (hasTop ? 1 : 0)];
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => parent.current,
+    estimateSize: () => 19,
+    overscan: 30,
+    getItemKey: (i) => recordAt(i)?.id ?? (i === 0 && hasTop ? "__top" : "__bottom"),
+  });
+
+  useImperativeHandle(ref, () => ({
+    scrollToIndex: (i, align = "auto") => virtualizer.scrollToIndex(i + (hasTop ? 1 : 0), { align }),
+    scrollToEnd: () => virtualizer.scrollToIndex(count - 1, { align: "end" }),
+  }));
+
+  // Keep the reading position when newer rows are prepended.
+  const firstId = useRef<string | undefined>(undefined);
+  useLayoutEffect(() => {
+    const prev = firstId.current;
+    firstId.current = p.records[0]?.id;
+    if (!prev || prev === p.records[0]?.id || !parent.current) return;
+    const shift = p.records.findIndex((r) => r.id === prev);
+    if (shift <= 0) return;
+    const base = hasTop ? 1 : 0;
+    const m = virtualizer.measurementsCache;
+    parent.current.scrollTop += (m[shift + base]?.start ?? shift * 19) - (m[base]?.start ?? 0);
+  }, [p.records, virtualizer, hasTop]);
+
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  const { onNearTop, onNearBottom } = p;
+  useEffect(() => {
+    if (count === 0) return;
+    if (first < EDGE) onNearTop?.();
+    if (last > count - EDGE) onNearBottom?.();
+  }, [first, last, count, onNearTop, onNearBottom]);
+
+  return (
+    <div className="list" ref={parent} data-testid="log-list" tabIndex={-1}>
+      <div style={{ height: virtualizer.getTotalSize(), position: "relative", width: "100%" }}>
+        <div style={{ position: "absolute", top: 0, left: 0, width: "100%", transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+          {items.map((item) => {
+            const r = recordAt(item.index);
+            return (
+              <div key={item.key} data-index={item.index} ref={virtualizer.measureElement}>
+                {r ? (
+                  <LogRow
+                    record={r}
+                    displayColumns={p.displayColumns}
+                    focused={p.focusedId === r.id}
+                    expanded={p.expanded.has(r.id)}
+                    anchor={p.anchorId === r.id}
+                    match={p.matchIds?.has(r.id)}
+                    onSelect={p.onSelect}
+                    onToggle={p.onToggle}
+                    onFilter={p.onFilter}
+                    onContext={p.onContext}
+                  />
+                ) : item.index === 0 && hasTop ? (
+                  p.top
+                ) : (
+                  p.bottom
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+});

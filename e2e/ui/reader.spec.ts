@@ -1,0 +1,208 @@
+/**
+ * The reader in Chromium against the real stack: what a user sees when they search, filter, zoom, scroll, use
+ * the keyboard, open context, reload a permalink and export.
+ */
+import { readFile } from "node:fs/promises";
+import type { Page } from "@playwright/test";
+import { SEED, expect, test } from "../fixtures";
+
+const rows = (page: Page) => page.getByTestId("log-row");
+const search = (page: Page) => page.getByLabel("search", { exact: true });
+
+async function open(page: Page, name: string, query = "") {
+  await page.goto(`/grep/${name}${query}`);
+  await expect(rows(page).first()).toBeVisible();
+}
+
+async function loadedIds(page: Page): Promise<string[]> {
+  return rows(page).evaluateAll((els) => els.map((e) => e.getAttribute("data-id") ?? ""));
+}
+
+test.describe("reader", () => {
+  test("opens on the newest lines and highlights search matches", async ({ page, seeded }) => {
+    await open(page, seeded.index.name);
+    await expect(rows(page).first()).toContainText(`request ${SEED.count - 1} handled`);
+    await search(page).fill("payment failed");
+    await search(page).press("Enter");
+    await expect(page).toHaveURL(/q=payment\+failed/);
+    await expect(page.getByTestId("summary")).toContainText("14 matching lines");
+    const first = rows(page).first();
+    await expect(first).toContainText("payment failed for order 650");
+    await expect(first.locator("mark")).toHaveText(["payment failed"]);
+  });
+
+  test("filters by a facet value, several with ctrl-click, and by a value inside a line", async ({ page, seeded }) => {
+    await open(page, seeded.index.name);
+    const hosts = page.getByTestId("facet-host");
+    await hosts.getByRole("button", { name: /^web-1/ }).click();
+    await expect(page).toHaveURL(/filter=host%3Aweb-1/);
+    await expect(page.getByTestId("summary")).toContainText("220 matching lines");
+    await expect(rows(page).locator(".cols")).not.toContainText(["web-2"]);
+    await hosts.getByRole("button", { name: /^web-2/ }).click({ modifiers: ["Control"] });
+    await expect(page.getByTestId("summary")).toContainText("440 matching lines");
+    await expect(hosts.getByRole("button", { pressed: true })).toHaveCount(2);
+    await hosts.getByRole("button", { name: /^web-1/ }).click({ modifiers: ["Control"] });
+    await expect(page.getByTestId("summary")).toContainText("220 matching lines");
+    await rows(page).first().getByRole("button", { name: "shop.api" }).first().click();
+    await expect(page).toHaveURL(/filter=logger%3Ashop.api/);
+    await expect(page.getByTestId("summary")).toContainText("110 matching lines");
+  });
+
+  test("zooms into a time range by dragging across the histogram", async ({ page, seeded }) => {
+    await open(page, seeded.index.name);
+    await expect(page.getByTestId("summary")).toContainText(`${SEED.count} matching lines`);
+    const plot = page.locator(".u-over");
+    const box = (await plot.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect(page).toHaveURL(/from=\d{4}-.*&to=\d{4}-/);
+    const summary = await page.getByTestId("summary").textContent();
+    const n = Number(/([\d,]+) matching/.exec(summary ?? "")?.[1]?.replace(/,/g, ""));
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan(SEED.count);
+  });
+
+  test("scrolls without limit in both directions, loading pages as it goes", async ({ page, seeded }) => {
+    await open(page, seeded.index.name);
+    const list = page.getByTestId("log-list");
+    const seen = new Set<string>();
+    // Steps smaller than the rows kept around the view, so no row can pass unseen.
+    for (let i = 0; i < 400 && !(await page.getByText("oldest line in this range").isVisible()); i++) {
+      for (const id of await loadedIds(page)) seen.add(id);
+      await list.evaluate((el) => el.scrollBy(0, 500));
+      await page.waitForTimeout(30);
+    }
+    for (const id of await loadedIds(page)) seen.add(id);
+    expect(seen.size).toBe(SEED.count);
+
+    // Start in the middle (jump to a time), then read upwards: newer pages are prepended.
+    const middle = seeded.base + 200 * SEED.stepMs;
+    await open(page, seeded.index.name, `?start=${middle + 1}_0`);
+    await expect(page.getByText("payment failed for order 200", { exact: true })).toBeInViewport();
+    const up = new Set<string>();
+    for (let i = 0; i < 400 && !(await rows(page).filter({ hasText: `request ${SEED.count - 1} handled` }).count()); i++) {
+      for (const id of await loadedIds(page)) up.add(id);
+      await list.evaluate((el) => el.scrollBy(0, -500));
+      await page.waitForTimeout(30);
+    }
+    for (const id of await loadedIds(page)) up.add(id);
+    expect(up.size).toBeGreaterThanOrEqual(SEED.count - 201);
+  });
+
+  test("is driven from the keyboard", async ({ page, seeded }) => {
+    await open(page, seeded.index.name);
+    await page.keyboard.press("j");
+    await page.keyboard.press("j");
+    await page.keyboard.press("j");
+    await page.keyboard.press("k");
+    const focused = page.locator('[data-testid=log-row][data-focused="true"]');
+    await expect(focused).toContainText(`${SEED.count - 2}`);
+    await expect(page).toHaveURL(/focus=\d+_\d+/);
+    await page.keyboard.press("Enter");
+    await expect(focused.locator(".details")).toContainText("requestId");
+    await page.keyboard.press("Escape");
+    await expect(page.locator(".details")).toHaveCount(0);
+    await page.keyboard.press("G");
+    await expect(rows(page).filter({ hasText: "payment failed for order 0" })).toBeVisible();
+    await page.keyboard.press("g");
+    await expect(rows(page).first()).toContainText(`request ${SEED.count - 1} handled`);
+    await page.keyboard.press("/");
+    await expect(search(page)).toBeFocused();
+  });
+
+  test("shows the context of a line: unfiltered neighbours from the same source, matches to jump between", async ({ page, seeded }) => {
+    await open(page, seeded.index.name, "?q=payment");
+    await rows(page).filter({ hasText: "order 300" }).click();
+    await page.keyboard.press("c");
+    await expect(page.getByTestId("context-bar")).toBeVisible();
+    const anchor = page.locator('[data-testid=log-row][data-anchor="true"]');
+    await expect(anchor).toContainText("payment failed for order 300");
+    // Same host and logger as order 300 (web-1, shop.api): every sixth line.
+    await expect(rows(page).filter({ hasText: "request 306 handled" })).toBeVisible();
+    await expect(rows(page).filter({ hasText: "request 299 handled" })).toHaveCount(0);
+    await page.keyboard.press("n");
+    // The matches from that source are every 150th line.
+    await expect(page.locator('[data-testid=log-row][data-focused="true"]')).toContainText("payment failed for order 450");
+    await page.keyboard.press("N");
+    await page.keyboard.press("N");
+    await expect(page.locator('[data-testid=log-row][data-focused="true"]')).toContainText("payment failed for order 150");
+    await page.keyboard.press("Escape");
+    await expect(page.getByTestId("context-bar")).toHaveCount(0);
+  });
+
+  test("restores the whole view from its URL on reload", async ({ page, seeded }) => {
+    await open(page, seeded.index.name);
+    await search(page).fill("slow");
+    await search(page).press("Enter");
+    await page.getByTestId("facet-host").getByRole("button", { name: /^web-3/ }).click();
+    await expect(page.getByTestId("summary")).toContainText("matching lines");
+    await rows(page).nth(2).click();
+    const focusedText = await page.locator('[data-testid=log-row][data-focused="true"]').textContent();
+    const url = page.url();
+    await page.reload();
+    await expect(page).toHaveURL(url);
+    await expect(search(page)).toHaveValue("slow");
+    await expect(page.getByTestId("facet-host").getByRole("button", { pressed: true })).toContainText("web-3");
+    await expect(page.locator('[data-testid=log-row][data-focused="true"]')).toHaveText(focusedText!);
+  });
+
+  test("exports the whole result, not just the loaded rows", async ({ page, seeded }) => {
+    await open(page, seeded.index.name, "?q=request");
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export NDJSON" }).click();
+    const file = await (await download).path();
+    const lines = (await readFile(file, "utf8")).trim().split("\n");
+    const total = Number(/([\d,]+) matching/.exec((await page.getByTestId("summary").textContent()) ?? "")?.[1]?.replace(/,/g, ""));
+    expect(lines).toHaveLength(total);
+    expect(total).toBeGreaterThan(400);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ message: `request ${SEED.count - 1} handled in ${(SEED.count - 1) % 97}ms` });
+  });
+
+  test("renders markup in log lines and fields as inert text", async ({ page, seeded, dialogs }) => {
+    await open(page, seeded.index.name, "?q=alert");
+    const row = rows(page).first();
+    await expect(row.locator(".msg")).toHaveText(SEED.xss);
+    await row.dblclick();
+    await expect(row.locator(".details")).toContainText(SEED.xssField);
+    expect(await page.locator(".list script, .list img").count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  test("truncates a 1 MB line with a way to show all of it", async ({ page, seeded }) => {
+    await open(page, seeded.index.name, "?q=huge");
+    const row = rows(page).first();
+    const more = row.getByRole("button", { name: /show all/ });
+    await expect(more).toBeVisible();
+    expect((await row.locator(".msg").textContent())!.length).toBeLessThan(3000);
+    await more.click();
+    await expect.poll(async () => (await row.locator(".msg").textContent())!.length).toBeGreaterThan(1_000_000);
+  });
+
+  test("shows a bad query's error under the search box, and says when nothing matches", async ({ page, seeded }) => {
+    await open(page, seeded.index.name);
+    await search(page).fill('"unterminated');
+    await search(page).press("Enter");
+    await expect(page.getByTestId("query-error")).toContainText("unterminated quote");
+    await search(page).fill("nosuchwordanywhere");
+    await search(page).press("Enter");
+    await expect(page.getByTestId("empty")).toContainText("No lines match");
+    await expect(page.getByRole("button", { name: /Widen/ })).toBeVisible();
+  });
+
+  test("saves screenshots of the reader in light and dark", async ({ page, seeded }) => {
+    await page.emulateMedia({ colorScheme: "light" });
+    await open(page, seeded.index.name);
+    await page.evaluate(() => localStorage.setItem("alco-theme", "light"));
+    await open(page, seeded.index.name, "?q=failed");
+    await rows(page).first().dblclick();
+    await page.screenshot({ path: "docs/screenshots/reader-light.png" });
+    await page.evaluate(() => localStorage.setItem("alco-theme", "dark"));
+    await page.reload();
+    await expect(rows(page).first()).toBeVisible();
+    await rows(page).first().dblclick();
+    await page.screenshot({ path: "docs/screenshots/reader-dark.png" });
+    await page.evaluate(() => localStorage.removeItem("alco-theme"));
+  });
+});

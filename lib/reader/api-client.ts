@@ -1,0 +1,69 @@
+/** The reader's calls to the API. Every failure becomes an ApiFailure carrying the API's own message. */
+import type { GrepResult, LogRecord } from "@/lib/query/search-records";
+
+export type { GrepResult, LogRecord };
+
+export type Histogram = { from: number; to: number; bucketMs: number; buckets: { t: number; count: number }[]; total: number };
+export type Facets = { facets: { field: string; values: { value: string; count: number }[] }[] };
+export type ContextResult = { records: LogRecord[]; anchorId: string; cursors: { older: string | null; newer: string | null } };
+export type SavedSearch = { id: number; indexName: string; name: string; url: string };
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function getJson<T>(url: string, signal?: AbortSignal, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, { ...init, signal, headers: { accept: "application/json", ...init?.headers } });
+  if (res.status === 204) return undefined as T;
+  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  if (!res.ok) {
+    throw new ApiFailure(res.status, body?.error?.code ?? "error", body?.error?.message ?? `request failed with ${res.status}`);
+  }
+  return body as T;
+}
+
+const api = (logger: string, path = "") => `/api/grep/${encodeURIComponent(logger)}${path}`;
+
+export function fetchPage(logger: string, params: URLSearchParams, signal?: AbortSignal) {
+  return getJson<GrepResult>(`${api(logger)}?${params}`, signal);
+}
+
+export function fetchHistogram(logger: string, params: URLSearchParams, signal?: AbortSignal) {
+  return getJson<Histogram>(`${api(logger, "/histogram")}?${params}`, signal);
+}
+
+export function fetchFacets(logger: string, params: URLSearchParams, signal?: AbortSignal) {
+  return getJson<Facets>(`${api(logger, "/facets")}?${params}`, signal);
+}
+
+export function fetchContext(logger: string, params: URLSearchParams, signal?: AbortSignal) {
+  return getJson<ContextResult>(`${api(logger, "/context")}?${params}`, signal);
+}
+
+export function exportUrl(logger: string, params: URLSearchParams, format: "ndjson" | "text") {
+  const p = new URLSearchParams(params);
+  p.set("format", format);
+  return `${api(logger, "/export")}?${p}`;
+}
+
+export function fetchSavedSearches(index: string, signal?: AbortSignal) {
+  return getJson<{ savedSearches: SavedSearch[] }>(`/api/saved-searches?index=${encodeURIComponent(index)}`, signal);
+}
+
+export function createSavedSearch(input: Omit<SavedSearch, "id">) {
+  return getJson<SavedSearch>("/api/saved-searches", undefined, {
+    method: "POST",
+    body: JSON.stringify(input),
+    headers: { "content-type": "application/json" },
+  });
+}
+
+export function deleteSavedSearch(id: number) {
+  return getJson<void>(`/api/saved-searches/${id}`, undefined, { method: "DELETE" });
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { readState, toggleFilter, writeState } from "./url-state";
+
+describe("reader URL state", () => {
+  it("round-trips every part of the view through the URL", () => {
+    const sp = new URLSearchParams("q=error+timeout&filter=host:web-1&filter=-level:debug&from=now-2h&to=now&focus=1_2&ctx=3_4&scope=all&start=oldest");
+    expect(readState(writeState(readState(sp)))).toEqual(readState(sp));
+    expect(readState(sp)).toMatchObject({ q: "error timeout", filters: ["host:web-1", "-level:debug"], scope: "all", start: "oldest" });
+  });
+
+  it("leaves defaults out of the URL", () => {
+    expect(writeState(readState(new URLSearchParams())).toString()).toBe("");
+  });
+});
+
+describe("facet clicks", () => {
+  it("selects only the clicked value on a plain click", () => {
+    expect(toggleFilter(["host:a", "level:error"], "host", "b", false)).toEqual(["level:error", "host:b"]);
+  });
+  it("removes the value when it was the only one selected", () => {
+    expect(toggleFilter(["host:a", "level:error"], "host", "a", false)).toEqual(["level:error"]);
+  });
+  it("adds and removes values with ctrl/cmd", () => {
+    expect(toggleFilter(["host:a"], "host", "b", true)).toEqual(["host:a", "host:b"]);
+    expect(toggleFilter(["host:a", "host:b"], "host", "a", true)).toEqual(["host:b"]);
+  });
+  it("keeps exclusions of the same field on a plain click", () => {
+    expect(toggleFilter(["-host:x", "host:a"], "host", "b", false)).toEqual(["-host:x", "host:b"]);
+  });
+});

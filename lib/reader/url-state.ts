@@ -1,0 +1,85 @@
+/**
+ * Everything the reader shows lives in the URL, so every view is a permalink: query, filters, range, the focused
+ * line, the context anchor and its scope. This module is the one place that reads and writes it.
+ */
+/** Whose neighbours the context view shows: the same host and logger (default), the same host, or everyone. */
+export type ContextScope = "source" | "host" | "all";
+
+export type ReaderState = {
+  q: string;
+  /** `field:value`, `-field:value` to exclude. */
+  filters: string[];
+  /** As written: `now-1h`, an ISO time or epoch ms; empty for no bound. */
+  from: string;
+  to: string;
+  /** Cursor (`<ts>_<id>`) of the focused line. */
+  focus: string;
+  /** Cursor of the line whose context is open, if any. */
+  ctx: string;
+  scope: ContextScope;
+  /** Where the list starts: `newest` (default), `oldest`, or a cursor to read down from (jump to a time). */
+  start: string;
+};
+
+export const DEFAULT_FROM = "now-24h";
+
+export function readState(sp: URLSearchParams): ReaderState {
+  const scope = sp.get("scope");
+  return {
+    q: sp.get("q") ?? "",
+    filters: sp.getAll("filter"),
+    from: sp.get("from") ?? DEFAULT_FROM,
+    to: sp.get("to") ?? "",
+    focus: sp.get("focus") ?? "",
+    ctx: sp.get("ctx") ?? "",
+    scope: scope === "host" || scope === "all" ? scope : "source",
+    start: sp.get("start") ?? "",
+  };
+}
+
+export function writeState(s: ReaderState): URLSearchParams {
+  const sp = new URLSearchParams();
+  if (s.q) sp.set("q", s.q);
+  for (const f of s.filters) sp.append("filter", f);
+  if (s.from !== DEFAULT_FROM) sp.set("from", s.from);
+  if (s.to) sp.set("to", s.to);
+  if (s.start) sp.set("start", s.start);
+  if (s.focus) sp.set("focus", s.focus);
+  if (s.ctx) sp.set("ctx", s.ctx);
+  if (s.ctx && s.scope !== "source") sp.set("scope", s.scope);
+  return sp;
+}
+
+/** The grep API's parameters for a state (the part every data request shares). */
+export function searchParamsFor(s: Pick<ReaderState, "q" | "filters" | "from" | "to">): URLSearchParams {
+  const sp = new URLSearchParams();
+  if (s.q) sp.set("q", s.q);
+  for (const f of s.filters) sp.append("filter", f);
+  if (s.from) sp.set("from", s.from);
+  if (s.to) sp.set("to", s.to);
+  return sp;
+}
+
+function filterParts(f: string): { field: string; value: string; negate: boolean } {
+  const negate = f.startsWith("-");
+  const body = negate ? f.slice(1) : f;
+  const i = body.indexOf(":");
+  return { field: body.slice(0, i), value: body.slice(i + 1), negate };
+}
+
+export function activeValues(filters: string[], field: string): string[] {
+  return filters.map(filterParts).filter((f) => f.field === field && !f.negate).map((f) => f.value);
+}
+
+/**
+ * Facet clicks: a plain click selects only this value (or clears it if it was the only one); ctrl/cmd-click
+ * adds or removes it among several.
+ */
+export function toggleFilter(filters: string[], field: string, value: string, multi: boolean): string[] {
+  const key = `${field}:${value}`;
+  const has = filters.includes(key);
+  if (multi) return has ? filters.filter((f) => f !== key) : [...filters, key];
+  const others = filters.filter((f) => filterParts(f).field !== field || filterParts(f).negate);
+  const onlyThis = activeValues(filters, field).length === 1 && has;
+  return onlyThis ? others : [...others, key];
+}
