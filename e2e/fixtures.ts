@@ -4,7 +4,14 @@
  */
 import { test as base, expect } from "@playwright/test";
 import type { LoggerIndex } from "@/db/schema";
-import { createTestIndex, dropTestIndex, engineCount, publish, waitFor, type Outgoing } from "../test/helpers";
+import {
+  createTestIndex,
+  dropTestIndex,
+  engineCount,
+  publish,
+  waitFor,
+  type Outgoing,
+} from "../test/helpers";
 
 export const SEED = {
   count: 660,
@@ -18,14 +25,21 @@ export type Seeded = { index: LoggerIndex; base: number };
 
 function seedRecords(name: string, base: number): Outgoing[] {
   return Array.from({ length: SEED.count }, (_, i) => {
-    let message = i % 50 === 0 ? `payment failed for order ${i}` : i % 7 === 0 ? `slow query took ${i}ms` : `request ${i} handled in ${i % 97}ms`;
+    let message =
+      i % 50 === 0
+        ? `payment failed for order ${i}`
+        : i % 7 === 0
+          ? `slow query took ${i}ms`
+          : `request ${i} handled in ${i % 97}ms`;
     const fields: Record<string, unknown> = { requestId: `req-${i}`, n: i };
     if (i === 101) {
       message = SEED.xss;
       fields.note = SEED.xssField;
     }
     if (i === 203) message = SEED.huge;
-    if (i === 301) message = "unhandled error\nTraceback (most recent call last):\n  File \"app.py\", line 3\nValueError: bad";
+    if (i === 301)
+      message =
+        'unhandled error\nTraceback (most recent call last):\n  File "app.py", line 3\nValueError: bad';
     return {
       routingKey: `app.${name}`,
       body: {

@@ -12,15 +12,24 @@ const root = path.resolve(import.meta.dirname, "..");
 
 function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(args[0]!, args.slice(1), { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.on("data", (b: Buffer) => process.env.E2E_VERBOSE && process.stdout.write(`[${name}] ${b.toString()}`));
-  child.stderr!.on("data", (b: Buffer) => process.stderr.write(`[${name}] ${b.toString()}`));
+  child.stdout.on(
+    "data",
+    (b: Buffer) => process.env.E2E_VERBOSE && process.stdout.write(`[${name}] ${b.toString()}`),
+  );
+  child.stderr.on("data", (b: Buffer) => process.stderr.write(`[${name}] ${b.toString()}`));
   return child;
 }
 
 async function waitForHttp(url: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.status < 500, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.status < 500,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`${url} did not answer in ${timeoutMs} ms`);
@@ -28,14 +37,36 @@ async function waitForHttp(url: string, timeoutMs: number) {
 
 export default async function globalSetup() {
   if (!existsSync(path.join(root, ".next/BUILD_ID"))) {
-    const build = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { cwd: root, stdio: "inherit" });
+    const build = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
+      cwd: root,
+      stdio: "inherit",
+    });
     if (build.status !== 0) throw new Error("next build failed");
   }
   const { env: stackEnv, stop } = await startStack("e2e");
   const port = await freePort();
-  const env = { ...process.env, ...stackEnv, METRICS_PORT: "0", INDEX_REFRESH_MS: "300", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" as const };
+  const env = {
+    ...process.env,
+    ...stackEnv,
+    METRICS_PORT: "0",
+    INDEX_REFRESH_MS: "300",
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production" as const,
+  };
   const collector = start("collector", [process.execPath, "--import", "tsx", "workers/collector.ts"], env);
-  const web = start("web", [process.execPath, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], env);
+  const web = start(
+    "web",
+    [
+      process.execPath,
+      path.join(root, "node_modules/next/dist/bin/next"),
+      "start",
+      "-p",
+      String(port),
+      "-H",
+      "127.0.0.1",
+    ],
+    env,
+  );
   const baseURL = `http://127.0.0.1:${port}`;
   await waitForHttp(`${baseURL}/`, 60_000);
   Object.assign(process.env, stackEnv, { ALCO_E2E_BASE_URL: baseURL });

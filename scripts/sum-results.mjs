@@ -24,7 +24,8 @@ if (existsSync(lint)) {
   else failed += 1;
 } else missing.push("lint");
 const pw = "tmp/results-e2e.json";
-if (existsSync(pw)) {
+if (!existsSync(pw)) missing.push("e2e");
+else {
   const r = JSON.parse(readFileSync(pw, "utf8"));
   passed += r.stats?.expected ?? 0;
   failed += (r.stats?.unexpected ?? 0) + (r.stats?.flaky ?? 0);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test suite, on real services: unit, and integration (searchd, RabbitMQ, Redis, PostgreSQL).
+# Every test suite, on real services: unit, integration (searchd, RabbitMQ, Redis, PostgreSQL), and browser
+# (Debian's Chromium driving the reader on the real stack); plus types, lint and format.
 # Ends with one line "N passed, N failed" summed over all suites; exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,13 @@ status=0
 if npx tsc --noEmit -p . && npx eslint . && npx prettier --check . >/dev/null; then echo pass > tmp/results-lint.txt; else echo fail > tmp/results-lint.txt; status=1; fi
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=tmp/results-unit.json || status=1
 npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=tmp/results-integration.json || status=1
+# Browser tests run against a production build of the current tree.
+rm -f tmp/results-e2e.json
+if NEXT_TELEMETRY_DISABLED=1 npx next build >tmp/next-build.log 2>&1; then
+  npx playwright test || status=1
+else
+  cat tmp/next-build.log; echo "next build failed"; status=1
+fi
 
 node scripts/sum-results.mjs || status=1
 exit $status

@@ -71,7 +71,11 @@ export async function startStack(label: string): Promise<{ env: StackEnv; stop: 
 }
 
 /** Test files delete their own queues; this removes the run's exchanges and Redis keys. */
-async function cleanupBrokerAndRedis(base: { redis: string; amqp: string }, exchange: string, prefix: string) {
+async function cleanupBrokerAndRedis(
+  base: { redis: string; amqp: string },
+  exchange: string,
+  prefix: string,
+) {
   const conn = await amqp.connect(base.amqp);
   const ch = await conn.createChannel();
   await ch.deleteExchange(exchange);

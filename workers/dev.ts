@@ -119,7 +119,7 @@ async function main() {
   const url = `http://localhost:${env.WEB_PORT}`;
   await waitForHttp(`${url}/api/grep/demo?limit=1`, 180_000);
   log("");
-  log(`alco is up: open ${url}/   (grep API: ${url}/api/grep/demo?q=error)`);
+  log(`alco is up: open ${url}/grep/demo   (indexes: ${url}/, API: ${url}/api/grep/demo?q=error)`);
   log("collector metrics: http://127.0.0.1:9464/metrics   Ctrl-C stops everything");
 }
 

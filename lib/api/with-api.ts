@@ -1,6 +1,7 @@
 /**
  * The one wrapper every route handler goes through: awaits the dynamic params, parses the query string with the
- * resource's schema, and turns every thrown error into the API's error shape.
+ * resource's schema (and a JSON body with its body schema, when the route takes one), and turns every thrown
+ * error into the API's error shape.
  */
 import "server-only";
 import type { z } from "zod";
@@ -9,16 +10,49 @@ import { searchParamsToObject } from "@/lib/query/schema";
 
 type Ctx<P> = { params: Promise<P> };
 
-export function withApi<P extends Record<string, string>, S extends z.ZodType>(
+/** Request bodies are small JSON objects (saved searches, settings); anything bigger is refused unread. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+async function readJsonBody(req: Request): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES)
+    throw new ApiError("payload_too_large", `body: at most ${MAX_BODY_BYTES} bytes`);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES)
+    throw new ApiError("payload_too_large", `body: at most ${MAX_BODY_BYTES} bytes`);
+  if (text.trim() === "") throw new ApiError("bad_request", "body: expected a JSON object, got nothing");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ApiError("bad_request", "body: not valid JSON");
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new ApiError("bad_request", "body: expected a JSON object");
+  return value;
+}
+
+export function withApi<
+  P extends Record<string, string>,
+  S extends z.ZodType,
+  B extends z.ZodType = z.ZodUndefined,
+>(
   schema: S,
-  handler: (args: { req: Request; params: P; query: z.output<S> }) => Promise<Response>,
+  handler: (args: { req: Request; params: P; query: z.output<S>; body: z.output<B> }) => Promise<Response>,
+  options: { body?: B } = {},
 ) {
   return async (req: Request, ctx: Ctx<P>): Promise<Response> => {
     try {
       const params = await ctx.params;
       const parsed = schema.safeParse(searchParamsToObject(new URL(req.url).searchParams));
       if (!parsed.success) throw parsed.error;
-      return await handler({ req, params, query: parsed.data });
+      let body: z.output<B> = undefined as z.output<B>;
+      if (options.body) {
+        const b = options.body.safeParse(await readJsonBody(req));
+        if (!b.success) throw b.error;
+        body = b.data;
+      }
+      return await handler({ req, params, query: parsed.data, body });
     } catch (err) {
       return errorResponse(toApiError(err));
     }

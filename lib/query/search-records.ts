@@ -65,6 +65,23 @@ function parseFields(js: unknown): Record<string, unknown> {
   }
 }
 
+/** A row of selectRecordsSql as the API returns it; highlights only when the row has a `snip` column. */
+export function toLogRecord(r: Record<string, unknown>): LogRecord {
+  const ts = Number(r.ts);
+  const message = text(r.msg);
+  return {
+    id: String(r.id),
+    ts,
+    time: new Date(ts).toISOString(),
+    message,
+    level: text(r.level),
+    logger: text(r.logger),
+    host: text(r.host),
+    fields: parseFields(r.js),
+    highlights: highlightSpans(message, r.snip as string | undefined),
+  };
+}
+
 export function mergeFilters(fromQuery: FieldFilter[], fromParams: GrepParams["filter"]): FieldFilter[] {
   const out = fromQuery.map((f) => ({ ...f, values: [...f.values] }));
   for (const p of fromParams) {
@@ -101,21 +118,7 @@ export async function searchRecords(engine: Engine, index: string, params: GrepP
   const more = rows.length > params.limit;
   const page = rows.slice(0, params.limit);
   if (cursor?.direction === "newer") page.reverse();
-  const records: LogRecord[] = page.map((r) => {
-    const ts = Number(r.ts);
-    const message = text(r.msg);
-    return {
-      id: String(r.id),
-      ts,
-      time: new Date(ts).toISOString(),
-      message,
-      level: text(r.level),
-      logger: text(r.logger),
-      host: text(r.host),
-      fields: parseFields(r.js),
-      highlights: highlightSpans(message, r.snip as string | undefined),
-    };
-  });
+  const records = page.map(toLogRecord);
   const first = records[0];
   const last = records[records.length - 1];
   const olderExists = cursor?.direction === "newer" ? records.length > 0 : more;

@@ -3,9 +3,19 @@ import type { GrepResult, LogRecord } from "@/lib/query/search-records";
 
 export type { GrepResult, LogRecord };
 
-export type Histogram = { from: number; to: number; bucketMs: number; buckets: { t: number; count: number }[]; total: number };
+export type Histogram = {
+  from: number;
+  to: number;
+  bucketMs: number;
+  buckets: { t: number; count: number }[];
+  total: number;
+};
 export type Facets = { facets: { field: string; values: { value: string; count: number }[] }[] };
-export type ContextResult = { records: LogRecord[]; anchorId: string; cursors: { older: string | null; newer: string | null } };
+export type ContextResult = {
+  records: LogRecord[];
+  anchorId: string;
+  cursors: { older: string | null; newer: string | null };
+};
 export type SavedSearch = { id: number; indexName: string; name: string; url: string };
 
 export class ApiFailure extends Error {
@@ -19,11 +29,19 @@ export class ApiFailure extends Error {
 }
 
 async function getJson<T>(url: string, signal?: AbortSignal, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, { ...init, signal, headers: { accept: "application/json", ...init?.headers } });
+  const res = await fetch(url, {
+    ...init,
+    signal,
+    headers: { accept: "application/json", ...init?.headers },
+  });
   if (res.status === 204) return undefined as T;
   const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
   if (!res.ok) {
-    throw new ApiFailure(res.status, body?.error?.code ?? "error", body?.error?.message ?? `request failed with ${res.status}`);
+    throw new ApiFailure(
+      res.status,
+      body?.error?.code ?? "error",
+      body?.error?.message ?? `request failed with ${res.status}`,
+    );
   }
   return body as T;
 }
@@ -53,7 +71,10 @@ export function exportUrl(logger: string, params: URLSearchParams, format: "ndjs
 }
 
 export function fetchSavedSearches(index: string, signal?: AbortSignal) {
-  return getJson<{ savedSearches: SavedSearch[] }>(`/api/saved-searches?index=${encodeURIComponent(index)}`, signal);
+  return getJson<{ savedSearches: SavedSearch[] }>(
+    `/api/saved-searches?index=${encodeURIComponent(index)}`,
+    signal,
+  );
 }
 
 export function createSavedSearch(input: Omit<SavedSearch, "id">) {

@@ -3,7 +3,12 @@ import { previewOf, splitHighlights } from "./highlight";
 
 describe("splitHighlights", () => {
   it("splits text at the offsets into matched and plain segments", () => {
-    expect(splitHighlights("GET /api 500 error", [[9, 12], [13, 18]])).toEqual([
+    expect(
+      splitHighlights("GET /api 500 error", [
+        [9, 12],
+        [13, 18],
+      ]),
+    ).toEqual([
       { text: "GET /api ", match: false },
       { text: "500", match: true },
       { text: " ", match: false },
@@ -12,7 +17,11 @@ describe("splitHighlights", () => {
   });
   it("keeps markup as text and ignores spans out of range or overlapping", () => {
     const t = "<script>alert(1)</script>";
-    const segs = splitHighlights(t, [[8, 13], [10, 12], [50, 60]]);
+    const segs = splitHighlights(t, [
+      [8, 13],
+      [10, 12],
+      [50, 60],
+    ]);
     expect(segs.map((s) => s.text).join("")).toBe(t);
     expect(segs.filter((s) => s.match).map((s) => s.text)).toEqual(["alert"]);
   });

@@ -8,7 +8,8 @@ export function makeQueryClient(): QueryClient {
         // Logs do not change under a given query and range; re-asking within seconds only costs the engine.
         staleTime: 10_000,
         refetchOnWindowFocus: false,
-        retry: (count, err) => count < 2 && !(err instanceof Error && "status" in err && (err as { status: number }).status < 500),
+        retry: (count, err) =>
+          count < 2 && !(err instanceof Error && "status" in err && (err as { status: number }).status < 500),
       },
     },
   });

@@ -68,7 +68,10 @@ function filterParts(f: string): { field: string; value: string; negate: boolean
 }
 
 export function activeValues(filters: string[], field: string): string[] {
-  return filters.map(filterParts).filter((f) => f.field === field && !f.negate).map((f) => f.value);
+  return filters
+    .map(filterParts)
+    .filter((f) => f.field === field && !f.negate)
+    .map((f) => f.value);
 }
 
 /**

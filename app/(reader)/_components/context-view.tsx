@@ -36,7 +36,8 @@ function scopeFilters(scope: ContextScope, anchor: LogRecord): string[] {
 export function ContextView(p: Props) {
   const anchorQuery = useQuery({
     queryKey: ["context-anchor", p.logger, p.at],
-    queryFn: ({ signal }) => fetchContext(p.logger, new URLSearchParams({ at: p.at, before: "0", after: "0" }), signal),
+    queryFn: ({ signal }) =>
+      fetchContext(p.logger, new URLSearchParams({ at: p.at, before: "0", after: "0" }), signal),
   });
   const anchor = anchorQuery.data?.records.find((r) => r.id === anchorQuery.data?.anchorId);
   const filters = useMemo(() => (anchor ? scopeFilters(p.scope, anchor) : []), [anchor, p.scope]);
@@ -44,14 +45,20 @@ export function ContextView(p: Props) {
   const pages = useInfiniteQuery({
     queryKey: ["context", p.logger, p.at, filters],
     enabled: !!anchor,
-    initialPageParam: { at: p.at, before: PAGE, after: PAGE } as Param,
+    initialPageParam: { at: p.at, before: PAGE, after: PAGE } satisfies Param,
     queryFn: ({ pageParam, signal }) => {
-      const sp = new URLSearchParams({ at: pageParam.at, before: String(pageParam.before), after: String(pageParam.after) });
+      const sp = new URLSearchParams({
+        at: pageParam.at,
+        before: String(pageParam.before),
+        after: String(pageParam.after),
+      });
       for (const f of filters) sp.append("filter", f);
       return fetchContext(p.logger, sp, signal);
     },
-    getPreviousPageParam: (first) => (first.cursors.older ? { at: first.cursors.older, before: PAGE, after: 0 } : undefined),
-    getNextPageParam: (last) => (last.cursors.newer ? { at: last.cursors.newer, before: 0, after: PAGE } : undefined),
+    getPreviousPageParam: (first) =>
+      first.cursors.older ? { at: first.cursors.older, before: PAGE, after: 0 } : undefined,
+    getNextPageParam: (last) =>
+      last.cursors.newer ? { at: last.cursors.newer, before: 0, after: PAGE } : undefined,
   });
 
   const records = useMemo(() => {
@@ -73,7 +80,12 @@ export function ContextView(p: Props) {
     queryKey: ["context-matches", p.logger, p.q, p.filters, filters, first?.ts, last?.ts],
     enabled: !!first && !!last && p.q !== "",
     queryFn: ({ signal }) => {
-      const sp = new URLSearchParams({ q: p.q, from: String(first!.ts), to: String(last!.ts), limit: "1000" });
+      const sp = new URLSearchParams({
+        q: p.q,
+        from: String(first!.ts),
+        to: String(last!.ts),
+        limit: "1000",
+      });
       for (const f of [...p.filters, ...filters]) sp.append("filter", f);
       return fetchPage(p.logger, sp, signal);
     },
@@ -124,7 +136,14 @@ export function ContextView(p: Props) {
     Escape: p.onClose,
   });
 
-  const { hasPreviousPage, hasNextPage, isFetchingPreviousPage, isFetchingNextPage, fetchPreviousPage, fetchNextPage } = pages;
+  const {
+    hasPreviousPage,
+    hasNextPage,
+    isFetchingPreviousPage,
+    isFetchingNextPage,
+    fetchPreviousPage,
+    fetchNextPage,
+  } = pages;
   const loadOlder = useCallback(() => {
     if (hasPreviousPage && !isFetchingPreviousPage) void fetchPreviousPage();
   }, [hasPreviousPage, isFetchingPreviousPage, fetchPreviousPage]);
@@ -138,7 +157,11 @@ export function ContextView(p: Props) {
       <div className="context-bar" data-testid="context-bar">
         <strong>Context</strong>
         <span>around {anchor ? `${anchor.time} on ${anchor.host || "?"}` : "…"}</span>
-        <select aria-label="context scope" value={p.scope} onChange={(e) => p.onScope(e.target.value as ContextScope)}>
+        <select
+          aria-label="context scope"
+          value={p.scope}
+          onChange={(e) => p.onScope(e.target.value as ContextScope)}
+        >
           <option value="source">same host and logger</option>
           <option value="host">same host</option>
           <option value="all">all lines</option>
@@ -159,8 +182,16 @@ export function ContextView(p: Props) {
           expanded={expanded}
           anchorId={anchor?.id ?? null}
           matchIds={matchIds}
-          top={<div className="edge">{hasPreviousPage ? <button onClick={loadOlder}>load older lines</button> : "start of the range"}</div>}
-          bottom={<div className="edge">{hasNextPage ? <button onClick={loadNewer}>load newer lines</button> : "newest line"}</div>}
+          top={
+            <div className="edge">
+              {hasPreviousPage ? <button onClick={loadOlder}>load older lines</button> : "start of the range"}
+            </div>
+          }
+          bottom={
+            <div className="edge">
+              {hasNextPage ? <button onClick={loadNewer}>load newer lines</button> : "newest line"}
+            </div>
+          }
           onSelect={select}
           onToggle={toggle}
           onFilter={p.onFilter}

@@ -30,9 +30,23 @@ export function Histogram({ data, onZoom }: Props) {
         scales: { x: { time: true } },
         axes: [
           { stroke: fg2, grid: { show: false }, size: 24, font: "11px system-ui" },
-          { stroke: fg2, size: 40, grid: { stroke: "rgba(127,127,127,0.15)" }, font: "11px system-ui", ticks: { show: false } },
+          {
+            stroke: fg2,
+            size: 40,
+            grid: { stroke: "rgba(127,127,127,0.15)" },
+            font: "11px system-ui",
+            ticks: { show: false },
+          },
         ],
-        series: [{}, { fill: accent, stroke: accent, paths: uPlot.paths.bars!({ size: [0.9, 40] }), points: { show: false } }],
+        series: [
+          {},
+          {
+            fill: accent,
+            stroke: accent,
+            paths: uPlot.paths.bars!({ size: [0.9, 40] }),
+            points: { show: false },
+          },
+        ],
         hooks: {
           setSelect: [
             (self) => {

@@ -31,7 +31,8 @@ function columnValue(r: LogRecord, name: string): string {
   if (name === "host") return r.host;
   if (name === "logger") return r.logger;
   const v = r.fields[name];
-  return v === undefined || v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
+  if (v === undefined || v === null) return "";
+  return typeof v === "string" ? v : JSON.stringify(v);
 }
 
 function Message({ record }: { record: LogRecord }) {
@@ -64,13 +65,19 @@ function Tree({ value }: { value: unknown }) {
   if (value === null || typeof value !== "object") {
     return <span>{JSON.stringify(value)}</span>;
   }
-  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? value.map((v: unknown, i) => [String(i), v])
+    : Object.entries(value);
   return (
     <ul className="tree">
       {entries.map(([k, v]) => (
         <li key={k}>
           <span className="key">{k}</span>: <Tree value={v} />
-          <button className="copy" title={`copy ${k}`} onClick={() => copy(typeof v === "string" ? v : JSON.stringify(v, null, 2))}>
+          <button
+            className="copy"
+            title={`copy ${k}`}
+            onClick={() => copy(typeof v === "string" ? v : JSON.stringify(v, null, 2))}
+          >
             copy
           </button>
         </li>
@@ -80,8 +87,16 @@ function Tree({ value }: { value: unknown }) {
 }
 
 function Details({ record, onContext }: { record: LogRecord; onContext?: (r: LogRecord) => void }) {
-  const { highlights: _h, ...rest } = record;
-  const whole = { time: record.time, level: record.level, logger: record.logger, host: record.host, message: record.message, ...record.fields };
+  const { id, ts, time, level, logger, host, message, fields } = record;
+  const rest = { id, ts, time, level, logger, host, message, fields };
+  const whole = {
+    time: record.time,
+    level: record.level,
+    logger: record.logger,
+    host: record.host,
+    message: record.message,
+    ...record.fields,
+  };
   return (
     <div className="details" onClick={(e) => e.stopPropagation()}>
       <div className="actions">
@@ -116,7 +131,11 @@ export const LogRow = memo(function LogRow(p: RowProps) {
       </span>
       <span className={`level lvl-${r.level}`}>
         {r.level ? (
-          <button style={{ all: "unset", cursor: "pointer" }} onClick={filterClick("level", r.level)} title={`filter level:${r.level}`}>
+          <button
+            style={{ all: "unset", cursor: "pointer" }}
+            onClick={filterClick("level", r.level)}
+            title={`filter level:${r.level}`}
+          >
             {r.level.slice(0, 5)}
           </button>
         ) : (

@@ -8,9 +8,13 @@ import { createSavedSearch, fetchSavedSearches } from "@/lib/reader/api-client";
 export function SavedSearches({ logger }: { logger: string }) {
   const router = useRouter();
   const client = useQueryClient();
-  const list = useQuery({ queryKey: ["saved", logger], queryFn: ({ signal }) => fetchSavedSearches(logger, signal) });
+  const list = useQuery({
+    queryKey: ["saved", logger],
+    queryFn: ({ signal }) => fetchSavedSearches(logger, signal),
+  });
   const save = useMutation({
-    mutationFn: (name: string) => createSavedSearch({ indexName: logger, name, url: `${location.pathname}${location.search}` }),
+    mutationFn: (name: string) =>
+      createSavedSearch({ indexName: logger, name, url: `${location.pathname}${location.search}` }),
     onSuccess: () => client.invalidateQueries({ queryKey: ["saved", logger] }),
   });
   return (

@@ -5,7 +5,10 @@ import { forwardRef, useEffect, useState } from "react";
 type Props = { value: string; error: string | null; onSubmit: (q: string) => void };
 
 /** The query box: Enter searches; the API's message for a bad query shows right under it. */
-export const SearchBar = forwardRef<HTMLInputElement, Props>(function SearchBar({ value, error, onSubmit }, ref) {
+export const SearchBar = forwardRef<HTMLInputElement, Props>(function SearchBar(
+  { value, error, onSubmit },
+  ref,
+) {
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);
   return (

@@ -33,7 +33,11 @@ export function TimeRange({ from, to, onChange }: Props) {
   const [absTo, setAbsTo] = useState(toLocalInput(to));
   return (
     <div className="toolbar" data-testid="time-range">
-      <select aria-label="time range" value={preset} onChange={(e) => e.target.value !== "custom" && onChange(e.target.value, "")}>
+      <select
+        aria-label="time range"
+        value={preset}
+        onChange={(e) => e.target.value !== "custom" && onChange(e.target.value, "")}
+      >
         {PRESETS.map(([v, label]) => (
           <option key={v} value={v}>
             {label}
@@ -41,8 +45,20 @@ export function TimeRange({ from, to, onChange }: Props) {
         ))}
         <option value="custom">custom range</option>
       </select>
-      <input type="datetime-local" step="1" aria-label="from" value={absFrom} onChange={(e) => setAbsFrom(e.target.value)} />
-      <input type="datetime-local" step="1" aria-label="to" value={absTo} onChange={(e) => setAbsTo(e.target.value)} />
+      <input
+        type="datetime-local"
+        step="1"
+        aria-label="from"
+        value={absFrom}
+        onChange={(e) => setAbsFrom(e.target.value)}
+      />
+      <input
+        type="datetime-local"
+        step="1"
+        aria-label="to"
+        value={absTo}
+        onChange={(e) => setAbsTo(e.target.value)}
+      />
       <button onClick={() => onChange(fromLocalInput(absFrom), fromLocalInput(absTo))}>Apply</button>
     </div>
   );

@@ -79,7 +79,15 @@ export const VirtualLog = forwardRef<VirtualLogHandle, Props>(function VirtualLo
   return (
     <div className="list" ref={parent} data-testid="log-list" tabIndex={-1}>
       <div style={{ height: virtualizer.getTotalSize(), position: "relative", width: "100%" }}>
-        <div style={{ position: "absolute", top: 0, left: 0, width: "100%", transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+        <div
+          style={{
+            position: "absolute",
+            top: 0,
+            left: 0,
+            width: "100%",
+            transform: `translateY(${items[0]?.start ?? 0}px)`,
+          }}
+        >
           {items.map((item) => {
             const r = recordAt(item.index);
             return (

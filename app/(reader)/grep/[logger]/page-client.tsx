@@ -5,8 +5,21 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { parseTimeParam } from "@/lib/query/time-range";
-import { exportUrl, fetchFacets, fetchHistogram, fetchPage, type GrepResult, type LogRecord } from "@/lib/reader/api-client";
-import { readState, searchParamsFor, toggleFilter, writeState, type ReaderState } from "@/lib/reader/url-state";
+import {
+  exportUrl,
+  fetchFacets,
+  fetchHistogram,
+  fetchPage,
+  type GrepResult,
+  type LogRecord,
+} from "@/lib/reader/api-client";
+import {
+  readState,
+  searchParamsFor,
+  toggleFilter,
+  writeState,
+  type ReaderState,
+} from "@/lib/reader/url-state";
 import { ContextView } from "../../_components/context-view";
 import { FacetPanel } from "../../_components/facet-panel";
 import { Histogram } from "../../_components/histogram";
@@ -32,7 +45,15 @@ function initialParam(state: ReaderState): PageParam {
   return {};
 }
 
-export function ReaderClient({ logger, title, displayColumns }: { logger: string; title: string; displayColumns: string[] }) {
+export function ReaderClient({
+  logger,
+  title,
+  displayColumns,
+}: {
+  logger: string;
+  title: string;
+  displayColumns: string[];
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
@@ -40,31 +61,45 @@ export function ReaderClient({ logger, title, displayColumns }: { logger: string
   const base = useMemo(() => searchParamsFor(state), [state]);
   const baseKey = base.toString();
 
-  /** New questions go into history; moving the focus only replaces the current entry. */
+  /**
+   * New questions go into history; moving the focus only replaces the current entry. Patches apply to the
+   * latest state (a ref), so a delayed write never undoes one made after it was scheduled.
+   */
+  const latest = useRef(state);
+  const seenState = useRef(state);
+  if (seenState.current !== state) {
+    seenState.current = state;
+    latest.current = state;
+  }
   const navigate = useCallback(
     (patch: Partial<ReaderState>, mode: "push" | "replace" = "push") => {
-      const next = writeState({ ...state, ...patch }).toString();
+      const nextState = { ...latest.current, ...patch };
+      latest.current = nextState;
+      const next = writeState(nextState).toString();
       const url = next ? `${pathname}?${next}` : pathname;
       if (mode === "push") router.push(url, { scroll: false });
       else router.replace(url, { scroll: false });
     },
-    [state, pathname, router],
+    [pathname, router],
   );
 
-  const pages = useInfiniteQuery<GrepResult, Error, InfiniteData<GrepResult, PageParam>, string[], PageParam>({
-    queryKey: ["grep", logger, baseKey, state.start],
-    initialPageParam: initialParam(state),
-    queryFn: ({ pageParam, signal }) => {
-      const sp = new URLSearchParams(base);
-      sp.set("limit", String(PAGE_SIZE));
-      if (pageParam.before) sp.set("before", pageParam.before);
-      if (pageParam.after) sp.set("after", pageParam.after);
-      return fetchPage(logger, sp, signal);
+  const pages = useInfiniteQuery<GrepResult, Error, InfiniteData<GrepResult, PageParam>, string[], PageParam>(
+    {
+      queryKey: ["grep", logger, baseKey, state.start],
+      initialPageParam: initialParam(state),
+      queryFn: ({ pageParam, signal }) => {
+        const sp = new URLSearchParams(base);
+        sp.set("limit", String(PAGE_SIZE));
+        if (pageParam.before) sp.set("before", pageParam.before);
+        if (pageParam.after) sp.set("after", pageParam.after);
+        return fetchPage(logger, sp, signal);
+      },
+      getNextPageParam: (last) => (last.cursors.older ? { before: last.cursors.older } : undefined),
+      // An empty page means nothing newer yet (live tail is a separate mode).
+      getPreviousPageParam: (first) =>
+        first.records.length > 0 && first.cursors.newer ? { after: first.cursors.newer } : undefined,
     },
-    getNextPageParam: (last) => (last.cursors.older ? { before: last.cursors.older } : undefined),
-    // An empty page means nothing newer yet (live tail is a separate mode).
-    getPreviousPageParam: (first) => (first.records.length > 0 && first.cursors.newer ? { after: first.cursors.newer } : undefined),
-  });
+  );
   const histogram = useQuery({
     queryKey: ["histogram", logger, baseKey],
     queryFn: ({ signal }) => fetchHistogram(logger, base, signal),
@@ -77,13 +112,27 @@ export function ReaderClient({ logger, title, displayColumns }: { logger: string
   });
 
   const records = useMemo(() => pages.data?.pages.flatMap((p) => p.records) ?? [], [pages.data]);
-  const total = pages.data?.pages[0]?.total;
+  // Matches in the whole range, counted by the engine; not the first loaded page's count, which paging changes.
+  const total = histogram.data?.total;
   const list = useRef<VirtualLogHandle>(null);
   const search = useRef<HTMLInputElement>(null);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   // The focused line moves at key-repeat speed, faster than a router round trip: held here, mirrored to the URL.
+  // It is read from the URL when the list changes (a new query, a reload); the router's later echo of our own
+  // writes must not move it back.
   const [focusCursor, setFocusCursor] = useState(state.focus);
-  useEffect(() => setFocusCursor(state.focus), [state.focus]);
+  const urlFocus = useRef(state.focus);
+  urlFocus.current = state.focus;
+  useEffect(() => setFocusCursor(urlFocus.current), [baseKey, state.start]);
+  const focusWrite = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const writeFocus = useCallback(
+    (cursor: string) => {
+      setFocusCursor(cursor);
+      if (focusWrite.current) clearTimeout(focusWrite.current);
+      focusWrite.current = setTimeout(() => navigate({ focus: cursor }, "replace"), 150);
+    },
+    [navigate],
+  );
   const focusedIndex = focusCursor ? records.findIndex((r) => cursorOf(r) === focusCursor) : -1;
   const focusedRef = useRef(focusedIndex);
   focusedRef.current = focusedIndex;
@@ -94,11 +143,10 @@ export function ReaderClient({ logger, title, displayColumns }: { logger: string
       const r = records[idx];
       if (!r) return;
       focusedRef.current = idx;
-      setFocusCursor(cursorOf(r));
-      navigate({ focus: cursorOf(r) }, "replace");
+      writeFocus(cursorOf(r));
       list.current?.scrollToIndex(idx);
     },
-    [records, navigate],
+    [records, writeFocus],
   );
   const toggle = useCallback((r: LogRecord) => {
     setExpanded((s) => {
@@ -108,20 +156,25 @@ export function ReaderClient({ logger, title, displayColumns }: { logger: string
       return n;
     });
   }, []);
-  const select = useCallback(
-    (r: LogRecord) => {
-      setFocusCursor(cursorOf(r));
-      navigate({ focus: cursorOf(r) }, "replace");
-    },
-    [navigate],
-  );
+  const select = useCallback((r: LogRecord) => writeFocus(cursorOf(r)), [writeFocus]);
   const filterOn = useCallback(
-    (field: string, value: string, multi: boolean) => navigate({ filters: toggleFilter(state.filters, field, value, multi), focus: "", start: "" }),
+    (field: string, value: string, multi: boolean) =>
+      navigate({ filters: toggleFilter(state.filters, field, value, multi), focus: "", start: "" }),
     [navigate, state.filters],
   );
-  const openContext = useCallback((r: LogRecord) => navigate({ ctx: cursorOf(r), focus: cursorOf(r) }), [navigate]);
+  const openContext = useCallback(
+    (r: LogRecord) => navigate({ ctx: cursorOf(r), focus: cursorOf(r) }),
+    [navigate],
+  );
 
-  const { hasNextPage, hasPreviousPage, isFetchingNextPage, isFetchingPreviousPage, fetchNextPage, fetchPreviousPage } = pages;
+  const {
+    hasNextPage,
+    hasPreviousPage,
+    isFetchingNextPage,
+    isFetchingPreviousPage,
+    fetchNextPage,
+    fetchPreviousPage,
+  } = pages;
   const loadOlder = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
@@ -146,7 +199,10 @@ export function ReaderClient({ logger, title, displayColumns }: { logger: string
         },
   );
 
-  const queryError = pages.error && "status" in pages.error && (pages.error as { status: number }).status < 500 ? pages.error.message : null;
+  const queryError =
+    pages.error && "status" in pages.error && (pages.error as { status: number }).status < 500
+      ? pages.error.message
+      : null;
   const otherError = pages.error && !queryError ? pages.error.message : null;
 
   // Always present, so row indexes do not shift when loading starts or stops.
@@ -156,11 +212,19 @@ export function ReaderClient({ logger, title, displayColumns }: { logger: string
   const hasData = pages.data !== undefined;
   useEffect(() => {
     if (!hasData) return;
-    requestAnimationFrame(() => (state.start === "oldest" ? list.current?.scrollToEnd() : list.current?.scrollToIndex(0, "start")));
+    requestAnimationFrame(() =>
+      state.start === "oldest" ? list.current?.scrollToEnd() : list.current?.scrollToIndex(0, "start"),
+    );
   }, [hasData, baseKey, state.start]);
   const bottom = (
     <div className="edge" data-testid="list-end">
-      {isFetchingNextPage ? "loading older lines…" : hasNextPage ? "" : records.length ? "oldest line in this range" : ""}
+      {isFetchingNextPage
+        ? "loading older lines…"
+        : hasNextPage
+          ? ""
+          : records.length
+            ? "oldest line in this range"
+            : ""}
     </div>
   );
 
@@ -170,8 +234,17 @@ export function ReaderClient({ logger, title, displayColumns }: { logger: string
         <h1>
           <Link href="/">alco</Link> / {title}
         </h1>
-        <SearchBar ref={search} value={state.q} error={queryError} onSubmit={(q) => navigate({ q, focus: "", start: "" })} />
-        <TimeRange from={state.from} to={state.to} onChange={(from, to) => navigate({ from, to, focus: "", start: "" })} />
+        <SearchBar
+          ref={search}
+          value={state.q}
+          error={queryError}
+          onSubmit={(q) => navigate({ q, focus: "", start: "" })}
+        />
+        <TimeRange
+          from={state.from}
+          to={state.to}
+          onChange={(from, to) => navigate({ from, to, focus: "", start: "" })}
+        />
         <div className="toolbar">
           <input
             type="datetime-local"
@@ -180,7 +253,8 @@ export function ReaderClient({ logger, title, displayColumns }: { logger: string
             value={jumpTo}
             onChange={(e) => setJumpTo(e.target.value)}
             onKeyDown={(e) => {
-              if (e.key === "Enter" && jumpTo) navigate({ start: `${new Date(jumpTo).getTime() + 1}_0`, focus: "" });
+              if (e.key === "Enter" && jumpTo)
+                navigate({ start: `${new Date(jumpTo).getTime() + 1}_0`, focus: "" });
             }}
           />
           <button
@@ -214,7 +288,17 @@ export function ReaderClient({ logger, title, displayColumns }: { logger: string
           {state.filters.length > 0 && ` · filters: ${state.filters.join(", ")}`}
           {histogram.error && ` · histogram unavailable: ${histogram.error.message}`}
         </div>
-        <Histogram data={histogram.data} onZoom={(from, to) => navigate({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), focus: "", start: "" })} />
+        <Histogram
+          data={histogram.data}
+          onZoom={(from, to) =>
+            navigate({
+              from: new Date(from).toISOString(),
+              to: new Date(to).toISOString(),
+              focus: "",
+              start: "",
+            })
+          }
+        />
       </section>
       <main className="main">
         {inContext ? (
@@ -238,7 +322,9 @@ export function ReaderClient({ logger, title, displayColumns }: { logger: string
         ) : records.length === 0 && !queryError ? (
           <div className="notice" data-testid="empty">
             No lines match{state.q ? ` “${state.q}”` : ""} in this range.{" "}
-            <button onClick={() => navigate({ from: "now-7d", to: "", start: "" })}>Widen to the last 7 days</button>{" "}
+            <button onClick={() => navigate({ from: "now-7d", to: "", start: "" })}>
+              Widen to the last 7 days
+            </button>{" "}
             <button onClick={() => navigate({ from: "now-30d", to: "", start: "" })}>last 30 days</button>
           </div>
         ) : (

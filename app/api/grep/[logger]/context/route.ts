@@ -1,0 +1,23 @@
+import { ApiError, withApi } from "@/lib/api/with-api";
+import { requireIndex } from "@/lib/api/require-index";
+import { encodeCursor } from "@/lib/query/cursor";
+import { contextParamsSchema } from "@/lib/query/reader-schema";
+import { recordContext } from "@/lib/query/record-context";
+import { db, searchEngine } from "@/lib/services";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withApi<{ logger: string }, typeof contextParamsSchema>(
+  contextParamsSchema,
+  async ({ params, query }) => {
+    await requireIndex(db(), params.logger);
+    const result = await recordContext(searchEngine(), params.logger, query);
+    if (!result) {
+      throw new ApiError(
+        "not_found",
+        `no record at ${encodeCursor(query.at)}${query.filter.length ? " matching the filters" : ""}`,
+      );
+    }
+    return Response.json(result, { headers: { "cache-control": "no-store" } });
+  },
+);

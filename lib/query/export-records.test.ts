@@ -1,0 +1,112 @@
+import { describe, it, expect } from "vitest";
+import type { Engine } from "@/lib/engine/engine-client";
+import { exportFilename, exportLine, exportRecords } from "@/lib/query/export-records";
+import type { ExportParams } from "@/lib/query/reader-schema";
+import type { LogRecord } from "@/lib/query/search-records";
+
+const record: LogRecord = {
+  id: "42",
+  ts: 1_795_000_000_123,
+  time: "2026-11-18T09:46:40.123Z",
+  message: "GET /x 500",
+  level: "error",
+  logger: "shop.views",
+  host: "web-01",
+  fields: { status: 500 },
+  highlights: [[0, 3]],
+};
+
+describe("exportLine", () => {
+  it("writes a record as one JSON line without highlights", () => {
+    const line = exportLine(record, "ndjson");
+    expect(line.endsWith("\n")).toBe(true);
+    expect(JSON.parse(line)).toEqual({
+      id: "42",
+      ts: 1_795_000_000_123,
+      time: "2026-11-18T09:46:40.123Z",
+      message: "GET /x 500",
+      level: "error",
+      logger: "shop.views",
+      host: "web-01",
+      fields: { status: 500 },
+    });
+  });
+
+  it("writes a log line with an uppercased level and - for what is missing", () => {
+    expect(exportLine(record, "text")).toBe("2026-11-18T09:46:40.123Z web-01 shop.views ERROR GET /x 500\n");
+    expect(exportLine({ ...record, level: "", host: "" }, "text")).toBe(
+      "2026-11-18T09:46:40.123Z - shop.views - GET /x 500\n",
+    );
+  });
+});
+
+describe("exportFilename", () => {
+  it("names the download after the logger and the UTC time", () => {
+    const t = Date.UTC(2026, 10, 21, 9, 5, 7, 999);
+    expect(exportFilename("demo", "ndjson", t)).toBe("demo-20261121-090507.ndjson");
+    expect(exportFilename("demo", "text", t)).toBe("demo-20261121-090507.log");
+  });
+});
+
+/** An engine holding `total` records with distinct ts (newest has ts = total), answering keyset pages. */
+function fakeEngine(total: number) {
+  const statements: string[] = [];
+  const engine = {
+    query: (sql: string) => {
+      statements.push(sql);
+      const below = /\(ts < (\d+) OR id < \d+\)/.exec(sql);
+      const limit = Number(/LIMIT (\d+)/.exec(sql)![1]);
+      const top = below ? Number(below[1]) - 1 : total;
+      const rows = [];
+      for (let ts = top; ts >= 1 && rows.length < limit; ts--)
+        rows.push({ id: String(ts), ts, msg: `line ${ts}`, level: "info", logger: "l", host: "h", js: "{}" });
+      return Promise.resolve(rows);
+    },
+  } as unknown as Engine;
+  return { engine, statements };
+}
+
+const params: ExportParams = { q: "", filter: [], format: "text", from: undefined, to: undefined };
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return new Response(stream).text();
+}
+
+describe("exportRecords", () => {
+  it("pages through every record and ends after a short page", async () => {
+    const { engine, statements } = fakeEngine(10);
+    const stream = await exportRecords(engine, "demo", params, new AbortController().signal, { pageSize: 4 });
+    const lines = (await readAll(stream)).trimEnd().split("\n");
+    expect(lines.map((l) => Number(l.split(" ").pop()))).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(statements).toHaveLength(3);
+  });
+
+  it("stops at the record cap", async () => {
+    const { engine, statements } = fakeEngine(100);
+    const stream = await exportRecords(engine, "demo", params, new AbortController().signal, {
+      pageSize: 4,
+      maxRecords: 10,
+    });
+    expect((await readAll(stream)).trimEnd().split("\n")).toHaveLength(10);
+    expect(statements).toHaveLength(3);
+  });
+
+  it("runs the first page before the stream exists, so engine errors reach the caller", async () => {
+    const engine = { query: () => Promise.reject(new Error("refused")) } as unknown as Engine;
+    await expect(exportRecords(engine, "demo", params, new AbortController().signal)).rejects.toThrow(
+      "refused",
+    );
+  });
+
+  it("fetches no further page once the client has gone away", async () => {
+    const { engine, statements } = fakeEngine(1_000_000);
+    const abort = new AbortController();
+    const stream = await exportRecords(engine, "demo", params, abort.signal, { pageSize: 10 });
+    const reader = stream.getReader();
+    await reader.read();
+    abort.abort();
+    const fetched = statements.length;
+    while (!(await reader.read()).done);
+    expect(statements.length).toBe(fetched);
+  });
+});

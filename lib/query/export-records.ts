@@ -1,0 +1,96 @@
+/**
+ * Downloads every match of a query, newest first, as NDJSON or as plain log lines: keyset pages of 1000 streamed
+ * as they arrive, one page ahead of the client at most, stopping at EXPORT_MAX_RECORDS or when the client goes
+ * away.
+ */
+import type { Engine } from "@/lib/engine/engine-client";
+import { compileMatch, selectRecordsSql, type Cursor } from "@/lib/engine/sphinxql-dialect";
+import { parseQuery } from "./parse-query";
+import type { ExportFormat, ExportParams } from "./reader-schema";
+import { mergeFilters, toLogRecord, type LogRecord } from "./search-records";
+
+export const EXPORT_PAGE_SIZE = 1000;
+export const EXPORT_MAX_RECORDS = 1_000_000;
+
+export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+  ndjson: "application/x-ndjson",
+  text: "text/plain; charset=utf-8",
+};
+
+/** `<logger>-<yyyymmdd-hhmmss>.<ndjson|log>`, in UTC. */
+export function exportFilename(index: string, format: ExportFormat, nowMs: number): string {
+  const stamp = new Date(nowMs)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "")
+    .replace(/-|:/g, "")
+    .replace("T", "-");
+  return `${index}-${stamp}.${format === "ndjson" ? "ndjson" : "log"}`;
+}
+
+/** One line, newline included: the record without highlights, or `<time> <host> <logger> <LEVEL> <message>`. */
+export function exportLine(r: LogRecord, format: ExportFormat): string {
+  if (format === "ndjson") {
+    const { id, ts, time, message, level, logger, host, fields } = r;
+    return `${JSON.stringify({ id, ts, time, message, level, logger, host, fields })}\n`;
+  }
+  const or = (s: string) => (s === "" ? "-" : s);
+  return `${r.time} ${or(r.host)} ${or(r.logger)} ${or(r.level.toUpperCase())} ${r.message}\n`;
+}
+
+/**
+ * Runs the first page before returning, so that a query the engine refuses is still an error response rather
+ * than a broken download; the rest is fetched as the client reads.
+ */
+export async function exportRecords(
+  engine: Engine,
+  index: string,
+  params: ExportParams,
+  signal: AbortSignal,
+  { pageSize = EXPORT_PAGE_SIZE, maxRecords = EXPORT_MAX_RECORDS } = {},
+): Promise<ReadableStream<Uint8Array>> {
+  const parsed = parseQuery(params.q);
+  const base = {
+    tables: [index],
+    match: compileMatch(parsed.terms),
+    filters: mergeFilters(parsed.filters, params.filter),
+    fromMs: params.from,
+    toMs: params.to,
+    limit: pageSize,
+    highlight: null,
+  };
+  const page = async (before?: Cursor) =>
+    (
+      await engine.query(selectRecordsSql({ ...base, cursor: before && { at: before, direction: "older" } }))
+    ).map(toLogRecord);
+
+  let next: LogRecord[] | null = await page();
+  let sent = 0;
+  let cancelled = false;
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (next === null || next.length === 0 || cancelled || signal.aborted) {
+          controller.close();
+          return;
+        }
+        const records: LogRecord[] = next.slice(0, maxRecords - sent);
+        controller.enqueue(encoder.encode(records.map((r) => exportLine(r, params.format)).join("")));
+        sent += records.length;
+        const last = records[records.length - 1]!;
+        try {
+          next =
+            records.length < pageSize || sent >= maxRecords ? null : await page({ ts: last.ts, id: last.id });
+        } catch (err) {
+          // Headers are gone: all that is left is to cut the download short, so the client sees it incomplete.
+          console.error(`export of ${index} stopped after ${sent} records: ${(err as Error).message}`);
+          controller.error(new Error("export failed"));
+        }
+      },
+      cancel() {
+        cancelled = true;
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}

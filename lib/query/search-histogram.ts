@@ -1,0 +1,83 @@
+/**
+ * Matches over time for the reader's chart: counts per bucket of a "nice" size, every bucket of the range present
+ * (zeros included) so the chart never has to guess about gaps.
+ */
+import type { Engine } from "@/lib/engine/engine-client";
+import { compileMatch, histogramSql } from "@/lib/engine/sphinxql-dialect";
+import { parseQuery } from "./parse-query";
+import type { HistogramParams } from "./reader-schema";
+import { runStatements } from "./run-statements";
+import { mergeFilters } from "./search-records";
+
+const S = 1_000;
+const M = 60 * S;
+const H = 60 * M;
+const D = 24 * H;
+
+export const NICE_BUCKETS_MS = [
+  S,
+  2 * S,
+  5 * S,
+  10 * S,
+  15 * S,
+  30 * S,
+  M,
+  2 * M,
+  5 * M,
+  10 * M,
+  15 * M,
+  30 * M,
+  H,
+  3 * H,
+  6 * H,
+  12 * H,
+  D,
+] as const;
+
+/** The smallest nice size that splits `spanMs` into at most `buckets` buckets; whole days beyond one day. */
+export function niceBucketMs(spanMs: number, buckets: number): number {
+  const wanted = spanMs / Math.max(1, buckets);
+  const nice = NICE_BUCKETS_MS.find((b) => b >= wanted);
+  return nice ?? Math.ceil(wanted / D) * D;
+}
+
+/** Starts of the buckets, aligned to multiples of `bucketMs` since the epoch, that cover [fromMs, toMs]. */
+export function bucketStarts(fromMs: number, toMs: number, bucketMs: number): number[] {
+  const first = Math.floor(fromMs / bucketMs);
+  const last = Math.floor(toMs / bucketMs);
+  return Array.from({ length: last - first + 1 }, (_, i) => (first + i) * bucketMs);
+}
+
+export type Histogram = {
+  from: number;
+  to: number;
+  bucketMs: number;
+  /** Ascending and contiguous: `t` is the bucket's start (ms), zero-count buckets included. */
+  buckets: { t: number; count: number }[];
+  total: number;
+};
+
+export async function searchHistogram(
+  engine: Engine,
+  index: string,
+  params: HistogramParams,
+): Promise<Histogram> {
+  const { from, to } = params;
+  const bucketMs = niceBucketMs(to - from, params.buckets);
+  const starts = bucketStarts(from, to, bucketMs);
+  const parsed = parseQuery(params.q);
+  const sql = histogramSql({
+    tables: [index],
+    match: compileMatch(parsed.terms),
+    filters: mergeFilters(parsed.filters, params.filter),
+    fromMs: from,
+    toMs: to,
+    bucketMs,
+    maxBuckets: starts.length,
+  });
+  const [rows = []] = await runStatements(engine, [sql]);
+  const counts = new Map<number, number>();
+  for (const r of rows) counts.set(Number(r.bucket) * bucketMs, Number(r.bucket_count));
+  const buckets = starts.map((t) => ({ t, count: counts.get(t) ?? 0 }));
+  return { from, to, bucketMs, buckets, total: buckets.reduce((n, b) => n + b.count, 0) };
+}
