@@ -234,17 +234,44 @@ test.describe("reader", () => {
     await expect(page.getByRole("button", { name: /Widen/ })).toBeVisible();
   });
 
+  test("saves the current view under a name and brings it back from the list", async ({ page, seeded }) => {
+    await open(page, seeded.index.name, "?q=slow&filter=host:web-2");
+    const name = `slow on web-2 ${Date.now()}`;
+    page.once("dialog", (d) => void d.accept(name));
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    const saved = page.getByLabel("saved searches");
+    await expect(saved.locator("option", { hasText: name })).toHaveCount(1);
+    await open(page, seeded.index.name);
+    await saved.selectOption({ label: name });
+    await expect(page).toHaveURL(/q=slow&filter=host(:|%3A)web-2/);
+    await expect(search(page)).toHaveValue("slow");
+  });
+
+  test("jumps to a point in time and reads down from there", async ({ page, seeded }) => {
+    await open(page, seeded.index.name);
+    // The browser runs in the machine's zone; datetime-local takes whole seconds of wall-clock time in it, so
+    // aim a second after line 400 (the next line is five seconds later).
+    const at = new Date(seeded.base + 400 * SEED.stepMs + 1000);
+    const local = new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    await page.getByLabel("jump to time").fill(local);
+    await page.getByLabel("jump to time").press("Enter");
+    await expect(page).toHaveURL(/start=\d+_0/);
+    await expect(page.getByText("payment failed for order 400", { exact: true })).toBeInViewport();
+  });
+
   test("saves screenshots of the reader in light and dark", async ({ page, seeded }) => {
     await page.emulateMedia({ colorScheme: "light" });
     await open(page, seeded.index.name);
     await page.evaluate(() => localStorage.setItem("alco-theme", "light"));
     await open(page, seeded.index.name, "?q=failed");
-    await rows(page).first().dblclick();
+    await rows(page).first().click();
+    await page.keyboard.press("Enter");
     await page.screenshot({ path: "docs/screenshots/reader-light.png" });
     await page.evaluate(() => localStorage.setItem("alco-theme", "dark"));
     await page.reload();
     await expect(rows(page).first()).toBeVisible();
-    await rows(page).first().dblclick();
+    await rows(page).first().click();
+    await page.keyboard.press("Enter");
     await page.screenshot({ path: "docs/screenshots/reader-dark.png" });
     await page.evaluate(() => localStorage.removeItem("alco-theme"));
   });

@@ -124,6 +124,8 @@ export const LogRow = memo(function LogRow(p: RowProps) {
       data-anchor={p.anchor ?? false}
       data-match={p.match ?? false}
       onClick={() => p.onSelect(r)}
+      // A double click expands the line; it should not also select a word of it.
+      onMouseDown={(e) => e.detail > 1 && e.preventDefault()}
       onDoubleClick={() => p.onToggle(r)}
     >
       <span className="time" title={r.time}>

@@ -77,7 +77,7 @@ export const VirtualLog = forwardRef<VirtualLogHandle, Props>(function VirtualLo
   }, [first, last, count, onNearTop, onNearBottom]);
 
   return (
-    <div className="list" ref={parent} data-testid="log-list" tabIndex={-1}>
+    <div className="list" ref={parent} data-testid="log-list" data-count={p.records.length} tabIndex={-1}>
       <div style={{ height: virtualizer.getTotalSize(), position: "relative", width: "100%" }}>
         <div
           style={{

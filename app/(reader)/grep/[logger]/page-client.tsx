@@ -246,17 +246,20 @@ export function ReaderClient({
           onChange={(from, to) => navigate({ from, to, focus: "", start: "" })}
         />
         <div className="toolbar">
-          <input
-            type="datetime-local"
-            step="1"
-            aria-label="jump to time"
-            value={jumpTo}
-            onChange={(e) => setJumpTo(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter" && jumpTo)
-                navigate({ start: `${new Date(jumpTo).getTime() + 1}_0`, focus: "" });
-            }}
-          />
+          <label className="toolbar" title="Read down from a point in time (Enter)">
+            jump to
+            <input
+              type="datetime-local"
+              step="1"
+              aria-label="jump to time"
+              value={jumpTo}
+              onChange={(e) => setJumpTo(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === "Enter" && jumpTo)
+                  navigate({ start: `${new Date(jumpTo).getTime() + 1}_0`, focus: "" });
+              }}
+            />
+          </label>
           <button
             aria-pressed={inContext}
             title="Read the whole stream around the focused line, matches marked (c)"

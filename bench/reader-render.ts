@@ -1,0 +1,185 @@
+/**
+ * The reader in Chromium on the real stack: how long until the first rows show, and how smooth scrolling stays
+ * with 100k lines loaded (compared with 1k in the same run).
+ *
+ *   npm run bench:reader -- [--records 100000] [--no-write]
+ *
+ * Seeds an index through the real path (AMQP -> collector -> engine), serves the production build, opens
+ * /grep/<index> in Debian's Chromium, scrolls down until every line is loaded, then scrolls continuously for
+ * three seconds and records the time between animation frames.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { chromium, type Page } from "@playwright/test";
+import { createRecordGenerator } from "@/lib/demo/generate-records";
+import { freePort } from "@/lib/engine/searchd-supervisor";
+import { startStack } from "../test/stack";
+
+const { values: args } = parseArgs({
+  options: {
+    records: { type: "string", default: "100000" },
+    "no-write": { type: "boolean", default: false },
+  },
+});
+const N = Number(args.records);
+const root = path.resolve(import.meta.dirname, "..");
+const log = (l: string) => console.log(`[bench:reader] ${l}`);
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+}
+
+// Sent as source text: tsx's keepNames wraps inner functions in a helper that does not exist in the page.
+const SCROLL_FRAMES = `(duration) => new Promise((resolve) => {
+  const el = document.querySelector('[data-testid="log-list"]');
+  const frames = [];
+  let last = performance.now();
+  const start = last;
+  el.scrollTop = 0;
+  const step = (now) => {
+    frames.push(now - last);
+    last = now;
+    el.scrollTop += 120;
+    if (el.scrollTop + el.clientHeight >= el.scrollHeight) el.scrollTop = 0;
+    if (now - start < duration) requestAnimationFrame(step);
+    else resolve(frames.slice(1));
+  };
+  requestAnimationFrame(step);
+})`;
+
+async function scrollFrames(page: Page, ms: number): Promise<number[]> {
+  return page.evaluate(`(${SCROLL_FRAMES})(${ms})`);
+}
+
+async function main() {
+  const { env, stop } = await startStack("bench");
+  const children: ChildProcess[] = [];
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  Object.assign(process.env, env);
+  const { createTestIndex, dropTestIndex, engineCount, publish, waitFor } = await import("../test/helpers");
+  const index = await createTestIndex({ name: "readerbench", retentionDays: 2 });
+  try {
+    const childEnv = { ...process.env, ...env, METRICS_PORT: "0", NEXT_TELEMETRY_DISABLED: "1" };
+    children.push(
+      spawn(process.execPath, ["--import", "tsx", "workers/collector.ts"], {
+        cwd: root,
+        env: childEnv,
+        stdio: "ignore",
+      }),
+    );
+    const gen = createRecordGenerator({
+      seed: 3,
+      startMs: Date.now() - 3_600_000,
+      ratePerSec: N / 3500,
+      index: index.name,
+    });
+    const outgoing = Array.from({ length: N }, () => gen.next().value).map((r) => ({
+      routingKey: r.routingKey,
+      body: r.body,
+      options: { messageId: r.messageId },
+    }));
+    await publish(outgoing);
+    await waitFor("corpus indexed", async () => (await engineCount(index.name)) >= N, 300_000);
+    log(`${N} records indexed`);
+
+    if (!existsSync(path.join(root, ".next/BUILD_ID"))) throw new Error("run `npx next build` first");
+    const port = await freePort();
+    children.push(
+      spawn(
+        process.execPath,
+        ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
+        { cwd: root, env: childEnv, stdio: "ignore" },
+      ),
+    );
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(
+      "web up",
+      () =>
+        fetch(`${base}/`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      60_000,
+    );
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const firstRows: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const t0 = Date.now();
+      await page.goto(`${base}/grep/${index.name}${i % 2 ? "?q=error" : ""}`);
+      await page.getByTestId("log-row").first().waitFor();
+      firstRows.push(Date.now() - t0);
+    }
+    const firstRowP50 = quantile(firstRows.slice(2), 0.5);
+    log(`time to first rows (navigation to first row painted): ${firstRows.join(", ")} ms`);
+
+    await page.goto(`${base}/grep/${index.name}?from=now-2h`);
+    await page.getByTestId("log-row").first().waitFor();
+    const small = await scrollFrames(page, 3000);
+    const list = page.getByTestId("log-list");
+    const loadStarted = Date.now();
+    for (;;) {
+      const count = Number(await list.getAttribute("data-count"));
+      if (count >= N || (await page.getByText("oldest line in this range").count()) > 0) break;
+      await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await page.waitForTimeout(20);
+    }
+    const loaded = Number(await list.getAttribute("data-count"));
+    const loadSeconds = (Date.now() - loadStarted) / 1000;
+    log(`loaded ${loaded} rows by scrolling in ${loadSeconds.toFixed(1)} s`);
+    const big = await scrollFrames(page, 3000);
+    const heap = await page.evaluate(
+      () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+    );
+    const fmt = (xs: number[]) =>
+      `p50 ${quantile(xs, 0.5).toFixed(1)} ms, p95 ${quantile(xs, 0.95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (${xs.length} frames)`;
+    log(`scroll frames from the first page (pages load as it scrolls): ${fmt(small)}`);
+    log(`scroll frames with ${loaded} rows: ${fmt(big)}; JS heap ${Math.round(heap / 2 ** 20)} MiB`);
+
+    if (!args["no-write"]) {
+      const file = path.join(root, "docs/BENCHMARKS.md");
+      const existing = await readFile(file, "utf8");
+      const [head, ...rest] = existing.split("\n## ");
+      const section = [
+        `## Reader in Chromium — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+        "",
+        `Command: \`npx next build && npm run bench:reader -- --records ${N}\``,
+        `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Debian Chromium (headless), viewport 1440×900`,
+        "",
+        "| measure | result |",
+        "| --- | --- |",
+        `| time to first rows, navigation to first row painted (p50 of 4 warm loads; all: ${firstRows.join(", ")} ms) | ${firstRowP50} ms |`,
+        `| loading ${loaded.toLocaleString("en")} rows by scrolling down (200 a page) | ${loadSeconds.toFixed(1)} s |`,
+        `| frame time while scrolling from the first page (pages of 200 load as it goes) | ${fmt(small)} |`,
+        `| frame time while scrolling, ${loaded.toLocaleString("en")} rows loaded | ${fmt(big)} |`,
+        `| JS heap with ${loaded.toLocaleString("en")} rows loaded | ${Math.round(heap / 2 ** 20)} MiB |`,
+        "",
+      ].join("\n");
+      await writeFile(file, [head!.trimEnd() + "\n", section, ...rest.map((r) => `## ${r}`)].join("\n"));
+      log("results written to docs/BENCHMARKS.md");
+    }
+  } finally {
+    await browser.close();
+    for (const c of children) c.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 1000));
+    await dropTestIndex(index);
+    await stop();
+  }
+}
+
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
