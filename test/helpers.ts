@@ -9,6 +9,9 @@ import { countTableSql } from "@/lib/engine/sphinxql-dialect";
 import { createIndex, deleteIndex } from "@/lib/indexes/logger-indexes";
 import type { CreateIndexInput } from "@/lib/indexes/schema";
 import type { LoggerIndex } from "@/db/schema";
+import { createApiToken } from "@/lib/auth/api-tokens";
+import { SESSION_COOKIE, createSession } from "@/lib/auth/sessions";
+import { createUser } from "@/lib/auth/users";
 
 export function collectorEnv(overrides: Record<string, string> = {}): CollectorEnv {
   return parseCollectorEnv({ ...process.env, METRICS_PORT: "0", INDEX_REFRESH_MS: "300", ...overrides });
@@ -107,4 +110,47 @@ export async function publish(messages: Outgoing[], exchange = process.env.AMQP_
 export async function engineCount(index: string): Promise<number> {
   const rows = await engine().query<{ n: string | number }>(countTableSql(index));
   return Number(rows[0]?.n ?? 0);
+}
+
+/** A user with a live session, for tests: the cookie header to send as them. */
+export async function createTestUser(role: "admin" | "viewer" = "viewer", allowedIndexes: string[] | null = null) {
+  const username = uniqueName(role);
+  const password = `pw-${randomUUID()}`;
+  const user = await createUser(db(), { username, password, role, allowedIndexes });
+  const session = await createSession(db(), user.id);
+  return { user, username, password, cookie: `${SESSION_COOKIE}=${session}` };
+}
+
+/** A bearer token, for tests. */
+export async function createTestToken(scope: "read" | "ingest" = "read") {
+  const { token, record } = await createApiToken(db(), { name: uniqueName("token"), scope, createdBy: null });
+  return { token, record };
+}
+
+let readToken: Promise<string> | null = null;
+
+/** One read-scope token per test process, for calls that only need to be allowed to read. */
+export function testReadToken(): Promise<string> {
+  readToken ??= createTestToken("read").then((t) => t.token);
+  return readToken;
+}
+
+export type As = { bearer: string } | { cookie: string } | "anonymous";
+
+/**
+ * A Request as a client would send it: with a bearer token or a session cookie (plus the Origin a browser adds,
+ * so cookie writes pass the same-origin check), and a JSON body if given.
+ */
+export async function apiRequest(path: string, opts: { method?: string; body?: unknown; as?: As } = {}): Promise<Request> {
+  const url = new URL(path, "http://alco.test");
+  const headers = new Headers();
+  const as = opts.as ?? { bearer: await testReadToken() };
+  if (as !== "anonymous" && "bearer" in as) headers.set("authorization", `Bearer ${as.bearer}`);
+  if (as !== "anonymous" && "cookie" in as) {
+    headers.set("cookie", as.cookie);
+    headers.set("origin", url.origin);
+    headers.set("host", url.host);
+  }
+  if (opts.body !== undefined) headers.set("content-type", "application/json");
+  return new Request(url, { method: opts.method ?? "GET", headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
 }

@@ -4,6 +4,7 @@
  * publisher streaming into the `demo` index as child processes, and prints the URL. Ctrl-C stops them all.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import amqp from "amqplib";
@@ -11,6 +12,7 @@ import { z } from "zod";
 import { closeDb, getDb } from "@/db/client";
 import { ensureDatabase, migrateDatabase } from "@/db/migrate";
 import { assertIndexQueue } from "@/lib/amqp/topology";
+import { createFirstAdmin } from "@/lib/auth/users";
 import { createIndex } from "@/lib/indexes/logger-indexes";
 import { checkServices } from "@/lib/ops/check-services";
 
@@ -97,6 +99,9 @@ async function main() {
   await ensureDatabase(env.DATABASE_URL);
   await migrateDatabase(env.DATABASE_URL);
   const demo = await createIndex(getDb(env.DATABASE_URL), { name: "demo", title: "Demo", retentionDays: 7 });
+  // A fresh dev database gets an admin with a random password, shown once here.
+  const password = randomBytes(12).toString("base64url");
+  const created = await createFirstAdmin(getDb(env.DATABASE_URL), "admin", password);
   await closeDb(env.DATABASE_URL);
   // The queue exists before anything publishes, so no demo line is dropped while the collector starts.
   const conn = await amqp.connect(env.AMQP_URL);
@@ -120,6 +125,11 @@ async function main() {
   await waitForHttp(`${url}/api/grep/demo?limit=1`, 180_000);
   log("");
   log(`alco is up: open ${url}/grep/demo   (indexes: ${url}/, API: ${url}/api/grep/demo?q=error)`);
+  log(
+    created
+      ? `sign in as admin / ${password}   (shown once; change it with: npm run user -- password admin)`
+      : "sign in with your user (npm run user -- create <name> --admin makes one)",
+  );
   log("collector metrics: http://127.0.0.1:9464/metrics   Ctrl-C stops everything");
 }
 

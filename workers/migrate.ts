@@ -1,19 +1,35 @@
-/** `npm run db:migrate`: applies Drizzle migrations and seeds the `demo` index. */
+/**
+ * `npm run db:migrate`: applies Drizzle migrations and seeds the `demo` index. On a first start with
+ * ALCO_ADMIN_USERNAME and ALCO_ADMIN_PASSWORD set and no user yet, it creates that admin.
+ */
 import { z } from "zod";
 import { closeDb, getDb } from "@/db/client";
 import { ensureDatabase, migrateDatabase } from "@/db/migrate";
+import { passwordSchema } from "@/lib/auth/schema";
+import { createFirstAdmin } from "@/lib/auth/users";
 import { createIndex } from "@/lib/indexes/logger-indexes";
 
 const env = z
-  .object({ DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/alco") })
+  .object({
+    DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/alco"),
+    ALCO_ADMIN_USERNAME: z.string().optional(),
+    ALCO_ADMIN_PASSWORD: passwordSchema.optional(),
+  })
   .parse(process.env);
 
-ensureDatabase(env.DATABASE_URL)
-  .then(() => migrateDatabase(env.DATABASE_URL))
-  .then(() => createIndex(getDb(env.DATABASE_URL), { name: "demo", title: "Demo", retentionDays: 7 }))
-  .then(() => closeDb(env.DATABASE_URL))
-  .then(() => console.log("migrations applied; demo index present"))
-  .catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+async function main() {
+  await ensureDatabase(env.DATABASE_URL);
+  await migrateDatabase(env.DATABASE_URL);
+  const db = getDb(env.DATABASE_URL);
+  await createIndex(db, { name: "demo", title: "Demo", retentionDays: 7 });
+  if (env.ALCO_ADMIN_USERNAME && env.ALCO_ADMIN_PASSWORD && (await createFirstAdmin(db, env.ALCO_ADMIN_USERNAME, env.ALCO_ADMIN_PASSWORD))) {
+    console.log(`first admin ${env.ALCO_ADMIN_USERNAME} created`);
+  }
+  await closeDb(env.DATABASE_URL);
+  console.log("migrations applied; demo index present");
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

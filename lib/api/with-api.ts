@@ -1,12 +1,15 @@
 /**
- * The one wrapper every route handler goes through: awaits the dynamic params, parses the query string with the
- * resource's schema (and a JSON body with its body schema, when the route takes one), and turns every thrown
- * error into the API's error shape.
+ * The one wrapper every route handler goes through: authenticates the caller and checks the route's access
+ * level, refuses cross-site writes that ride on the session cookie, awaits the dynamic params, parses the query
+ * string with the resource's schema (and a JSON body with its body schema, when the route takes one), and turns
+ * every thrown error into the API's error shape.
  */
 import "server-only";
 import type { z } from "zod";
 import { ApiError, errorResponse, toApiError } from "./errors";
 import { searchParamsToObject } from "@/lib/query/schema";
+import { assertSameOrigin, authenticate, authorize, type Access, type Principal } from "@/lib/auth/authenticate";
+import { db } from "@/lib/services";
 
 type Ctx<P> = { params: Promise<P> };
 
@@ -38,11 +41,18 @@ export function withApi<
   B extends z.ZodType = z.ZodUndefined,
 >(
   schema: S,
-  handler: (args: { req: Request; params: P; query: z.output<S>; body: z.output<B> }) => Promise<Response>,
-  options: { body?: B } = {},
+  handler: (args: { req: Request; params: P; query: z.output<S>; body: z.output<B>; principal: Principal | null }) => Promise<Response>,
+  options: { body?: B; auth?: Access } = {},
 ) {
   return async (req: Request, ctx: Ctx<P>): Promise<Response> => {
     try {
+      let principal: Principal | null = null;
+      if (options.auth) {
+        const who = options.auth === "public" ? null : await authenticate(db(), req);
+        authorize(who?.principal ?? null, options.auth);
+        if (who?.via === "cookie" && req.method !== "GET" && req.method !== "HEAD") assertSameOrigin(req);
+        principal = who?.principal ?? null;
+      }
       const params = await ctx.params;
       const parsed = schema.safeParse(searchParamsToObject(new URL(req.url).searchParams));
       if (!parsed.success) throw parsed.error;
@@ -52,7 +62,7 @@ export function withApi<
         if (!b.success) throw b.error;
         body = b.data;
       }
-      return await handler({ req, params, query: parsed.data, body });
+      return await handler({ req, params, query: parsed.data, body, principal });
     } catch (err) {
       return errorResponse(toApiError(err));
     }

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { withApi } from "@/lib/api/with-api";
+import { readCookie } from "@/lib/auth/authenticate";
+import { SESSION_COOKIE, deleteSession, sessionCookie } from "@/lib/auth/sessions";
+import { isHttps } from "@/lib/auth/sign-in";
+import { db } from "@/lib/services";
+
+export const POST = withApi(
+  z.object({}),
+  async ({ req }) => {
+    const token = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
+    if (token) await deleteSession(db(), token);
+    return new Response(null, { status: 204, headers: { "set-cookie": sessionCookie("", isHttps(req), 0) } });
+  },
+  { auth: "read" },
+);

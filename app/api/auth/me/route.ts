@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { withApi } from "@/lib/api/with-api";
+import { publicUser } from "@/lib/auth/users";
+
+export const GET = withApi(
+  z.object({}),
+  ({ principal }) =>
+    Promise.resolve(
+      Response.json(
+        principal?.kind === "user"
+          ? { user: publicUser(principal.user) }
+          : { token: { name: principal?.token.name, scope: principal?.token.scope } },
+      ),
+    ),
+  { auth: "read" },
+);

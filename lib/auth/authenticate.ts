@@ -1,0 +1,81 @@
+/**
+ * Who is making a request: a signed-in user (session cookie) or a script (bearer API token). State-changing
+ * requests that ride on the cookie must come from our own pages (Origin or Sec-Fetch-Site), which with
+ * SameSite=Lax cookies makes forms and fetches CSRF-safe; bearer requests carry no ambient credential.
+ */
+import "server-only";
+import type { Db } from "@/db/client";
+import type { ApiToken, User } from "@/db/schema";
+import { ApiError } from "@/lib/api/errors";
+import { findActiveToken } from "./api-tokens";
+import { SESSION_COOKIE, sessionUser } from "./sessions";
+
+export type Principal = { kind: "user"; user: User } | { kind: "token"; token: ApiToken };
+
+/** What a route requires. */
+export type Access = "public" | "read" | "ingest" | "admin";
+
+export function readCookie(header: string | null, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
+  }
+  return null;
+}
+
+function bearer(req: Request): string | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "");
+  return m ? m[1]! : null;
+}
+
+export async function authenticate(db: Db, req: Request): Promise<{ principal: Principal; via: "cookie" | "bearer" } | null> {
+  const token = bearer(req);
+  if (token) {
+    const record = await findActiveToken(db, token);
+    return record ? { principal: { kind: "token", token: record }, via: "bearer" } : null;
+  }
+  const session = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
+  if (session) {
+    const user = await sessionUser(db, session);
+    if (user) return { principal: { kind: "user", user }, via: "cookie" };
+  }
+  return null;
+}
+
+/** A cookie-authenticated write must come from a page of this origin. */
+export function assertSameOrigin(req: Request): void {
+  const origin = req.headers.get("origin");
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  if (origin && host) {
+    let originHost: string | null = null;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      originHost = null;
+    }
+    if (originHost === host) return;
+  } else if (req.headers.get("sec-fetch-site") === "same-origin") {
+    return;
+  }
+  throw new ApiError("forbidden", "cross-site request refused: send it from alco's own pages or with a bearer token");
+}
+
+export function isAdmin(p: Principal): boolean {
+  return p.kind === "user" && p.user.role === "admin";
+}
+
+/** Checks a principal against what a route requires; throws the API's 401/403. */
+export function authorize(p: Principal | null, access: Access): void {
+  if (access === "public") return;
+  if (!p) throw new ApiError("unauthorized", "sign in, or send an API token as `Authorization: Bearer <token>`");
+  if (access === "admin" && !isAdmin(p)) throw new ApiError("forbidden", "this needs an admin");
+  if (access === "read" && p.kind === "token" && p.token.scope !== "read") throw new ApiError("forbidden", `this token's scope is ${p.token.scope}, not read`);
+  if (access === "ingest" && (p.kind !== "token" || p.token.scope !== "ingest")) throw new ApiError("forbidden", "this needs an API token with the ingest scope");
+}
+
+/** Viewers may be limited to some indexes; admins and read tokens see all. */
+export function canReadIndex(p: Principal, index: string): boolean {
+  if (p.kind === "token") return p.token.scope === "read";
+  return p.user.role === "admin" || p.user.allowedIndexes === null || p.user.allowedIndexes.includes(index);
+}
