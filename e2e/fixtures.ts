@@ -6,6 +6,7 @@ import { test as base, expect } from "@playwright/test";
 import type { LoggerIndex } from "@/db/schema";
 import {
   createTestIndex,
+  createTestUser,
   dropTestIndex,
   engineCount,
   publish,
@@ -55,7 +56,17 @@ function seedRecords(name: string, base: number): Outgoing[] {
   });
 }
 
-export const test = base.extend<{ dialogs: string[] }, { seeded: Seeded }>({
+export const test = base.extend<
+  { dialogs: string[] },
+  { seeded: Seeded; viewer: { cookie: string; username: string; password: string } }
+>({
+  // Every page in these tests is seen by a signed-in viewer.
+  viewer: [async ({}, use) => use(await createTestUser("viewer")), { scope: "worker" }],
+  context: async ({ context, viewer, baseURL }, use) => {
+    const [name, value] = viewer.cookie.split("=") as [string, string];
+    await context.addCookies([{ name, value, url: baseURL! }]);
+    await use(context);
+  },
   seeded: [
     async ({}, use) => {
       const index = await createTestIndex({ title: "Shop" });

@@ -113,7 +113,10 @@ export async function engineCount(index: string): Promise<number> {
 }
 
 /** A user with a live session, for tests: the cookie header to send as them. */
-export async function createTestUser(role: "admin" | "viewer" = "viewer", allowedIndexes: string[] | null = null) {
+export async function createTestUser(
+  role: "admin" | "viewer" = "viewer",
+  allowedIndexes: string[] | null = null,
+) {
   const username = uniqueName(role);
   const password = `pw-${randomUUID()}`;
   const user = await createUser(db(), { username, password, role, allowedIndexes });
@@ -141,7 +144,10 @@ export type As = { bearer: string } | { cookie: string } | "anonymous";
  * A Request as a client would send it: with a bearer token or a session cookie (plus the Origin a browser adds,
  * so cookie writes pass the same-origin check), and a JSON body if given.
  */
-export async function apiRequest(path: string, opts: { method?: string; body?: unknown; as?: As } = {}): Promise<Request> {
+export async function apiRequest(
+  path: string,
+  opts: { method?: string; body?: unknown; as?: As } = {},
+): Promise<Request> {
   const url = new URL(path, "http://alco.test");
   const headers = new Headers();
   const as = opts.as ?? { bearer: await testReadToken() };
@@ -152,5 +158,16 @@ export async function apiRequest(path: string, opts: { method?: string; body?: u
     headers.set("host", url.host);
   }
   if (opts.body !== undefined) headers.set("content-type", "application/json");
-  return new Request(url, { method: opts.method ?? "GET", headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  return new Request(url, {
+    method: opts.method ?? "GET",
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+}
+
+/** Request options with the test read token added, for tests that build their own Requests. */
+export async function withReadToken(init: RequestInit = {}): Promise<RequestInit> {
+  const headers = new Headers(init.headers);
+  headers.set("authorization", `Bearer ${await testReadToken()}`);
+  return { ...init, headers };
 }

@@ -18,6 +18,7 @@ import {
   publish,
   waitFor,
   type Outgoing,
+  withReadToken,
 } from "./helpers";
 
 async function grep(
@@ -27,7 +28,9 @@ async function grep(
   const url = new URL(`http://alco.test/api/grep/${index}`);
   for (const [k, v] of Object.entries(params))
     for (const x of Array.isArray(v) ? v : [v]) url.searchParams.append(k, x);
-  const res = await GET(new Request(url), { params: Promise.resolve({ logger: index }) });
+  const res = await GET(new Request(url, await withReadToken()), {
+    params: Promise.resolve({ logger: index }),
+  });
   return {
     status: res.status,
     body: (await res.json()) as GrepResult & { error?: { code: string; message: string } },

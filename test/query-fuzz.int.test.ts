@@ -7,12 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/grep/[logger]/route";
 import { Collector } from "@/lib/collector/collector";
 import type { LoggerIndex } from "@/db/schema";
-import { collectorEnv, createTestIndex, dropTestIndex, engineCount, publish, waitFor } from "./helpers";
+import {
+  collectorEnv,
+  createTestIndex,
+  dropTestIndex,
+  engineCount,
+  publish,
+  waitFor,
+  withReadToken,
+} from "./helpers";
 
 async function call(index: string, params: [string, string][]) {
   const url = new URL(`http://alco.test/api/grep/${encodeURIComponent(index)}`);
   for (const [k, v] of params) url.searchParams.append(k, v);
-  const res = await GET(new Request(url), { params: Promise.resolve({ logger: index }) });
+  const res = await GET(new Request(url, await withReadToken()), {
+    params: Promise.resolve({ logger: index }),
+  });
   return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
 }
 

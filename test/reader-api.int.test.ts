@@ -31,6 +31,7 @@ import {
   publish,
   waitFor,
   type Outgoing,
+  withReadToken,
 } from "./helpers";
 
 type Query = Record<string, string | string[]>;
@@ -53,7 +54,7 @@ async function call<T>(
   query: Query = {},
   init?: RequestInit,
 ): Promise<{ status: number; headers: Headers; body: Body<T> }> {
-  const res = await handler(new Request(url(path, query), init), {
+  const res = await handler(new Request(url(path, query), await withReadToken(init)), {
     params: Promise.resolve(params as never),
   });
   const text = await res.text();
@@ -480,8 +481,8 @@ describe("reader API", () => {
   });
 
   describe("export", () => {
-    const exportRes = (query: Query, init?: RequestInit) =>
-      exportGET(new Request(url(`/api/grep/${bulk.name}/export`, query), init), {
+    const exportRes = async (query: Query, init?: RequestInit) =>
+      exportGET(new Request(url(`/api/grep/${bulk.name}/export`, query), await withReadToken(init)), {
         params: Promise.resolve({ logger: bulk.name }),
       });
 
@@ -545,7 +546,7 @@ describe("reader API", () => {
         expect(res.headers.get("content-type")).toContain("application/json");
         expect(((await res.json()) as Body<unknown>).error.message).toContain(message);
       }
-      const missing = await exportGET(new Request(url("/api/grep/nope/export")), {
+      const missing = await exportGET(new Request(url("/api/grep/nope/export"), await withReadToken()), {
         params: Promise.resolve({ logger: "nope" }),
       });
       expect(missing.status).toBe(404);

@@ -14,9 +14,15 @@ export async function requireIndex(db: Db, name: string): Promise<LoggerIndex> {
 }
 
 /** The logger index a route names, if the caller may read it: 404 when there is none, 403 when not allowed. */
-export async function requireReadableIndex(db: Db, principal: Principal | null, name: string): Promise<LoggerIndex> {
+export async function requireReadableIndex(
+  db: Db,
+  principal: Principal | null,
+  name: string,
+): Promise<LoggerIndex> {
   const index = await requireIndex(db, name);
-  if (!principal) throw new ApiError("unauthorized", "sign in, or send an API token as `Authorization: Bearer <token>`");
-  if (!canReadIndex(principal, index.name)) throw new ApiError("forbidden", `you have no access to the index ${JSON.stringify(index.name)}`);
+  if (!principal)
+    throw new ApiError("unauthorized", "sign in, or send an API token as `Authorization: Bearer <token>`");
+  if (!canReadIndex(principal, index.name))
+    throw new ApiError("forbidden", `you have no access to the index ${JSON.stringify(index.name)}`);
   return index;
 }

@@ -8,7 +8,13 @@ import "server-only";
 import type { z } from "zod";
 import { ApiError, errorResponse, toApiError } from "./errors";
 import { searchParamsToObject } from "@/lib/query/schema";
-import { assertSameOrigin, authenticate, authorize, type Access, type Principal } from "@/lib/auth/authenticate";
+import {
+  assertSameOrigin,
+  authenticate,
+  authorize,
+  type Access,
+  type Principal,
+} from "@/lib/auth/authenticate";
 import { db } from "@/lib/services";
 
 type Ctx<P> = { params: Promise<P> };
@@ -41,18 +47,21 @@ export function withApi<
   B extends z.ZodType = z.ZodUndefined,
 >(
   schema: S,
-  handler: (args: { req: Request; params: P; query: z.output<S>; body: z.output<B>; principal: Principal | null }) => Promise<Response>,
-  options: { body?: B; auth?: Access } = {},
+  handler: (args: {
+    req: Request;
+    params: P;
+    query: z.output<S>;
+    body: z.output<B>;
+    principal: Principal | null;
+  }) => Promise<Response>,
+  options: { body?: B; auth: Access },
 ) {
   return async (req: Request, ctx: Ctx<P>): Promise<Response> => {
     try {
-      let principal: Principal | null = null;
-      if (options.auth) {
-        const who = options.auth === "public" ? null : await authenticate(db(), req);
-        authorize(who?.principal ?? null, options.auth);
-        if (who?.via === "cookie" && req.method !== "GET" && req.method !== "HEAD") assertSameOrigin(req);
-        principal = who?.principal ?? null;
-      }
+      const who = options.auth === "public" ? null : await authenticate(db(), req);
+      authorize(who?.principal ?? null, options.auth);
+      if (who?.via === "cookie" && req.method !== "GET" && req.method !== "HEAD") assertSameOrigin(req);
+      const principal = who?.principal ?? null;
       const params = await ctx.params;
       const parsed = schema.safeParse(searchParamsToObject(new URL(req.url).searchParams));
       if (!parsed.success) throw parsed.error;

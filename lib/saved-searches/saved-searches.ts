@@ -38,6 +38,11 @@ export async function createSavedSearch(
   }
 }
 
+export async function getSavedSearch(db: Db, id: number): Promise<SavedSearchView | undefined> {
+  const [row] = await db.select(columns).from(savedSearches).where(eq(savedSearches.id, id));
+  return row;
+}
+
 /** Whether a saved search with that id existed. */
 export async function deleteSavedSearch(db: Db, id: number): Promise<boolean> {
   const rows = await db

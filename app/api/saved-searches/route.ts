@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ApiError, withApi } from "@/lib/api/with-api";
-import { requireIndex } from "@/lib/api/require-index";
+import { requireReadableIndex } from "@/lib/api/require-index";
+import { canReadIndex } from "@/lib/auth/authenticate";
 import { createSavedSearch, listSavedSearches } from "@/lib/saved-searches/saved-searches";
 import { createSavedSearchSchema, listSavedSearchesSchema } from "@/lib/saved-searches/schema";
 import { db } from "@/lib/services";
@@ -9,21 +10,25 @@ export const dynamic = "force-dynamic";
 
 export const GET = withApi<Record<string, never>, typeof listSavedSearchesSchema>(
   listSavedSearchesSchema,
-  async ({ query }) => {
-    if (query.index !== undefined) await requireIndex(db(), query.index);
-    const savedSearches = await listSavedSearches(db(), query.index);
+  async ({ query, principal }) => {
+    if (query.index !== undefined) await requireReadableIndex(db(), principal, query.index);
+    const savedSearches = (await listSavedSearches(db(), query.index)).filter(
+      (s) => principal && canReadIndex(principal, s.indexName),
+    );
     return Response.json({ savedSearches }, { headers: { "cache-control": "no-store" } });
   },
+  { auth: "read" },
 );
 
 const noQuery = z.object({});
 
 export const POST = withApi<Record<string, never>, typeof noQuery, typeof createSavedSearchSchema>(
   noQuery,
-  async ({ body }) => {
+  async ({ body, principal }) => {
+    await requireReadableIndex(db(), principal, body.indexName);
     const created = await createSavedSearch(db(), body);
     if (!created) throw new ApiError("not_found", `no logger index named ${JSON.stringify(body.indexName)}`);
     return Response.json(created, { status: 201 });
   },
-  { body: createSavedSearchSchema },
+  { auth: "read", body: createSavedSearchSchema },
 );

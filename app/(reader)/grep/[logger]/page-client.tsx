@@ -26,6 +26,7 @@ import { Histogram } from "../../_components/histogram";
 import { SavedSearches } from "../../_components/saved-searches";
 import { SearchBar } from "../../_components/search-bar";
 import { ThemeToggle } from "../../_components/theme-toggle";
+import { UserBar } from "../../_components/user-bar";
 import { TimeRange } from "../../_components/time-range";
 import { useReaderKeys } from "../../_components/use-reader-keys";
 import { VirtualLog, type VirtualLogHandle } from "../../_components/virtual-log";
@@ -49,10 +50,12 @@ export function ReaderClient({
   logger,
   title,
   displayColumns,
+  user,
 }: {
   logger: string;
   title: string;
   displayColumns: string[];
+  user: { name: string; admin: boolean };
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -279,6 +282,7 @@ export function ReaderClient({
           </a>
           <SavedSearches logger={logger} />
           <ThemeToggle />
+          <UserBar name={user.name} admin={user.admin} />
         </div>
       </header>
       <aside className="facets">

@@ -12,7 +12,12 @@ export const POST = withApi(
   async ({ req, body }) => {
     // Refuses a sign-in form posted from another site (login CSRF); scripts without an Origin may sign in.
     if (req.headers.get("origin")) assertSameOrigin(req);
-    const { token, user } = await signIn({ db: db(), redis: redis(), redisPrefix: env.REDIS_PREFIX }, clientAddress(req), body.username, body.password);
+    const { token, user } = await signIn(
+      { db: db(), redis: redis(), redisPrefix: env.REDIS_PREFIX },
+      clientAddress(req),
+      body.username,
+      body.password,
+    );
     return Response.json({ user }, { headers: { "set-cookie": sessionCookie(token, isHttps(req)) } });
   },
   { auth: "public", body: loginSchema },

@@ -1,6 +1,5 @@
-import { ApiError, withApi } from "@/lib/api/with-api";
-import { isValidIndexName } from "@/lib/engine/sphinxql-dialect";
-import { getIndex } from "@/lib/indexes/logger-indexes";
+import { requireReadableIndex } from "@/lib/api/require-index";
+import { withApi } from "@/lib/api/with-api";
 import { grepParamsSchema } from "@/lib/query/schema";
 import { searchRecords } from "@/lib/query/search-records";
 import { db, searchEngine } from "@/lib/services";
@@ -9,11 +8,10 @@ export const dynamic = "force-dynamic";
 
 export const GET = withApi<{ logger: string }, typeof grepParamsSchema>(
   grepParamsSchema,
-  async ({ params, query }) => {
-    if (!isValidIndexName(params.logger) || !(await getIndex(db(), params.logger))) {
-      throw new ApiError("not_found", `no logger index named ${JSON.stringify(params.logger.slice(0, 64))}`);
-    }
-    const result = await searchRecords(searchEngine(), params.logger, query);
+  async ({ params, query, principal }) => {
+    const index = await requireReadableIndex(db(), principal, params.logger);
+    const result = await searchRecords(searchEngine(), index.name, query);
     return Response.json(result, { headers: { "cache-control": "no-store" } });
   },
+  { auth: "read" },
 );

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ApiError, withApi } from "@/lib/api/with-api";
-import { deleteSavedSearch } from "@/lib/saved-searches/saved-searches";
+import { requireReadableIndex } from "@/lib/api/require-index";
+import { deleteSavedSearch, getSavedSearch } from "@/lib/saved-searches/saved-searches";
 import { savedSearchIdSchema } from "@/lib/saved-searches/schema";
 import { db } from "@/lib/services";
 
@@ -8,8 +9,15 @@ export const dynamic = "force-dynamic";
 
 const noQuery = z.object({});
 
-export const DELETE = withApi<{ id: string }, typeof noQuery>(noQuery, async ({ params }) => {
-  const id = savedSearchIdSchema.parse(params.id);
-  if (!(await deleteSavedSearch(db(), id))) throw new ApiError("not_found", `no saved search with id ${id}`);
-  return new Response(null, { status: 204 });
-});
+export const DELETE = withApi<{ id: string }, typeof noQuery>(
+  noQuery,
+  async ({ params, principal }) => {
+    const id = savedSearchIdSchema.parse(params.id);
+    const saved = await getSavedSearch(db(), id);
+    if (!saved) throw new ApiError("not_found", `no saved search with id ${id}`);
+    await requireReadableIndex(db(), principal, saved.indexName);
+    await deleteSavedSearch(db(), id);
+    return new Response(null, { status: 204 });
+  },
+  { auth: "read" },
+);

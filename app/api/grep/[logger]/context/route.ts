@@ -1,5 +1,5 @@
 import { ApiError, withApi } from "@/lib/api/with-api";
-import { requireIndex } from "@/lib/api/require-index";
+import { requireReadableIndex } from "@/lib/api/require-index";
 import { encodeCursor } from "@/lib/query/cursor";
 import { contextParamsSchema } from "@/lib/query/reader-schema";
 import { recordContext } from "@/lib/query/record-context";
@@ -9,8 +9,8 @@ export const dynamic = "force-dynamic";
 
 export const GET = withApi<{ logger: string }, typeof contextParamsSchema>(
   contextParamsSchema,
-  async ({ params, query }) => {
-    await requireIndex(db(), params.logger);
+  async ({ params, query, principal }) => {
+    await requireReadableIndex(db(), principal, params.logger);
     const result = await recordContext(searchEngine(), params.logger, query);
     if (!result) {
       throw new ApiError(
@@ -20,4 +20,5 @@ export const GET = withApi<{ logger: string }, typeof contextParamsSchema>(
     }
     return Response.json(result, { headers: { "cache-control": "no-store" } });
   },
+  { auth: "read" },
 );

@@ -1,5 +1,5 @@
 import { withApi } from "@/lib/api/with-api";
-import { requireIndex } from "@/lib/api/require-index";
+import { requireReadableIndex } from "@/lib/api/require-index";
 import { EXPORT_CONTENT_TYPES, exportFilename, exportRecords } from "@/lib/query/export-records";
 import { exportParamsSchema } from "@/lib/query/reader-schema";
 import { db, searchEngine } from "@/lib/services";
@@ -8,8 +8,8 @@ export const dynamic = "force-dynamic";
 
 export const GET = withApi<{ logger: string }, typeof exportParamsSchema>(
   exportParamsSchema,
-  async ({ req, params, query }) => {
-    await requireIndex(db(), params.logger);
+  async ({ req, params, query, principal }) => {
+    await requireReadableIndex(db(), principal, params.logger);
     const stream = await exportRecords(searchEngine(), params.logger, query, req.signal);
     return new Response(stream, {
       headers: {
@@ -20,4 +20,5 @@ export const GET = withApi<{ logger: string }, typeof exportParamsSchema>(
       },
     });
   },
+  { auth: "read" },
 );

@@ -1,5 +1,5 @@
 import { withApi } from "@/lib/api/with-api";
-import { requireIndex } from "@/lib/api/require-index";
+import { requireReadableIndex } from "@/lib/api/require-index";
 import { readFieldValues } from "@/lib/collector/field-values";
 import { env } from "@/lib/env";
 import { listColumns } from "@/lib/indexes/logger-indexes";
@@ -11,8 +11,8 @@ export const dynamic = "force-dynamic";
 
 export const GET = withApi<{ logger: string }, typeof facetsParamsSchema>(
   facetsParamsSchema,
-  async ({ params, query }) => {
-    const index = await requireIndex(db(), params.logger);
+  async ({ params, query, principal }) => {
+    const index = await requireReadableIndex(db(), principal, params.logger);
     const fields = facetFields(await listColumns(db(), index.name));
     const trackedValues = async (field: string) => {
       try {
@@ -35,4 +35,5 @@ export const GET = withApi<{ logger: string }, typeof facetsParamsSchema>(
     const result = await searchFacets({ engine: searchEngine(), trackedValues }, index.name, fields, query);
     return Response.json(result, { headers: { "cache-control": "no-store" } });
   },
+  { auth: "read" },
 );

@@ -1,5 +1,5 @@
 import { withApi } from "@/lib/api/with-api";
-import { requireIndex } from "@/lib/api/require-index";
+import { requireReadableIndex } from "@/lib/api/require-index";
 import { histogramParamsSchema } from "@/lib/query/reader-schema";
 import { searchHistogram } from "@/lib/query/search-histogram";
 import { db, searchEngine } from "@/lib/services";
@@ -8,9 +8,10 @@ export const dynamic = "force-dynamic";
 
 export const GET = withApi<{ logger: string }, typeof histogramParamsSchema>(
   histogramParamsSchema,
-  async ({ params, query }) => {
-    await requireIndex(db(), params.logger);
+  async ({ params, query, principal }) => {
+    await requireReadableIndex(db(), principal, params.logger);
     const result = await searchHistogram(searchEngine(), params.logger, query);
     return Response.json(result, { headers: { "cache-control": "no-store" } });
   },
+  { auth: "read" },
 );

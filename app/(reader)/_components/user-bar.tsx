@@ -1,0 +1,20 @@
+"use client";
+
+import Link from "next/link";
+
+/** Who is signed in, the way to /admin for admins, and sign-out. */
+export function UserBar({ name, admin }: { name: string; admin: boolean }) {
+  return (
+    <span className="toolbar" data-testid="user-bar">
+      {admin && <Link href="/admin">admin</Link>}
+      <span title="signed in">{name}</span>
+      <button
+        onClick={() => {
+          void fetch("/api/auth/logout", { method: "POST" }).finally(() => window.location.assign("/login"));
+        }}
+      >
+        Sign out
+      </button>
+    </span>
+  );
+}
