@@ -14,9 +14,21 @@ export async function generateMetadata({ params }: { params: Promise<{ logger: s
   return { title: `${logger} · alco` };
 }
 
-export default async function GrepPage({ params }: { params: Promise<{ logger: string }> }) {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function GrepPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ logger: string }>;
+  searchParams: SearchParams;
+}) {
   const { logger } = await params;
-  const user = await requireUser(`/grep/${encodeURIComponent(logger)}`);
+  // The whole permalink, query included, is where sign-in brings the visitor back to.
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(await searchParams))
+    for (const x of Array.isArray(v) ? v : v === undefined ? [] : [v]) query.append(k, x);
+  const user = await requireUser(`/grep/${encodeURIComponent(logger)}${query.size ? `?${query}` : ""}`);
   if (!isValidIndexName(logger)) notFound();
   const index = await getIndex(db(), logger);
   // An index the user may not read looks like one that does not exist.
