@@ -63,3 +63,15 @@ export async function deleteIndexQueue(ch: Channel, q: Pick<IndexQueue, "queueNa
   await ch.deleteQueue(q.queueName);
   await ch.deleteQueue(deadLetterQueue(q.queueName));
 }
+
+/**
+ * A routing key that a binding pattern matches, for publishing on an index's behalf (HTTP ingest): `*` words
+ * become `source`, `#` matches nothing. `*.demo.#` gives `source.demo`.
+ */
+export function routingKeyMatching(pattern: string, source: string): string {
+  return pattern
+    .split(".")
+    .filter((w) => w !== "#")
+    .map((w) => (w === "*" ? source : w))
+    .join(".");
+}

@@ -1,0 +1,30 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { ConfirmChannel } from "amqplib";
+import type { LoggerIndex } from "@/db/schema";
+import { routingKeyMatching } from "@/lib/amqp/topology";
+
+/**
+ * Publishes records for an index onto the logs exchange, with confirms, under a routing key its own bindings
+ * match: HTTP ingest takes the same path as every other producer (queue, collector, dead-letter rules).
+ */
+export async function publishForIndex(
+  ch: ConfirmChannel,
+  exchange: string,
+  index: LoggerIndex,
+  records: string[],
+): Promise<number> {
+  const routingKey = routingKeyMatching(index.routingKeys[0]!, "http");
+  const timestamp = Math.floor(Date.now() / 1000);
+  for (const r of records) {
+    const ok = ch.publish(exchange, routingKey, Buffer.from(r), {
+      persistent: true,
+      contentType: "application/json",
+      messageId: randomUUID(),
+      timestamp,
+    });
+    if (!ok) await new Promise((resolve) => ch.once("drain", resolve));
+  }
+  await ch.waitForConfirms();
+  return records.length;
+}

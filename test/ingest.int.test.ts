@@ -1,0 +1,88 @@
+/** HTTP ingest: NDJSON behind an ingest token, published onto the exchange and indexed by the collector. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as ingest } from "@/app/api/ingest/[logger]/route";
+import { GET as grep } from "@/app/api/grep/[logger]/route";
+import { Collector } from "@/lib/collector/collector";
+import type { LoggerIndex } from "@/db/schema";
+import {
+  apiRequest,
+  collectorEnv,
+  createTestIndex,
+  createTestToken,
+  dropTestIndex,
+  engineCount,
+  waitFor,
+} from "./helpers";
+
+function post(index: string, token: string, body: string) {
+  return ingest(
+    new Request(`http://alco.test/api/ingest/${index}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
+      body,
+    }),
+    { params: Promise.resolve({ logger: index }) },
+  );
+}
+
+describe("HTTP ingest", () => {
+  let index: LoggerIndex;
+  let custom: LoggerIndex;
+  let collector: Collector;
+  let token: string;
+
+  beforeAll(async () => {
+    index = await createTestIndex();
+    custom = await createTestIndex({ routingKeys: ["apps.billing.*"] });
+    token = (await createTestToken("ingest")).token;
+    collector = new Collector(collectorEnv(), { log: () => undefined });
+    await collector.start();
+  });
+  afterAll(async () => {
+    await collector.stop();
+    await dropTestIndex(index);
+    await dropTestIndex(custom);
+  });
+
+  it("accepts NDJSON records and makes them searchable through the collector", async () => {
+    const lines = [
+      { message: "deploy started", level: "info", host: "ci-1", sha: "abc123" },
+      { msg: "deploy finished", level: "warn", host: "ci-1" },
+      { message: "rollback", level: "error", host: "ci-2" },
+    ];
+    const res = await post(index.name, token, lines.map((l) => JSON.stringify(l)).join("\n"));
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: 3 });
+    await waitFor("ingested records", async () => (await engineCount(index.name)) === 3);
+    const found = await grep(await apiRequest(`/api/grep/${index.name}?q=deploy`), {
+      params: Promise.resolve({ logger: index.name }),
+    });
+    const body = (await found.json()) as {
+      records: { message: string; host: string; fields: Record<string, unknown> }[];
+    };
+    expect(body.records.map((r) => r.message)).toEqual(["deploy finished", "deploy started"]);
+    expect(body.records[1]!.fields).toEqual({ sha: "abc123" });
+  });
+
+  it("publishes under a routing key the index's own bindings match", async () => {
+    const res = await post(custom.name, token, JSON.stringify({ message: "invoice sent" }));
+    expect(res.status).toBe(202);
+    await waitFor("record in the custom-bound index", async () => (await engineCount(custom.name)) === 1);
+  });
+
+  it("refuses a body with a bad line whole, naming the line, and publishes nothing", async () => {
+    const before = await engineCount(index.name);
+    const res = await post(index.name, token, '{"message":"fine"}\n{"message": oops}\n');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /^nothing was accepted: line 2: not JSON/,
+    );
+    await new Promise((r) => setTimeout(r, 700));
+    expect(await engineCount(index.name)).toBe(before);
+  });
+
+  it("needs a token with the ingest scope", async () => {
+    const read = (await createTestToken("read")).token;
+    expect((await post(index.name, read, '{"message":"x"}')).status).toBe(403);
+  });
+});
