@@ -12,8 +12,9 @@ import { createIndex } from "@/lib/indexes/logger-indexes";
 const env = z
   .object({
     DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/alco"),
-    ALCO_ADMIN_USERNAME: z.string().optional(),
-    ALCO_ADMIN_PASSWORD: passwordSchema.optional(),
+    // docker-compose passes unset variables as empty strings: empty means not given.
+    ALCO_ADMIN_USERNAME: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+    ALCO_ADMIN_PASSWORD: z.preprocess((v) => (v === "" ? undefined : v), passwordSchema.optional()),
   })
   .parse(process.env);
 
