@@ -222,6 +222,17 @@ export function compileFieldFilters(filters: FieldFilter[]): { where: string[]; 
   return { where, select };
 }
 
+/**
+ * Conditions for records that lack these JSON keys: a missing key (or a JSON null) is `IS NULL`, which 2.2 and
+ * Manticore evaluate in WHERE (measured on 2.2.11).
+ */
+function absentConditions(fields: string[] | undefined): string[] {
+  return (fields ?? []).map((f) => {
+    if (!FIELD_NAME_PATTERN.test(f)) throw new Error(`invalid field name: ${f}`);
+    return `js.${f} IS NULL`;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // SELECT for the reader
 
@@ -232,6 +243,8 @@ export type SelectRecords = {
   tables: string[];
   match: string | null;
   filters: FieldFilter[];
+  /** Only records without these JSON keys (identifiers only). */
+  absentFields?: string[];
   fromMs?: number;
   toMs?: number;
   /** Keyset: rows strictly older (or newer) than this position in (ts, id) order. */
@@ -292,7 +305,7 @@ export function selectRecordsSql(q: SelectRecords): string {
   const filters = compileFieldFilters(q.filters);
   const keyset = timeAndKeyset(q);
   select.push(...filters.select, ...keyset.select);
-  where.push(...filters.where, ...keyset.where);
+  where.push(...filters.where, ...absentConditions(q.absentFields), ...keyset.where);
   const asc = q.cursor?.direction === "newer";
   const order = asc ? "ts ASC, id ASC" : "ts DESC, id DESC";
   const limit = Math.max(1, Math.min(10_000, Math.trunc(q.limit)));
@@ -372,6 +385,8 @@ export type RecordsScope = {
   tables: string[];
   match: string | null;
   filters: FieldFilter[];
+  /** Only records without these JSON keys (identifiers only). */
+  absentFields?: string[];
   fromMs?: number;
   toMs?: number;
 };
@@ -383,7 +398,12 @@ function scopeParts(q: RecordsScope): { from: string; select: string[]; where: s
   return {
     from,
     select: filters.select,
-    where: [...(q.match !== null ? ["MATCH(?)"] : []), ...filters.where, ...time.where],
+    where: [
+      ...(q.match !== null ? ["MATCH(?)"] : []),
+      ...filters.where,
+      ...absentConditions(q.absentFields),
+      ...time.where,
+    ],
     params: q.match !== null ? [q.match] : [],
   };
 }
@@ -442,7 +462,55 @@ export function facetCountsSql(q: FacetQuery): string {
   );
 }
 
+export type GroupCountsQuery = RecordsScope & { field: string; limit: number };
+
+/**
+ * Matches per value of one field with the newest match's time, most frequent first: rows
+ * `{ group_value, group_count, last_ts }`. As facetCountsSql, records without the field form a NULL (JSON) or
+ * empty-string (attribute) group. For the /hosts API: a host's sources, and the hosts when Redis is away.
+ */
+export function groupCountsSql(q: GroupCountsQuery): string {
+  const n = Math.max(1, Math.min(10_000, Math.trunc(q.limit)));
+  return renderScoped(
+    scopeParts(q),
+    [`${fieldValueExpr(q.field)} AS group_value`, "COUNT(*) AS group_count", "MAX(ts) AS last_ts"],
+    `GROUP BY group_value ORDER BY group_count DESC LIMIT ${n} OPTION max_matches=${n}, ranker=none`,
+  );
+}
+
+/**
+ * Whether anything matches: one row `{ id }` or none. `cutoff=1` stops the scan at the first match, so a filter
+ * on an attribute (`host`) answers quickly where the value is common and scans once where it is absent.
+ */
+export function anyRecordSql(q: RecordsScope): string {
+  return renderScoped(scopeParts(q), ["id"], "LIMIT 1 OPTION cutoff=1, ranker=none");
+}
+
 /** Rows of `table` (daily or distributed) with `ts >= sinceMs`, as one row `{ n }`. */
 export function countSinceSql(table: string, sinceMs: number): string {
   return `SELECT COUNT(*) AS n FROM ${assertTables([table])} WHERE ts >= ${Math.trunc(sinceMs)}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Table status, for the admin pages (measured on 2.2.11; Manticore answers the same statement)
+//
+// - `SHOW INDEX <rt table> STATUS` returns rows `{ Variable_name, Value }`: index_type, indexed_documents,
+//   indexed_bytes, ram_bytes, disk_bytes, ram_chunk, disk_chunks, mem_limit. On a distributed table it fails
+//   ("SHOW INDEX STATUS requires an existing index"), so it is asked of each daily table.
+// - `disk_bytes` counts only disk chunks: a table whose rows all sit in its RAM chunk reports 0 there although
+//   searchd saves that chunk to disk too, so a table's size is `disk_bytes + ram_bytes`.
+// - 2.2 never answers it inside a multi-statement batch (the connection hangs): one statement per round trip.
+
+/** One table's status; send it alone, never in a multi-statement batch. */
+export function tableStatusSql(table: string): string {
+  return `SHOW INDEX ${assertTables([table])} STATUS`;
+}
+
+/** Bytes a table takes (disk chunks plus the RAM chunk), from the rows of tableStatusSql; null if not reported. */
+export function tableBytesFromStatus(rows: Record<string, unknown>[]): number | null {
+  const vars = new Map(rows.map((r) => [String(r.Variable_name), Number(r.Value)]));
+  const disk = vars.get("disk_bytes");
+  const ram = vars.get("ram_bytes");
+  if (disk === undefined || !Number.isFinite(disk)) return null;
+  return disk + (ram !== undefined && Number.isFinite(ram) ? ram : 0);
 }

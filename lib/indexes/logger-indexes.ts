@@ -12,6 +12,8 @@ export async function getIndex(db: Db, name: string): Promise<LoggerIndex | unde
   return row;
 }
 
+const WELL_KNOWN_COLUMNS = ["level", "logger", "host"];
+
 /** Creates an index with its well-known columns; a no-op if it already exists. */
 export async function createIndex(db: Db, input: CreateIndexInput): Promise<LoggerIndex> {
   const values = withIndexDefaults(input);
@@ -20,15 +22,44 @@ export async function createIndex(db: Db, input: CreateIndexInput): Promise<Logg
     await tx
       .insert(loggerColumns)
       .values(
-        ["level", "logger", "host"].map((name) => ({
-          indexName: values.name,
-          name,
-          ...defaultColumnFlags(name),
-        })),
+        WELL_KNOWN_COLUMNS.map((name) => ({ indexName: values.name, name, ...defaultColumnFlags(name) })),
       )
       .onConflictDoNothing();
   });
   return (await getIndex(db, values.name))!;
+}
+
+/** Creates an index with its well-known columns; fails (unique violation) if its name or queue is taken. */
+export async function insertIndex(db: Db, input: CreateIndexInput): Promise<LoggerIndex> {
+  const values = withIndexDefaults(input);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(loggerIndexes).values(values).returning();
+    await tx
+      .insert(loggerColumns)
+      .values(
+        WELL_KNOWN_COLUMNS.map((name) => ({ indexName: values.name, name, ...defaultColumnFlags(name) })),
+      );
+    return row!;
+  });
+}
+
+export async function findIndexByQueue(db: Db, queueName: string): Promise<LoggerIndex | undefined> {
+  const [row] = await db.select().from(loggerIndexes).where(eq(loggerIndexes.queueName, queueName));
+  return row;
+}
+
+/** Changes an index's settings; the row as it is now, or undefined if there is no such index. */
+export async function updateIndex(
+  db: Db,
+  name: string,
+  changes: Partial<Pick<LoggerIndex, "title" | "retentionDays" | "routingKeys">>,
+): Promise<LoggerIndex | undefined> {
+  const [row] = await db
+    .update(loggerIndexes)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(loggerIndexes.name, name))
+    .returning();
+  return row;
 }
 
 export async function deleteIndex(db: Db, name: string): Promise<void> {

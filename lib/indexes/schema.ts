@@ -60,3 +60,57 @@ export function defaultColumnFlags(name: string): ColumnFlags {
     indexed: false,
   };
 }
+
+/** Fields an admin may change on an existing index. */
+const MUTABLE = ["title", "retentionDays", "routingKeys"] as const;
+const IMMUTABLE = ["name", "queueName", "durable"] as const;
+
+/**
+ * PATCH body for an index: any of title, retention and routing keys. The queue's name and durability are fixed
+ * when it is declared (RabbitMQ refuses to redeclare a queue with other arguments), and the name is the URL.
+ */
+export const updateIndexSchema = z
+  .object({
+    title: z.string().max(200).optional(),
+    retentionDays: z.coerce.number().int().min(1).max(3650).optional(),
+    routingKeys: z.array(routingKey).min(1).optional(),
+  })
+  .catchall(z.unknown())
+  .superRefine((v, ctx) => {
+    for (const key of Object.keys(v)) {
+      if ((IMMUTABLE as readonly string[]).includes(key))
+        ctx.addIssue({
+          code: "custom",
+          message: `${key} cannot be changed once the index exists: create a new index instead`,
+        });
+      else if (!(MUTABLE as readonly string[]).includes(key))
+        ctx.addIssue({ code: "custom", message: `${key}: not a setting of an index` });
+    }
+  })
+  .transform(({ title, retentionDays, routingKeys }) => ({ title, retentionDays, routingKeys }));
+export type UpdateIndexInput = z.output<typeof updateIndexSchema>;
+
+/** DELETE /api/admin/indexes/<name>?confirm=<name>: the name typed again, so a slip of the mouse deletes nothing. */
+export const deleteIndexQuerySchema = z.object({ confirm: z.string().max(64).optional() });
+
+const flag = z.boolean().optional();
+
+/** PATCH body for an index's columns: each named column with the flags to change. */
+export const updateColumnsSchema = z.object({
+  columns: z
+    .array(
+      z
+        .object({
+          name: z.string().min(1).max(128),
+          filtered: flag,
+          display: flag,
+          excluded: flag,
+          context: flag,
+          indexed: flag,
+        })
+        .strict(),
+    )
+    .min(1)
+    .max(500),
+});
+export type UpdateColumnsInput = z.output<typeof updateColumnsSchema>;

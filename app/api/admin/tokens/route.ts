@@ -11,7 +11,8 @@ const noQuery = z.object({});
 
 export const GET = withApi(
   noQuery,
-  async () => Response.json({ tokens: await listApiTokens(db()) }, { headers: { "cache-control": "no-store" } }),
+  async () =>
+    Response.json({ tokens: await listApiTokens(db()) }, { headers: { "cache-control": "no-store" } }),
   { auth: "admin" },
 );
 

@@ -32,7 +32,10 @@ export const DELETE = withApi<Params, typeof deleteIndexQuerySchema>(
   deleteIndexQuerySchema,
   async ({ params, query }) => {
     if (query.confirm !== params.name)
-      throw new ApiError("bad_request", `confirm: repeat the index's name (?confirm=${params.name}) to delete it`);
+      throw new ApiError(
+        "bad_request",
+        `confirm: repeat the index's name (?confirm=${params.name}) to delete it`,
+      );
     await deleteIndexEverywhere(db(), redis(), params.name);
     return new Response(null, { status: 204 });
   },

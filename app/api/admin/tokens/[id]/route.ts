@@ -14,7 +14,8 @@ export const DELETE = withApi<Params, typeof noQuery>(
   noQuery,
   async ({ params }) => {
     const id = idParamSchema.parse(params.id);
-    if (!(await revokeApiToken(db(), id))) throw new ApiError("not_found", `no unrevoked token with id ${id}`);
+    if (!(await revokeApiToken(db(), id)))
+      throw new ApiError("not_found", `no unrevoked token with id ${id}`);
     return new Response(null, { status: 204 });
   },
   { auth: "admin" },

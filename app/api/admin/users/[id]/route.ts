@@ -14,7 +14,9 @@ const noQuery = z.object({});
 export const PATCH = withApi<Params, typeof noQuery, typeof updateUserSchema>(
   noQuery,
   async ({ params, body, principal }) =>
-    Response.json({ user: await updateUser(db(), actingAdmin(principal), idParamSchema.parse(params.id), body) }),
+    Response.json({
+      user: await updateUser(db(), actingAdmin(principal), idParamSchema.parse(params.id), body),
+    }),
   { auth: "admin", body: updateUserSchema },
 );
 

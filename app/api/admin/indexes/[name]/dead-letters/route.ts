@@ -14,7 +14,9 @@ export const GET = withApi<Params, typeof deadLettersQuerySchema>(
   deadLettersQuerySchema,
   async ({ params, query }) => {
     const index = await requireIndex(db(), params.name);
-    return Response.json(await peekDeadLetters(index, query.limit), { headers: { "cache-control": "no-store" } });
+    return Response.json(await peekDeadLetters(index, query.limit), {
+      headers: { "cache-control": "no-store" },
+    });
   },
   { auth: "admin" },
 );
@@ -23,7 +25,9 @@ export const POST = withApi<Params, typeof noQuery, typeof deadLetterActionSchem
   noQuery,
   async ({ params, body }) => {
     const index = await requireIndex(db(), params.name);
-    return Response.json(body.action === "republish" ? await republishDeadLetters(index) : await dropDeadLetters(index));
+    return Response.json(
+      body.action === "republish" ? await republishDeadLetters(index) : await dropDeadLetters(index),
+    );
   },
   { auth: "admin", body: deadLetterActionSchema },
 );

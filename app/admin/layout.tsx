@@ -1,0 +1,6 @@
+import type { ReactNode } from "react";
+import { Providers } from "@/app/(reader)/providers";
+
+export default function AdminLayout({ children }: { children: ReactNode }) {
+  return <Providers>{children}</Providers>;
+}
