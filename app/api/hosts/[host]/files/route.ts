@@ -1,0 +1,18 @@
+import { withApi } from "@/lib/api/with-api";
+import { hostFiles } from "@/lib/hosts/host-files";
+import { hostsContext } from "@/lib/hosts/hosts-context";
+import { requireHost } from "@/lib/hosts/require-host";
+import { hostFilesParamsSchema } from "@/lib/hosts/schema";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withApi<{ host: string }, typeof hostFilesParamsSchema>(
+  hostFilesParamsSchema,
+  async ({ params, query, principal }) => {
+    const { sources, indexes } = await hostsContext(principal);
+    const data = await hostFiles(sources.engine, indexes, params.host, query);
+    if (data.length === 0) await requireHost(sources, indexes, params.host);
+    return Response.json({ data }, { headers: { "cache-control": "no-store" } });
+  },
+  { auth: "read" },
+);
