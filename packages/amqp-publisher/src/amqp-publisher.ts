@@ -1,0 +1,391 @@
+/**
+ * Publishes log records to a RabbitMQ topic exchange so that none is lost quietly, without ever throwing into the
+ * app or making a log call wait.
+ *
+ * - Publisher confirms: a record leaves the buffer only when RabbitMQ has confirmed it. A publisher without
+ *   confirms lost messages when it closed soon after publishing (DESIGN.md).
+ * - Every record carries a unique `messageId` that stays the same when it is published again (after a nack or a
+ *   reconnect), so the collector stores a record that arrives twice once.
+ * - While RabbitMQ is unreachable records wait in memory, at most `maxBuffer` of them; beyond that the oldest are
+ *   dropped and counted, and a warning says so at most once per `warnIntervalMs`. The trade: a long outage loses
+ *   the oldest lines rather than the app's memory or the newest lines, which say how the outage ended.
+ * - Reconnects with exponential backoff (`reconnect.initialDelayMs` doubling up to `reconnect.maxDelayMs`).
+ * - `close()` waits for every buffered record to be confirmed, at most `closeTimeoutMs`, then closes the
+ *   connection.
+ */
+import amqp, { type ChannelModel, type ConfirmChannel, type Options } from "amqplib";
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { backoffDelay, type BackoffOptions } from "./backoff";
+import { RecordBuffer, type BufferedRecord } from "./record-buffer";
+import { stringifyRecord } from "./to-json";
+
+export type PublisherOptions = {
+  /** amqp:// or amqps:// URL of RabbitMQ. */
+  url: string;
+  /** The logger name: the index the records belong to, and the last part of the routing key. */
+  logger: string;
+  /** Topic exchange to publish to. Default `logstash`. */
+  exchange?: string;
+  /** First part of the routing key `<prefix>.<logger>`. Default `logstash`. */
+  prefix?: string;
+  /** Records held while RabbitMQ is unreachable or slow; beyond this the oldest are dropped. Default 10,000. */
+  maxBuffer?: number;
+  /** How long `close()` waits for buffered records to be confirmed. Default 10 s. */
+  closeTimeoutMs?: number;
+  /** Reconnect backoff. Default 250 ms doubling up to 30 s. */
+  reconnect?: Partial<BackoffOptions>;
+  /** At most one warning of each kind per this interval. Default 30 s. */
+  warnIntervalMs?: number;
+  /** Records sent and not yet confirmed, at most. Default 1000. */
+  maxUnconfirmed?: number;
+  /** How long a connection attempt may take. Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Name of the connection in RabbitMQ (`connection_name` client property). Default `alco:<logger>@<host>:<pid>`. */
+  connectionName?: string;
+  /** Declare the exchange (topic, durable) on connect, as every alco process does. Default true. */
+  assertExchange?: boolean;
+  /** Where warnings go. Default: `process.emitWarning`. Must not throw; if it does, the error is ignored. */
+  onWarning?: (warning: PublisherWarning) => void;
+};
+
+export type PublisherStats = {
+  /** Records waiting to be confirmed (not yet sent, or sent and not yet confirmed). */
+  buffered: number;
+  /** Messages sent to RabbitMQ, counting a record sent again after a nack or a reconnect once more. */
+  published: number;
+  /** Records RabbitMQ confirmed. */
+  confirmed: number;
+  /** Records given up on: the oldest when the buffer was full, what was left when close() timed out, and any
+   *  logged after close(). One that was already sent when dropped may still have arrived. */
+  dropped: number;
+  /** Whether a channel to RabbitMQ is open now. */
+  connected: boolean;
+};
+
+export type PublisherWarningCode =
+  "ALCO_RECORDS_DROPPED" | "ALCO_RABBITMQ_UNAVAILABLE" | "ALCO_CLOSE_TIMEOUT";
+
+export type PublisherWarning = {
+  code: PublisherWarningCode;
+  message: string;
+  /** The cause, for ALCO_RABBITMQ_UNAVAILABLE. */
+  error?: Error;
+  stats: PublisherStats;
+};
+
+type Message = { body: Buffer; properties: Options.Publish };
+
+/** One connection and its confirm channel; replaced as a whole when either closes. */
+type Session = {
+  conn: ChannelModel;
+  ch: ConfirmChannel;
+  alive: boolean;
+  /** Sent on this channel and not yet confirmed or failed. */
+  unconfirmed: number;
+  /** False while the socket's write buffer is full, until 'drain'; false once the channel closed. */
+  writable: boolean;
+  /** Why the connection or channel failed, from their 'error' events. */
+  why: { error?: Error };
+};
+
+/** While closing, a reconnect is not put off longer than this. */
+const CLOSING_MAX_DELAY_MS = 500;
+/** A nacked record is sent again after this long, so a broker that keeps refusing is not hammered. */
+const NACK_RETRY_MS = 1000;
+
+export class AmqpPublisher {
+  readonly exchange: string;
+  readonly routingKey: string;
+  private readonly opts: Required<
+    Pick<
+      PublisherOptions,
+      | "url"
+      | "closeTimeoutMs"
+      | "warnIntervalMs"
+      | "maxUnconfirmed"
+      | "connectTimeoutMs"
+      | "connectionName"
+      | "assertExchange"
+      | "onWarning"
+    >
+  > & { reconnect: BackoffOptions };
+  private readonly buffer: RecordBuffer<Message>;
+  private session: Session | undefined;
+  private connecting = false;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closing: Promise<PublisherStats> | undefined;
+  private stopped = false;
+  private flushWaiters: (() => void)[] = [];
+  private lastWarned = new Map<PublisherWarningCode, number>();
+  private counts = { published: 0, confirmed: 0, dropped: 0 };
+
+  constructor(options: PublisherOptions) {
+    if (!options.logger) throw new TypeError("logger is required: the name of the logger index to send to");
+    if (!options.url) throw new TypeError("url is required: the amqp:// URL of RabbitMQ");
+    this.exchange = options.exchange ?? "logstash";
+    this.routingKey = `${options.prefix ?? "logstash"}.${options.logger}`;
+    this.buffer = new RecordBuffer(options.maxBuffer ?? 10_000);
+    this.opts = {
+      url: options.url,
+      closeTimeoutMs: options.closeTimeoutMs ?? 10_000,
+      warnIntervalMs: options.warnIntervalMs ?? 30_000,
+      maxUnconfirmed: options.maxUnconfirmed ?? 1000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      connectionName: options.connectionName ?? `alco:${options.logger}@${os.hostname()}:${process.pid}`,
+      assertExchange: options.assertExchange ?? true,
+      onWarning: options.onWarning ?? emitProcessWarning,
+      reconnect: {
+        initialDelayMs: options.reconnect?.initialDelayMs ?? 250,
+        maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
+      },
+    };
+    void this.connect();
+  }
+
+  /**
+   * Queues a record (any object; serialized without throwing) for `<prefix>.<logger>`. Returns at once; never
+   * throws. `time` (epoch ms) sets the AMQP `timestamp` property, default now.
+   */
+  publish(record: object, time = Date.now()): void {
+    if (this.stopped) {
+      this.counts.dropped++;
+      this.warnDropped();
+      return;
+    }
+    const message: Message = {
+      body: Buffer.from(stringifyRecord(record)),
+      properties: {
+        messageId: randomUUID(),
+        timestamp: Math.floor(time / 1000),
+        persistent: true,
+        contentType: "application/json",
+      },
+    };
+    if (this.buffer.push(message)) {
+      this.counts.dropped++;
+      this.warnDropped();
+    }
+    this.pump();
+  }
+
+  stats(): PublisherStats {
+    return { buffered: this.buffer.size, ...this.counts, connected: this.session !== undefined };
+  }
+
+  /** Resolves true once every buffered record is confirmed, or false after `timeoutMs`. */
+  flush(timeoutMs = this.opts.closeTimeoutMs): Promise<boolean> {
+    if (this.buffer.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.flushWaiters = this.flushWaiters.filter((w) => w !== done);
+        resolve(false);
+      }, timeoutMs);
+      this.flushWaiters.push(done);
+    });
+  }
+
+  /**
+   * Waits for buffered records to be confirmed (at most `closeTimeoutMs`; what is left then counts as dropped),
+   * then closes the connection. Records published meanwhile are still sent. Every call returns the same promise.
+   */
+  close(): Promise<PublisherStats> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<PublisherStats> {
+    // Records are waiting and the next attempt may be up to maxDelayMs away: try now.
+    if (this.reconnectTimer && this.buffer.size > 0) {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = undefined;
+      void this.connect();
+    }
+    await this.flush(this.opts.closeTimeoutMs);
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.retryTimer);
+    const lost = this.buffer.dropAll();
+    if (lost > 0) {
+      this.counts.dropped += lost;
+      this.warn(
+        "ALCO_CLOSE_TIMEOUT",
+        `alco: ${lost} log records were not confirmed by RabbitMQ within ${this.opts.closeTimeoutMs} ms of close() and are lost`,
+      );
+      this.notifyFlushed();
+    }
+    const s = this.session;
+    this.session = undefined;
+    if (s) {
+      s.alive = false;
+      await s.conn.close().catch(() => undefined);
+    }
+    return this.stats();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped || this.connecting || this.session) return;
+    this.connecting = true;
+    let conn: ChannelModel | undefined;
+    let failure: Error | undefined;
+    try {
+      conn = await amqp.connect(this.opts.url, {
+        timeout: this.opts.connectTimeoutMs,
+        clientProperties: { connection_name: this.opts.connectionName },
+      });
+      const c = conn;
+      // Without 'error' listeners an error event crashes the app. The 'close' that follows is what counts.
+      const why: { error?: Error } = {};
+      c.on("error", (err: Error) => (why.error ??= err));
+      const ch = await c.createConfirmChannel();
+      ch.on("error", (err: Error) => (why.error ??= err));
+      const s: Session = { conn: c, ch, alive: true, unconfirmed: 0, writable: true, why };
+      c.on("close", (err?: Error) => this.lost(s, err ?? why.error));
+      ch.on("close", () => {
+        // When the connection goes, its channels close first and its own 'close', which says why, follows in
+        // the same tick: stop sending now, give up the session a tick later.
+        s.writable = false;
+        setImmediate(() => this.lost(s, why.error ?? new Error("channel closed")));
+      });
+      ch.on("drain", () => {
+        s.writable = true;
+        this.pump();
+      });
+      if (this.opts.assertExchange) await ch.assertExchange(this.exchange, "topic", { durable: true });
+      if (!s.alive) throw new Error("connection lost while opening");
+      if (this.stopped) {
+        s.alive = false;
+        await c.close().catch(() => undefined);
+        return;
+      }
+      this.session = s;
+      this.attempt = 0;
+      this.buffer.rewind();
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error(String(err));
+      conn?.close().catch(() => undefined);
+    } finally {
+      this.connecting = false;
+    }
+    if (failure) {
+      this.warnUnavailable(failure);
+      this.scheduleReconnect();
+    } else {
+      this.pump();
+    }
+  }
+
+  private lost(s: Session, err?: Error): void {
+    if (!s.alive) return;
+    s.alive = false;
+    // A channel can close alone (a 404 on the exchange, say): drop its connection too and start afresh.
+    s.conn.close().catch(() => undefined);
+    if (this.session !== s) return;
+    this.session = undefined;
+    if (this.stopped) return;
+    this.warnUnavailable(err ?? new Error("connection closed"));
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer || this.connecting || this.session) return;
+    let delay = backoffDelay(this.attempt++, this.opts.reconnect);
+    if (this.closing) delay = Math.min(delay, CLOSING_MAX_DELAY_MS);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.connect();
+    }, delay);
+    // A publisher alone must not keep the app alive; close() keeps it alive while it flushes.
+    this.reconnectTimer.unref();
+  }
+
+  /** Sends what is buffered, as far as the window of unconfirmed messages and the socket allow. */
+  private pump(): void {
+    const s = this.session;
+    if (!s) return;
+    while (s.alive && s.writable && s.unconfirmed < this.opts.maxUnconfirmed) {
+      const r = this.buffer.take();
+      if (!r) return;
+      s.unconfirmed++;
+      this.counts.published++;
+      let ok: boolean;
+      try {
+        ok = s.ch.publish(this.exchange, this.routingKey, r.payload.body, r.payload.properties, (err) =>
+          this.settle(s, r, err),
+        );
+      } catch (err) {
+        // The channel closed under us (IllegalOperationError).
+        s.unconfirmed--;
+        this.buffer.requeue(r);
+        this.lost(s, s.why.error ?? (err instanceof Error ? err : new Error(String(err))));
+        return;
+      }
+      if (!ok) s.writable = false;
+    }
+  }
+
+  private settle(s: Session, r: BufferedRecord<Message>, err: unknown): void {
+    s.unconfirmed--;
+    if (err === null || err === undefined) {
+      if (this.buffer.confirm(r)) {
+        this.counts.confirmed++;
+        if (this.buffer.size === 0) this.notifyFlushed();
+      }
+      this.pump();
+    } else if (s.alive) {
+      // A nack, or the channel closing with the record unconfirmed: amqplib calls back before the channel's
+      // 'close' listeners run, so which one is not known yet. Requeue; if the channel is closing, the rewind
+      // after the reconnect supersedes this. (Once a session is known dead, that rewind covers its records.)
+      this.buffer.requeue(r);
+      this.retryTimer ??= setTimeout(() => {
+        this.retryTimer = undefined;
+        this.buffer.releaseRequeued();
+        this.pump();
+      }, NACK_RETRY_MS).unref();
+    }
+  }
+
+  private notifyFlushed(): void {
+    const waiters = this.flushWaiters;
+    this.flushWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private warnDropped(): void {
+    this.warn(
+      "ALCO_RECORDS_DROPPED",
+      `alco: log buffer full (${this.buffer.capacity} records waiting for RabbitMQ); dropping the oldest, ${this.counts.dropped} dropped so far`,
+    );
+  }
+
+  private warnUnavailable(error: Error): void {
+    this.warn(
+      "ALCO_RABBITMQ_UNAVAILABLE",
+      `alco: RabbitMQ unavailable (${error.message}); buffering log records (${this.buffer.size} waiting) and reconnecting`,
+      error,
+    );
+  }
+
+  private warn(code: PublisherWarningCode, message: string, error?: Error): void {
+    const now = Date.now();
+    const last = this.lastWarned.get(code);
+    if (code !== "ALCO_CLOSE_TIMEOUT" && last !== undefined && now - last < this.opts.warnIntervalMs) return;
+    this.lastWarned.set(code, now);
+    try {
+      this.opts.onWarning({ code, message, ...(error ? { error } : {}), stats: this.stats() });
+    } catch {
+      // A warning handler that throws must not break logging.
+    }
+  }
+}
+
+/** The default warning sink: Node prints it on stderr as `(node:<pid>) [<code>] AlcoPublisherWarning: ...`. */
+export function emitProcessWarning(w: PublisherWarning): void {
+  process.emitWarning(w.message, { type: "AlcoPublisherWarning", code: w.code });
+}
