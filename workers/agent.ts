@@ -6,6 +6,7 @@
  */
 import { Agent } from "@/lib/agent/agent";
 import { AGENT_USAGE, parseAgentCommandLine, type AgentCliOptions } from "@/lib/agent/agent-options";
+import { onTwoStageShutdown } from "@/lib/ops/two-stage-shutdown";
 
 const REPORT_INTERVAL_MS = 60_000;
 const log = (line: string) => console.log(`[agent] ${line}`);
@@ -35,30 +36,17 @@ const report = setInterval(() => {
   confirmedAtLastReport = s.confirmed;
 }, REPORT_INTERVAL_MS);
 
-let signals = 0;
-const onSignal = (sig: NodeJS.Signals) => {
-  signals++;
-  if (signals > 1) {
-    log(
-      `${sig} again: exiting with ${agent.stats().inFlight} records unconfirmed (they are sent again next start)`,
-    );
+onTwoStageShutdown({
+  name: "agent",
+  stop: () => {
+    clearInterval(report);
+    return agent.stop();
+  },
+  abandon: () => {
     agent.abandon();
-    process.exit(1);
-  }
-  log(`${sig}: waiting for outstanding confirms (send again to force)`);
-  clearInterval(report);
-  agent.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-};
-process.on("SIGTERM", onSignal);
-process.on("SIGINT", onSignal);
-// The terminal went away (`alco agent` relays it): stop as for SIGTERM rather than die mid-confirm.
-process.on("SIGHUP", onSignal);
+    return `${agent.stats().inFlight} records unconfirmed; they are sent again next start`;
+  },
+});
 
 agent.start().catch((err: unknown) => {
   console.error(`[agent] failed to start: ${(err as Error).message}`);

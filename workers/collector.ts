@@ -5,29 +5,19 @@
  */
 import { Collector } from "@/lib/collector/collector";
 import { parseCollectorEnv } from "@/lib/collector/env";
+import { onTwoStageShutdown } from "@/lib/ops/two-stage-shutdown";
 
 const env = parseCollectorEnv(process.env);
 const collector = new Collector(env);
 
-let signals = 0;
-const onSignal = (sig: NodeJS.Signals) => {
-  signals++;
-  if (signals > 1) {
-    console.error(`[collector] ${sig} again: exiting without waiting`);
+onTwoStageShutdown({
+  name: "collector",
+  stop: () => collector.stop(),
+  abandon: () => {
     collector.abandon();
-    process.exit(1);
-  }
-  console.log(`[collector] ${sig}: finishing in-flight batches (send again to force)`);
-  collector.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-};
-process.on("SIGTERM", onSignal);
-process.on("SIGINT", onSignal);
+    return "unacked messages are redelivered to the next collector";
+  },
+});
 
 collector.start().catch((err: unknown) => {
   console.error(`[collector] failed to start: ${(err as Error).message}`);
