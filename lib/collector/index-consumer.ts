@@ -45,9 +45,18 @@ export type ConsumerDeps = {
   columns: ColumnCache;
   metrics: CollectorMetrics;
   log: (line: string) => void;
-  /** Called with records once they are stored and acked (the live fan-out hooks in here). */
+  /**
+   * Called with records once they are stored and acked, as stored: excluded fields removed (the live fan-out
+   * hooks in here).
+   */
   onIndexed?: (index: string, records: NormalizedRecord[]) => void;
 };
+
+/** A millisecond time from a header, if it is one. */
+function headerMs(v: unknown): number | undefined {
+  const n = typeof v === "number" ? v : typeof v === "string" && /^\d{12,14}$/.test(v) ? Number(v) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
 
 type Pending = { msg: ConsumeMessage; result: NormalizeResult };
 type Rejected = { msg: ConsumeMessage; reason: string };
@@ -137,6 +146,7 @@ export class IndexConsumer {
         routingKey: msg.fields.routingKey,
         messageId: typeof msg.properties.messageId === "string" ? msg.properties.messageId : undefined,
         amqpTimestamp: typeof msg.properties.timestamp === "number" ? msg.properties.timestamp : undefined,
+        headerTimestampMs: headerMs(msg.properties.headers?.timestamp_in_ms),
         receivedAt: Date.now(),
       },
       { maxBytes: this.settings.maxMessageBytes, logcollectTimeZone: this.settings.logcollectTimeZone },
@@ -191,9 +201,10 @@ export class IndexConsumer {
       const table = dailyTableName(name, utcDayStart(r.ts));
       let group = byTable.get(table);
       if (!group) byTable.set(table, (group = { rows: [], msgs: [] }));
-      group.rows.push(this.toRow(r, values));
+      const row = this.toRow(r, values);
+      group.rows.push(row.row);
       group.msgs.push(msg);
-      stored.push(r);
+      stored.push(row.fields === r.fields ? r : { ...r, fields: row.fields });
     }
     const tables = [...byTable].map(([table, g]) => ({
       table,
@@ -222,6 +233,7 @@ export class IndexConsumer {
       onRetry: () => this.deps.metrics.inc("retries", { index: name }),
       abandoned: () => this.abandoned || this.channel !== ch,
     };
+    const refused = new Set<string>();
     const written = (async () => {
       let indexed = 0;
       for (const { table, statements, msgOf } of b.tables) {
@@ -230,7 +242,10 @@ export class IndexConsumer {
           label: `[${name}] write ${statements.reduce((n, s) => n + s.rows.length, 0)} rows to ${table}`,
         });
         indexed += outcome.written;
-        for (const { row, reason } of outcome.rejected) b.rejected.push({ msg: msgOf.get(row)!, reason });
+        for (const { row, reason } of outcome.rejected) {
+          b.rejected.push({ msg: msgOf.get(row)!, reason });
+          refused.add(row.id);
+        }
       }
       return indexed;
     })();
@@ -253,7 +268,8 @@ export class IndexConsumer {
       ch.ack(b.last, true);
       this.deps.metrics.inc("indexed", { index: name }, indexed);
       this.deps.metrics.observeBatch(name, (performance.now() - b.started) / 1000);
-      if (b.stored.length && this.deps.onIndexed) this.deps.onIndexed(name, b.stored);
+      const stored = refused.size ? b.stored.filter((r) => !refused.has(r.id)) : b.stored;
+      if (stored.length && this.deps.onIndexed) this.deps.onIndexed(name, stored);
     });
     // A batch that failed keeps every later batch of this channel unacked too (they are redelivered with it).
     acked.catch((err: unknown) => this.deps.log(`[${name}] batch not acked: ${(err as Error).message}`));
@@ -261,7 +277,11 @@ export class IndexConsumer {
     return written.then(() => undefined);
   }
 
-  private toRow(r: NormalizedRecord, values: FieldValuesBatch): EngineRow {
+  /** The engine row for a record, and its fields as stored (without the excluded ones). */
+  private toRow(
+    r: NormalizedRecord,
+    values: FieldValuesBatch,
+  ): { row: EngineRow; fields: NormalizedRecord["fields"] } {
     const name = this.index.name;
     const { columns } = this.deps;
     columns.observe(name, Object.keys(r.fields));
@@ -278,7 +298,7 @@ export class IndexConsumer {
       const v = fields[k];
       if (typeof v === "string" || typeof v === "number") fieldsText += ` ${k}=${v}`;
     }
-    return {
+    const row = {
       id: r.id,
       ts: r.ts,
       message: r.message,
@@ -289,6 +309,7 @@ export class IndexConsumer {
       host: r.host,
       json: JSON.stringify(fields),
     };
+    return { row, fields };
   }
 
   private async deadLetter(ch: ConfirmChannel, rejected: Rejected[]) {

@@ -15,13 +15,16 @@ export async function publishForIndex(
   records: string[],
 ): Promise<number> {
   const routingKey = routingKeyMatching(index.routingKeys[0]!, "http");
-  const timestamp = Math.floor(Date.now() / 1000);
+  const now = Date.now();
+  const timestamp = Math.floor(now / 1000);
   for (const r of records) {
     const ok = ch.publish(exchange, routingKey, Buffer.from(r), {
       persistent: true,
       contentType: "application/json",
       messageId: randomUUID(),
       timestamp,
+      // Records without a time of their own take the time they were received, to the millisecond.
+      headers: { timestamp_in_ms: now },
     });
     if (!ok) await new Promise((resolve) => ch.once("drain", resolve));
   }

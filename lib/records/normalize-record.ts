@@ -28,6 +28,8 @@ export type Delivery = {
   messageId?: string;
   /** AMQP `timestamp` property, seconds. */
   amqpTimestamp?: number;
+  /** The `timestamp_in_ms` header (RabbitMQ's timestamp plugin, our HTTP ingest): the same, to the millisecond. */
+  headerTimestampMs?: number;
   receivedAt: number;
 };
 
@@ -166,7 +168,7 @@ export function normalizeRecord(d: Delivery, opts: NormalizeOptions): NormalizeR
   for (const k in raw) if (!lifted.has(k)) setOwn(fields, k, raw[k]);
 
   const message = raw[messageKey] as string;
-  ts ??= d.amqpTimestamp ? d.amqpTimestamp * 1000 : d.receivedAt;
+  ts ??= d.headerTimestampMs ?? (d.amqpTimestamp ? d.amqpTimestamp * 1000 : d.receivedAt);
   const { level, lvl } = normalizeLevel(levelKey ? raw[levelKey] : undefined);
   const host = hostKey ? hostName(raw[hostKey]) : "";
   const logger = loggerKey ? (raw[loggerKey] as string) : loggerFromRoutingKey(d.routingKey);
