@@ -31,10 +31,14 @@ function pinoTo(index: LoggerIndex, options: Partial<AlcoPinoTransportOptions> =
 }
 
 /** Ends the transport: the worker flushes (every line confirmed) and exits, then 'close'. */
+/** Ends the transport; a worker that fails instead of closing fails the test with its error, not a timeout. */
 async function end(transport: ReturnType<typeof pino.transport>): Promise<void> {
   const closed = once(transport, "close");
+  const failed = once(transport, "error").then(([err]) => {
+    throw err instanceof Error ? err : new Error(String(err));
+  });
   transport.end();
-  await closed;
+  await Promise.race([closed, failed]);
 }
 
 /** pino's logger.flush(): the worker calls back once every line so far is confirmed. */
