@@ -23,7 +23,11 @@ async function main() {
   await migrateDatabase(env.DATABASE_URL);
   const db = getDb(env.DATABASE_URL);
   await createIndex(db, { name: "demo", title: "Demo", retentionDays: 7 });
-  if (env.ALCO_ADMIN_USERNAME && env.ALCO_ADMIN_PASSWORD && (await createFirstAdmin(db, env.ALCO_ADMIN_USERNAME, env.ALCO_ADMIN_PASSWORD))) {
+  if (
+    env.ALCO_ADMIN_USERNAME &&
+    env.ALCO_ADMIN_PASSWORD &&
+    (await createFirstAdmin(db, env.ALCO_ADMIN_USERNAME, env.ALCO_ADMIN_PASSWORD))
+  ) {
     console.log(`first admin ${env.ALCO_ADMIN_USERNAME} created`);
   }
   await closeDb(env.DATABASE_URL);

@@ -15,14 +15,24 @@ import { hashPassword } from "@/lib/auth/passwords";
 import { createUserSchema, passwordSchema } from "@/lib/auth/schema";
 import { createUser, findUserByName } from "@/lib/auth/users";
 
-const env = z.object({ DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/alco") }).parse(process.env);
+const env = z
+  .object({ DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/alco") })
+  .parse(process.env);
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { admin: { type: "boolean", default: false }, indexes: { type: "string" }, "password-stdin": { type: "boolean", default: false } },
+  options: {
+    admin: { type: "boolean", default: false },
+    indexes: { type: "string" },
+    "password-stdin": { type: "boolean", default: false },
+  },
 });
 
 async function readLine(prompt: string, hidden: boolean): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: hidden && process.stdin.isTTY });
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: hidden && process.stdin.isTTY,
+  });
   if (hidden && process.stdin.isTTY) {
     // Echo nothing while the password is typed.
     (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
@@ -47,7 +57,8 @@ async function main() {
   const [command, username] = positionals;
   try {
     if (command === "list") {
-      for (const u of await db.select().from(users)) console.log(`${u.username}\t${u.role}\t${u.allowedIndexes?.join(",") ?? "all indexes"}`);
+      for (const u of await db.select().from(users))
+        console.log(`${u.username}\t${u.role}\t${u.allowedIndexes?.join(",") ?? "all indexes"}`);
     } else if (command === "create" && username) {
       const input = createUserSchema.parse({
         username,
@@ -63,7 +74,9 @@ async function main() {
       await db.update(users).set({ passwordHash: hash }).where(eq(users.username, username));
       console.log(`password changed for ${username}`);
     } else {
-      throw new Error("usage: npm run user -- create <username> [--admin] [--indexes a,b] [--password-stdin] | password <username> | list");
+      throw new Error(
+        "usage: npm run user -- create <username> [--admin] [--indexes a,b] [--password-stdin] | password <username> | list",
+      );
     }
   } finally {
     await closeDb(env.DATABASE_URL);
@@ -71,6 +84,8 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof z.ZodError ? err.issues.map((i) => i.message).join("; ") : (err as Error).message);
+  console.error(
+    err instanceof z.ZodError ? err.issues.map((i) => i.message).join("; ") : (err as Error).message,
+  );
   process.exit(1);
 });

@@ -40,7 +40,13 @@ export function LoginForm() {
       </label>
       <label>
         Password
-        <input name="password" type="password" autoComplete="current-password" required style={{ width: "100%" }} />
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          style={{ width: "100%" }}
+        />
       </label>
       <button type="submit" disabled={busy}>
         Sign in

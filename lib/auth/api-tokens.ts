@@ -11,11 +11,20 @@ function publicToken(t: ApiToken): PublicApiToken {
 }
 
 /** Creates a token; the only time its value is known is in this return value. */
-export async function createApiToken(db: Db, input: { name: string; scope: "read" | "ingest"; createdBy: number | null }) {
+export async function createApiToken(
+  db: Db,
+  input: { name: string; scope: "read" | "ingest"; createdBy: number | null },
+) {
   const token = newToken("api");
   const [row] = await db
     .insert(apiTokens)
-    .values({ name: input.name, scope: input.scope, createdBy: input.createdBy, tokenHash: tokenHash(token), prefix: token.slice(0, 10) })
+    .values({
+      name: input.name,
+      scope: input.scope,
+      createdBy: input.createdBy,
+      tokenHash: tokenHash(token),
+      prefix: token.slice(0, 10),
+    })
     .returning();
   return { token, record: publicToken(row!) };
 }
@@ -39,6 +48,10 @@ export async function listApiTokens(db: Db): Promise<PublicApiToken[]> {
 }
 
 export async function revokeApiToken(db: Db, id: number): Promise<boolean> {
-  const rows = await db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning();
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .returning();
   return rows.length > 0;
 }

@@ -29,7 +29,10 @@ function bearer(req: Request): string | null {
   return m ? m[1]! : null;
 }
 
-export async function authenticate(db: Db, req: Request): Promise<{ principal: Principal; via: "cookie" | "bearer" } | null> {
+export async function authenticate(
+  db: Db,
+  req: Request,
+): Promise<{ principal: Principal; via: "cookie" | "bearer" } | null> {
   const token = bearer(req);
   if (token) {
     const record = await findActiveToken(db, token);
@@ -58,7 +61,10 @@ export function assertSameOrigin(req: Request): void {
   } else if (req.headers.get("sec-fetch-site") === "same-origin") {
     return;
   }
-  throw new ApiError("forbidden", "cross-site request refused: send it from alco's own pages or with a bearer token");
+  throw new ApiError(
+    "forbidden",
+    "cross-site request refused: send it from alco's own pages or with a bearer token",
+  );
 }
 
 export function isAdmin(p: Principal): boolean {
@@ -68,10 +74,13 @@ export function isAdmin(p: Principal): boolean {
 /** Checks a principal against what a route requires; throws the API's 401/403. */
 export function authorize(p: Principal | null, access: Access): void {
   if (access === "public") return;
-  if (!p) throw new ApiError("unauthorized", "sign in, or send an API token as `Authorization: Bearer <token>`");
+  if (!p)
+    throw new ApiError("unauthorized", "sign in, or send an API token as `Authorization: Bearer <token>`");
   if (access === "admin" && !isAdmin(p)) throw new ApiError("forbidden", "this needs an admin");
-  if (access === "read" && p.kind === "token" && p.token.scope !== "read") throw new ApiError("forbidden", `this token's scope is ${p.token.scope}, not read`);
-  if (access === "ingest" && (p.kind !== "token" || p.token.scope !== "ingest")) throw new ApiError("forbidden", "this needs an API token with the ingest scope");
+  if (access === "read" && p.kind === "token" && p.token.scope !== "read")
+    throw new ApiError("forbidden", `this token's scope is ${p.token.scope}, not read`);
+  if (access === "ingest" && (p.kind !== "token" || p.token.scope !== "ingest"))
+    throw new ApiError("forbidden", "this needs an API token with the ingest scope");
 }
 
 /** Viewers may be limited to some indexes; admins and read tokens see all. */

@@ -12,7 +12,12 @@ function keys(prefix: string, ip: string, username: string): string[] {
 }
 
 /** Seconds to wait, or 0 when an attempt is allowed. */
-export async function loginBlockedFor(redis: Redis, prefix: string, ip: string, username: string): Promise<number> {
+export async function loginBlockedFor(
+  redis: Redis,
+  prefix: string,
+  ip: string,
+  username: string,
+): Promise<number> {
   for (const key of keys(prefix, ip, username)) {
     const n = Number(await redis.get(key));
     if (n >= MAX_FAILURES) return Math.max(1, await redis.ttl(key));
@@ -20,12 +25,22 @@ export async function loginBlockedFor(redis: Redis, prefix: string, ip: string, 
   return 0;
 }
 
-export async function recordLoginFailure(redis: Redis, prefix: string, ip: string, username: string): Promise<void> {
+export async function recordLoginFailure(
+  redis: Redis,
+  prefix: string,
+  ip: string,
+  username: string,
+): Promise<void> {
   const m = redis.multi();
   for (const key of keys(prefix, ip, username)) m.incr(key).expire(key, WINDOW_SECONDS, "NX");
   await m.exec();
 }
 
-export async function clearLoginFailures(redis: Redis, prefix: string, ip: string, username: string): Promise<void> {
+export async function clearLoginFailures(
+  redis: Redis,
+  prefix: string,
+  ip: string,
+  username: string,
+): Promise<void> {
   await redis.del(...keys(prefix, ip, username));
 }

@@ -8,7 +8,9 @@ export const SESSION_TTL_MS = 7 * 86_400_000;
 
 export async function createSession(db: Db, userId: number): Promise<string> {
   const token = newToken("session");
-  await db.insert(sessions).values({ tokenHash: tokenHash(token), userId, expiresAt: new Date(Date.now() + SESSION_TTL_MS) });
+  await db
+    .insert(sessions)
+    .values({ tokenHash: tokenHash(token), userId, expiresAt: new Date(Date.now() + SESSION_TTL_MS) });
   // Expired sessions are cleared as new ones are made, so the table never grows without bound.
   await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
   return token;

@@ -8,9 +8,15 @@ import { createSession } from "./sessions";
 import { findUserByName, publicUser } from "./users";
 
 /** Checks a username and password within the rate limit; returns a new session token and the user. */
-export async function signIn(deps: { db: Db; redis: Redis; redisPrefix: string }, ip: string, username: string, password: string) {
+export async function signIn(
+  deps: { db: Db; redis: Redis; redisPrefix: string },
+  ip: string,
+  username: string,
+  password: string,
+) {
   const wait = await loginBlockedFor(deps.redis, deps.redisPrefix, ip, username);
-  if (wait > 0) throw new ApiError("rate_limited", `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`);
+  if (wait > 0)
+    throw new ApiError("rate_limited", `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`);
   const user = await findUserByName(deps.db, username);
   // A missing user costs a hash check too, so timing does not tell which usernames exist.
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));

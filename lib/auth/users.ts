@@ -16,7 +16,12 @@ export async function createUser(
 ): Promise<User> {
   const [row] = await db
     .insert(users)
-    .values({ username: input.username, passwordHash: await hashPassword(input.password), role: input.role, allowedIndexes: input.allowedIndexes ?? null })
+    .values({
+      username: input.username,
+      passwordHash: await hashPassword(input.password),
+      role: input.role,
+      allowedIndexes: input.allowedIndexes ?? null,
+    })
     .returning();
   return row!;
 }
