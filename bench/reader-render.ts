@@ -175,7 +175,6 @@ async function main() {
   }
 }
 
-
 main().then(
   () => process.exit(0),
   (err: unknown) => {

@@ -51,7 +51,9 @@ export const users = pgTable("users", {
   username: text("username").notNull().unique(),
   /** scrypt: `scrypt$N$r$p$salt$hash`, base64 parts. Never the password. */
   passwordHash: text("password_hash").notNull(),
-  role: text("role", { enum: ["admin", "viewer"] }).notNull().default("viewer"),
+  role: text("role", { enum: ["admin", "viewer"] })
+    .notNull()
+    .default("viewer"),
   /** null: every index. */
   allowedIndexes: text("allowed_indexes").array(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
