@@ -9,6 +9,14 @@ const schema = z.object({
   REDIS_PREFIX: z.string().default("alco:"),
   AMQP_URL: z.string().default("amqp://guest:guest@127.0.0.1:5672"),
   AMQP_EXCHANGE: z.string().default("logstash"),
+  /** Live tails (lib/live/live-session.ts): lines a second per connection; beyond it lines are sampled. */
+  LIVE_MAX_LINES_PER_SEC: z.coerce.number().int().min(1).default(1000),
+  /** How long a live line is held so that lines arriving out of order are sent in time order. */
+  LIVE_REORDER_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  /** Most lines a live tail back-fills from the index when it (re)connects; the newest ones when more. */
+  LIVE_BACKFILL_MAX: z.coerce.number().int().min(0).default(10_000),
+  /** Most lines a live tail holds for ordering or while its client is slow. */
+  LIVE_BUFFER_MAX: z.coerce.number().int().min(100).default(20_000),
 });
 
 const parsed = schema.safeParse(process.env);

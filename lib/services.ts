@@ -57,13 +57,18 @@ export function amqpConnection(): Promise<ChannelModel> {
  * closes a channel on any failed operation (404 on a missing queue, 406 on a redeclare with other arguments).
  */
 export async function withAmqpChannel<T>(fn: (ch: Channel) => Promise<T>): Promise<T>;
-export async function withAmqpChannel<T>(fn: (ch: ConfirmChannel) => Promise<T>, opts: { confirm: true }): Promise<T>;
+export async function withAmqpChannel<T>(
+  fn: (ch: ConfirmChannel) => Promise<T>,
+  opts: { confirm: true },
+): Promise<T>;
 export async function withAmqpChannel<T>(
   fn: (ch: ConfirmChannel) => Promise<T>,
   opts: { confirm?: boolean } = {},
 ): Promise<T> {
   const conn = await amqpConnection();
-  const ch = opts.confirm ? await conn.createConfirmChannel() : ((await conn.createChannel()) as ConfirmChannel);
+  const ch = opts.confirm
+    ? await conn.createConfirmChannel()
+    : ((await conn.createChannel()) as ConfirmChannel);
   ch.on("error", () => undefined);
   try {
     return await fn(ch);

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { closeDb, getDb } from "@/db/client";
 import { dropDatabase, ensureDatabase, migrateDatabase } from "@/db/migrate";
-import { deadLetterExchange } from "@/lib/amqp/topology";
+import { deadLetterExchange, liveExchange } from "@/lib/amqp/topology";
 import { EngineSync } from "@/lib/engine/engine-sync";
 import { SearchdSupervisor } from "@/lib/engine/searchd-supervisor";
 import { checkServices } from "@/lib/ops/check-services";
@@ -80,6 +80,7 @@ async function cleanupBrokerAndRedis(
   const ch = await conn.createChannel();
   await ch.deleteExchange(exchange);
   await ch.deleteExchange(deadLetterExchange(exchange));
+  await ch.deleteExchange(liveExchange(exchange));
   await conn.close();
   const redis = new Redis(base.redis);
   let cursor = "0";

@@ -1,8 +1,8 @@
 /**
  * RabbitMQ topology, declared the same way by every process that touches it (collector, publishers, tests):
- * the `logstash` topic exchange, one durable queue per logger index bound by its routing keys, and a dead-letter
- * exchange with one dead-letter queue per index. Redeclaring a queue with other arguments closes the channel with
- * 406, so the arguments are computed here and nowhere else.
+ * the `logstash` topic exchange, one durable queue per logger index bound by its routing keys, a dead-letter
+ * exchange with one dead-letter queue per index, and the live exchange stored batches fan out on. Redeclaring a
+ * queue with other arguments closes the channel with 406, so the arguments are computed here and nowhere else.
  */
 import type { Channel, Options } from "amqplib";
 
@@ -14,6 +14,18 @@ export function deadLetterExchange(exchange: string): string {
 
 export function deadLetterQueue(queueName: string): string {
   return `${queueName}.dead-letter`;
+}
+
+/**
+ * Topic exchange the collector publishes every stored batch to, routing key = index name, for live tails
+ * (lib/live/). Nothing durable is bound to it: each tail binds its own exclusive, auto-delete queue.
+ */
+export function liveExchange(exchange: string): string {
+  return `${exchange}.live`;
+}
+
+export async function assertLiveExchange(ch: Channel, exchange: string): Promise<void> {
+  await ch.assertExchange(liveExchange(exchange), "topic", { durable: true });
 }
 
 /** Header names on dead-lettered messages. */

@@ -1,6 +1,7 @@
 /**
  * The collector process's core: one AMQP connection, one consumer per logger index, the index list polled from
- * PostgreSQL so indexes created while running are picked up without a restart, and reconnection with backoff when
+ * PostgreSQL so indexes created while running are picked up without a restart, every stored batch published to
+ * the live exchange for live tails (best effort, lib/live/live-publisher.ts), and reconnection with backoff when
  * RabbitMQ goes away. The worker entry point (workers/collector.ts) adds signals; tests drive this directly.
  */
 import amqp, { type ChannelModel } from "amqplib";
@@ -10,6 +11,7 @@ import { getDb, type Db } from "@/db/client";
 import type { LoggerIndex } from "@/db/schema";
 import { createEngine, parseEngineAddress, type Engine } from "@/lib/engine/engine-client";
 import { listIndexes } from "@/lib/indexes/logger-indexes";
+import { LivePublisher } from "@/lib/live/live-publisher";
 import type { NormalizedRecord } from "@/lib/records/normalize-record";
 import { ColumnCache } from "./column-cache";
 import type { CollectorEnv } from "./env";
@@ -29,6 +31,8 @@ export class Collector {
   private readonly redis: Redis;
   private readonly columns = new ColumnCache();
   private connection: ChannelModel | null = null;
+  /** Fans stored batches out to live tails; one per connection. */
+  private live: LivePublisher | null = null;
   private connecting: Promise<void> | null = null;
   private reconnectAttempts = 0;
   private consumers = new Map<string, IndexConsumer>();
@@ -63,6 +67,7 @@ export class Collector {
       if (this.refreshTimer) clearInterval(this.refreshTimer);
       await this.refreshing;
       await Promise.all([...this.consumers.values()].map((c) => c.stop()));
+      await this.live?.close();
       await this.connection?.close().catch(() => undefined);
       await new Promise<void>((r) => (this.metricsServer ? this.metricsServer.close(() => r()) : r()));
       await this.engine.close().catch(() => undefined);
@@ -90,10 +95,13 @@ export class Collector {
             if (this.connection !== conn || this.stopping) return;
             this.log("amqp connection closed; reconnecting");
             this.connection = null;
+            this.live = null;
             this.consumers.clear();
             void this.connect().then(() => this.refresh());
           });
           this.connection = conn;
+          this.live = new LivePublisher(conn, this.env.AMQP_EXCHANGE, this.log);
+          await this.live.open();
           this.reconnectAttempts = 0;
           return;
         } catch (err) {
@@ -158,7 +166,7 @@ export class Collector {
             columns: this.columns,
             metrics: this.metrics,
             log: this.log,
-            onIndexed: this.opts.onIndexed,
+            onIndexed: this.onIndexed,
           },
         );
         try {
@@ -172,6 +180,16 @@ export class Collector {
     })().finally(() => (this.refreshing = null));
     return this.refreshing;
   }
+
+  /** A stored batch: to the live exchange (never waits, never throws), then to the caller's hook. */
+  private readonly onIndexed = (index: string, records: NormalizedRecord[]): void => {
+    try {
+      this.live?.publish(index, records);
+    } catch (err) {
+      this.log(`[${index}] live publish failed: ${(err as Error).message}`);
+    }
+    this.opts.onIndexed?.(index, records);
+  };
 
   private async serveMetrics(host: string, port: number): Promise<void> {
     this.metricsServer = http.createServer((req, res) => {

@@ -25,7 +25,7 @@ const timeParam = (name: string) =>
       return ms;
     });
 
-const cursorParam = (name: string) =>
+export const cursorParam = (name: string) =>
   z
     .string()
     .optional()
@@ -39,25 +39,27 @@ const cursorParam = (name: string) =>
       return c;
     });
 
+/** `field:value`; repeat for several values (OR within a field, AND across fields). */
+export const filterParam = many.pipe(
+  z.array(
+    z
+      .string()
+      .regex(/^-?[A-Za-z_][A-Za-z0-9_]{0,63}:[\s\S]{1,1024}$/, "filter: expected field:value")
+      .transform((s) => {
+        const negate = s.startsWith("-");
+        const body = negate ? s.slice(1) : s;
+        const i = body.indexOf(":");
+        return { field: body.slice(0, i), value: body.slice(i + 1), negate };
+      }),
+  ),
+);
+
 export const grepParamsSchema = z
   .object({
     q: z.string().max(4096, "q: at most 4096 characters").default(""),
     from: timeParam("from"),
     to: timeParam("to"),
-    /** `field:value`; repeat for several values (OR within a field, AND across fields). */
-    filter: many.pipe(
-      z.array(
-        z
-          .string()
-          .regex(/^-?[A-Za-z_][A-Za-z0-9_]{0,63}:[\s\S]{1,1024}$/, "filter: expected field:value")
-          .transform((s) => {
-            const negate = s.startsWith("-");
-            const body = negate ? s.slice(1) : s;
-            const i = body.indexOf(":");
-            return { field: body.slice(0, i), value: body.slice(i + 1), negate };
-          }),
-      ),
-    ),
+    filter: filterParam,
     limit: z.coerce
       .number()
       .int("limit: a whole number")

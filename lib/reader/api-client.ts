@@ -88,3 +88,13 @@ export function createSavedSearch(input: Omit<SavedSearch, "id">) {
 export function deleteSavedSearch(id: number) {
   return getJson<void>(`/api/saved-searches/${id}`, undefined, { method: "DELETE" });
 }
+
+/** The live tail's event stream (docs/API.md "Live tail"): the query's lines after `after`, as they arrive. */
+export function liveUrl(logger: string, params: URLSearchParams, after: string) {
+  const p = new URLSearchParams();
+  const q = params.get("q");
+  if (q) p.set("q", q);
+  for (const f of params.getAll("filter")) p.append("filter", f);
+  p.set("after", after);
+  return `${api(logger, "/live")}?${p}`;
+}

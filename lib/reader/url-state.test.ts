@@ -4,7 +4,7 @@ import { readState, toggleFilter, writeState } from "./url-state";
 describe("reader URL state", () => {
   it("round-trips every part of the view through the URL", () => {
     const sp = new URLSearchParams(
-      "q=error+timeout&filter=host:web-1&filter=-level:debug&from=now-2h&to=now&focus=1_2&ctx=3_4&scope=all&start=oldest",
+      "q=error+timeout&filter=host:web-1&filter=-level:debug&from=now-2h&to=now&focus=1_2&ctx=3_4&scope=all&start=oldest&live=1",
     );
     expect(readState(writeState(readState(sp)))).toEqual(readState(sp));
     expect(readState(sp)).toMatchObject({
@@ -12,6 +12,7 @@ describe("reader URL state", () => {
       filters: ["host:web-1", "-level:debug"],
       scope: "all",
       start: "oldest",
+      live: true,
     });
   });
 

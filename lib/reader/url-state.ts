@@ -19,6 +19,8 @@ export type ReaderState = {
   scope: ContextScope;
   /** Where the list starts: `newest` (default), `oldest`, or a cursor to read down from (jump to a time). */
   start: string;
+  /** Following new lines as they arrive (live tail, `live=1`). */
+  live: boolean;
 };
 
 export const DEFAULT_FROM = "now-24h";
@@ -34,6 +36,7 @@ export function readState(sp: URLSearchParams): ReaderState {
     ctx: sp.get("ctx") ?? "",
     scope: scope === "host" || scope === "all" ? scope : "source",
     start: sp.get("start") ?? "",
+    live: sp.get("live") === "1",
   };
 }
 
@@ -47,6 +50,7 @@ export function writeState(s: ReaderState): URLSearchParams {
   if (s.focus) sp.set("focus", s.focus);
   if (s.ctx) sp.set("ctx", s.ctx);
   if (s.ctx && s.scope !== "source") sp.set("scope", s.scope);
+  if (s.live) sp.set("live", "1");
   return sp;
 }
 

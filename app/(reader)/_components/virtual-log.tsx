@@ -26,7 +26,14 @@ type Props = {
   /** Called while the first / last rendered rows are near an end, to load more. */
   onNearTop?: () => void;
   onNearBottom?: () => void;
+  /** Live and following: rows prepended stay in view at the top instead of the reading position being kept. */
+  followTop?: boolean;
+  /** Called when the view leaves the top of the list, or comes back to it. */
+  onAwayFromTop?: (away: boolean) => void;
 };
+
+/** How far down counts as having left the top (the top edge row is about this high). */
+const AWAY_PX = 40;
 
 const EDGE = 40;
 
@@ -59,12 +66,30 @@ export const VirtualLog = forwardRef<VirtualLogHandle, Props>(function VirtualLo
     const prev = firstId.current;
     firstId.current = p.records[0]?.id;
     if (!prev || prev === p.records[0]?.id || !parent.current) return;
+    if (p.followTop) {
+      parent.current.scrollTop = 0;
+      return;
+    }
     const shift = p.records.findIndex((r) => r.id === prev);
     if (shift <= 0) return;
     const base = hasTop ? 1 : 0;
     const m = virtualizer.measurementsCache;
     parent.current.scrollTop += (m[shift + base]?.start ?? shift * 19) - (m[base]?.start ?? 0);
-  }, [p.records, virtualizer, hasTop]);
+  }, [p.records, virtualizer, hasTop, p.followTop]);
+
+  const { onAwayFromTop } = p;
+  useEffect(() => {
+    const el = parent.current;
+    if (!el || !onAwayFromTop) return;
+    let away = el.scrollTop > AWAY_PX;
+    const onScroll = () => {
+      if (el.scrollTop > AWAY_PX === away) return;
+      away = !away;
+      onAwayFromTop(away);
+    };
+    el.addEventListener("scroll", onScroll, { passive: true });
+    return () => el.removeEventListener("scroll", onScroll);
+  }, [onAwayFromTop]);
 
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;

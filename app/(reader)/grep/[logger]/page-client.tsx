@@ -3,7 +3,9 @@
 import { keepPreviousData, useInfiniteQuery, useQuery, type InfiniteData } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { comparePositions } from "@/lib/live/positions";
+import { decodeCursor } from "@/lib/query/cursor";
 import { parseTimeParam } from "@/lib/query/time-range";
 import {
   exportUrl,
@@ -23,11 +25,13 @@ import {
 import { ContextView } from "../../_components/context-view";
 import { FacetPanel } from "../../_components/facet-panel";
 import { Histogram } from "../../_components/histogram";
+import { LiveToggle, NewLinesBadge } from "../../_components/live-toggle";
 import { SavedSearches } from "../../_components/saved-searches";
 import { SearchBar } from "../../_components/search-bar";
 import { ThemeToggle } from "../../_components/theme-toggle";
 import { UserBar } from "../../_components/user-bar";
 import { TimeRange } from "../../_components/time-range";
+import { useLiveTail } from "../../_components/use-live-tail";
 import { useReaderKeys } from "../../_components/use-reader-keys";
 import { VirtualLog, type VirtualLogHandle } from "../../_components/virtual-log";
 
@@ -36,6 +40,19 @@ const PAGE_SIZE = 200;
 type PageParam = { before?: string; after?: string };
 
 const cursorOf = (r: LogRecord) => `${r.ts}_${r.id}`;
+
+/** Live lines kept (and rendered, virtualized) at most; older ones are let go with a note. */
+const LIVE_KEEP = 50_000;
+
+type LiveRows = { rows: LogRecord[]; trimmed: number };
+type LiveAction = { type: "add"; newestFirst: LogRecord[] } | { type: "reset" };
+
+function liveReducer(s: LiveRows, a: LiveAction): LiveRows {
+  if (a.type === "reset") return s.rows.length || s.trimmed ? { rows: [], trimmed: 0 } : s;
+  const rows = a.newestFirst.concat(s.rows);
+  if (rows.length <= LIVE_KEEP) return { rows, trimmed: s.trimmed };
+  return { rows: rows.slice(0, LIVE_KEEP), trimmed: s.trimmed + rows.length - LIVE_KEEP };
+}
 
 function initialParam(state: ReaderState): PageParam {
   if (state.start === "oldest") {
@@ -114,7 +131,89 @@ export function ReaderClient({
     placeholderData: keepPreviousData,
   });
 
-  const records = useMemo(() => pages.data?.pages.flatMap((p) => p.records) ?? [], [pages.data]);
+  const loaded = useMemo(() => pages.data?.pages.flatMap((p) => p.records) ?? [], [pages.data]);
+
+  /**
+   * Live tail (`live=1`, like less +F): once the list is loaded, lines newer than its newest one stream in above
+   * it. While the reader has scrolled down they wait (the view stays still) and a badge counts them.
+   */
+  const liveKey = state.live ? baseKey : "";
+  const [anchor, setAnchor] = useState<string | null>(null);
+  const [live, dispatchLive] = useReducer(liveReducer, { rows: [], trimmed: 0 });
+  const pending = useRef<LogRecord[]>([]);
+  const [pendingCount, setPendingCount] = useState(0);
+  const newest = useRef<{ ts: number; id: string } | null>(null);
+  const away = useRef(false);
+  useEffect(() => {
+    setAnchor(null);
+    dispatchLive({ type: "reset" });
+    pending.current = [];
+    setPendingCount(0);
+    newest.current = null;
+    away.current = false;
+  }, [liveKey]);
+  const liveReady = state.live && pages.isSuccess && !pages.isFetching;
+  useEffect(() => {
+    if (!liveReady || anchor !== null) return;
+    const first = loaded[0];
+    // Nothing matched in the range: everything after its start is new.
+    const fallback = `${Math.max(0, (parseTimeParam(state.from, Date.now()) ?? 1) - 1)}_0`;
+    const at = first ? cursorOf(first) : fallback;
+    newest.current = decodeCursor(at);
+    setAnchor(at);
+  }, [liveReady, anchor, loaded, state.from]);
+  const liveOn = state.live && anchor !== null;
+  const onLines = useCallback((oldestFirst: LogRecord[]) => {
+    const fresh: LogRecord[] = [];
+    // The stream never repeats a line or goes back; this guards the seam with the loaded pages all the same.
+    for (const r of oldestFirst) {
+      if (newest.current && comparePositions(r, newest.current) <= 0) continue;
+      newest.current = { ts: r.ts, id: r.id };
+      fresh.push(r);
+    }
+    if (fresh.length === 0) return;
+    fresh.reverse();
+    if (away.current) {
+      pending.current = fresh.concat(pending.current).slice(0, LIVE_KEEP);
+      setPendingCount((n) => n + fresh.length);
+    } else {
+      dispatchLive({ type: "add", newestFirst: fresh });
+    }
+  }, []);
+  const liveParams = useMemo(
+    () => searchParamsFor({ q: state.q, filters: state.filters, from: "", to: "" }),
+    [state.q, state.filters],
+  );
+  const liveStatus = useLiveTail({
+    logger,
+    params: liveParams,
+    after: liveOn ? anchor : null,
+    onLines,
+  });
+  const releasePending = useCallback(() => {
+    if (pending.current.length === 0) return;
+    dispatchLive({ type: "add", newestFirst: pending.current });
+    pending.current = [];
+    setPendingCount(0);
+  }, []);
+  const onAwayFromTop = useCallback(
+    (isAway: boolean) => {
+      away.current = isAway;
+      if (!isAway) releasePending();
+    },
+    [releasePending],
+  );
+
+  const records = useMemo(() => {
+    if (!liveOn || !anchor) return loaded;
+    if (live.trimmed > 0) return live.rows;
+    // Pages refetched after the anchor was taken may hold lines the stream also sends.
+    const at = decodeCursor(anchor)!;
+    let i = 0;
+    while (i < loaded.length && comparePositions(loaded[i]!, at) > 0) i++;
+    const older = i > 0 ? loaded.slice(i) : loaded;
+    return live.rows.length ? live.rows.concat(older) : older;
+  }, [liveOn, anchor, loaded, live]);
   // Matches in the whole range, counted by the engine; not the first loaded page's count, which paging changes.
   const total = histogram.data?.total;
   const list = useRef<VirtualLogHandle>(null);
@@ -185,6 +284,22 @@ export function ReaderClient({
     if (hasPreviousPage && !isFetchingPreviousPage) void fetchPreviousPage();
   }, [hasPreviousPage, isFetchingPreviousPage, fetchPreviousPage]);
 
+  const follow = useCallback(() => {
+    away.current = false;
+    releasePending();
+    requestAnimationFrame(() => list.current?.scrollToIndex(0, "start"));
+  }, [releasePending]);
+  const { refetch } = pages;
+  const toggleLive = useCallback(() => {
+    if (!state.live) {
+      navigate({ live: true, start: "", to: "", focus: "" });
+      return;
+    }
+    navigate({ live: false });
+    // The lines that streamed in are not in the loaded pages: load the newest again.
+    if (live.rows.length > 0) void refetch();
+  }, [state.live, navigate, live.rows.length, refetch]);
+
   const [jumpTo, setJumpTo] = useState("");
   const inContext = state.ctx !== "";
   useReaderKeys(
@@ -193,8 +308,9 @@ export function ReaderClient({
       : {
           j: () => focus(focusedRef.current + 1),
           k: () => focus(focusedRef.current < 0 ? 0 : focusedRef.current - 1),
-          g: () => navigate({ start: "", focus: "" }),
-          G: () => navigate({ start: "oldest", focus: "" }),
+          g: () => (state.live ? follow() : navigate({ start: "", focus: "" })),
+          G: () => navigate({ start: "oldest", focus: "", live: false }),
+          F: () => (state.live ? follow() : toggleLive()),
           "/": () => search.current?.focus(),
           Enter: () => records[focusedIndex] && toggle(records[focusedIndex]),
           Escape: () => setExpanded(new Set()),
@@ -221,13 +337,15 @@ export function ReaderClient({
   }, [hasData, baseKey, state.start]);
   const bottom = (
     <div className="edge" data-testid="list-end">
-      {isFetchingNextPage
-        ? "loading older lines…"
-        : hasNextPage
-          ? ""
-          : records.length
-            ? "oldest line in this range"
-            : ""}
+      {liveOn && live.trimmed > 0
+        ? `${live.trimmed.toLocaleString()} older lines let go: live keeps the newest ${LIVE_KEEP.toLocaleString()}`
+        : isFetchingNextPage
+          ? "loading older lines…"
+          : hasNextPage
+            ? ""
+            : records.length
+              ? "oldest line in this range"
+              : ""}
     </div>
   );
 
@@ -246,7 +364,7 @@ export function ReaderClient({
         <TimeRange
           from={state.from}
           to={state.to}
-          onChange={(from, to) => navigate({ from, to, focus: "", start: "" })}
+          onChange={(from, to) => navigate({ from, to, focus: "", start: "", live: to ? false : state.live })}
         />
         <div className="toolbar">
           <label className="toolbar" title="Read down from a point in time (Enter)">
@@ -259,10 +377,11 @@ export function ReaderClient({
               onChange={(e) => setJumpTo(e.target.value)}
               onKeyDown={(e) => {
                 if (e.key === "Enter" && jumpTo)
-                  navigate({ start: `${new Date(jumpTo).getTime() + 1}_0`, focus: "" });
+                  navigate({ start: `${new Date(jumpTo).getTime() + 1}_0`, focus: "", live: false });
               }}
             />
           </label>
+          <LiveToggle on={state.live} status={liveStatus} onToggle={toggleLive} />
           <button
             aria-pressed={inContext}
             title="Read the whole stream around the focused line, matches marked (c)"
@@ -291,6 +410,9 @@ export function ReaderClient({
       <section className="histogram">
         <div className="summary" data-testid="summary">
           {total !== undefined ? `${total.toLocaleString()} matching lines` : " "}
+          {liveOn &&
+            live.rows.length + live.trimmed > 0 &&
+            ` · ${(live.rows.length + live.trimmed).toLocaleString()} new since live`}
           {histogram.data ? ` · ${Math.round(histogram.data.bucketMs / 1000)} s buckets` : ""}
           {state.filters.length > 0 && ` · filters: ${state.filters.join(", ")}`}
           {histogram.error && ` · histogram unavailable: ${histogram.error.message}`}
@@ -303,11 +425,13 @@ export function ReaderClient({
               to: new Date(to).toISOString(),
               focus: "",
               start: "",
+              live: false,
             })
           }
         />
       </section>
       <main className="main">
+        {liveOn && pendingCount > 0 && !inContext && <NewLinesBadge count={pendingCount} onClick={follow} />}
         {inContext ? (
           <ContextView
             logger={logger}
@@ -326,6 +450,10 @@ export function ReaderClient({
           </div>
         ) : pages.isPending ? (
           <div className="notice">loading…</div>
+        ) : records.length === 0 && !queryError && liveOn ? (
+          <div className="notice" data-testid="empty">
+            No lines match{state.q ? ` “${state.q}”` : ""} yet; new ones will show here as they arrive.
+          </div>
         ) : records.length === 0 && !queryError ? (
           <div className="notice" data-testid="empty">
             No lines match{state.q ? ` “${state.q}”` : ""} in this range.{" "}
@@ -337,6 +465,8 @@ export function ReaderClient({
         ) : (
           <VirtualLog
             ref={list}
+            followTop={liveOn}
+            onAwayFromTop={liveOn ? onAwayFromTop : undefined}
             records={records}
             displayColumns={displayColumns}
             focusedId={records[focusedIndex]?.id ?? null}
@@ -347,8 +477,8 @@ export function ReaderClient({
             onToggle={toggle}
             onFilter={filterOn}
             onContext={openContext}
-            onNearTop={loadNewer}
-            onNearBottom={loadOlder}
+            onNearTop={liveOn ? undefined : loadNewer}
+            onNearBottom={liveOn && live.trimmed > 0 ? undefined : loadOlder}
           />
         )}
       </main>

@@ -1,0 +1,54 @@
+"use client";
+
+import type { LiveStatus } from "./use-live-tail";
+
+const LABEL = {
+  off: "",
+  connecting: "connecting…",
+  live: "live",
+  reconnecting: "reconnecting…",
+} as const;
+
+/** The Live button (F) and the connection's state: connecting, live, reconnecting, and lines sampled out. */
+export function LiveToggle({
+  on,
+  status,
+  onToggle,
+}: {
+  on: boolean;
+  status: LiveStatus;
+  onToggle: () => void;
+}) {
+  return (
+    <span className="live-toggle">
+      <button
+        aria-pressed={on}
+        data-testid="live-toggle"
+        title="Follow new lines as they arrive, like less +F (F)"
+        onClick={onToggle}
+      >
+        Live
+      </button>
+      {on && (
+        <span className="live-status" data-state={status.state} data-testid="live-status" role="status">
+          {LABEL[status.state]}
+          {status.dropped > 0 && ` · sampled ${status.dropped.toLocaleString()}`}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** Shown over the list while live lines wait because the reader has scrolled down. */
+export function NewLinesBadge({ count, onClick }: { count: number; onClick: () => void }) {
+  return (
+    <button
+      className="new-lines"
+      data-testid="live-new-lines"
+      title="Back to the top and follow (F)"
+      onClick={onClick}
+    >
+      ↑ {count.toLocaleString()} new {count === 1 ? "line" : "lines"}
+    </button>
+  );
+}

@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import { parseQuery } from "@/lib/query/parse-query";
+import { mergeFilters, type LogRecord } from "@/lib/query/search-records";
+import { normalizeRecord } from "@/lib/records/normalize-record";
+import { toLogRecord } from "./live-message";
+import { compileRecordMatcher, tokenize } from "./record-matcher";
+
+/** The corpus of test/pipeline.int.test.ts: record i in logcollect, winston or pino shape. */
+function body(i: number, base: number): { routingKey: string; body: object; messageId?: string } {
+  const t = base + i * 300;
+  switch (i % 3) {
+    case 0:
+      return {
+        routingKey: "logstash.idx.myapp.views",
+        body: {
+          "@timestamp": new Date(t).toISOString().replace("Z", "000Z"),
+          "@version": "1",
+          message: `GET /api/orders/${i} status=200 from web-0${i % 5}.prod.local`,
+          host: `web-0${i % 5}`,
+          tags: ["production1", "web"],
+          type: "logcollect",
+          seq: i,
+          levelname: i % 50 === 0 ? "ERROR" : "INFO",
+          logger: "myapp.views",
+          project: "shop",
+          application: "orders",
+          n: i,
+        },
+      };
+    case 1:
+      return {
+        routingKey: "logstash.idx",
+        messageId: `winston-${i}`,
+        body: {
+          level: "warn",
+          message: `payment retry ${i} for user bob`,
+          timestamp: new Date(t).toISOString(),
+          user: "bob",
+          n: i,
+          service: "billing",
+        },
+      };
+    default:
+      return {
+        routingKey: "logstash.idx",
+        body: {
+          level: 30,
+          time: t,
+          msg: `cache miss key=item:${i}`,
+          hostname: "cache-1",
+          pid: 4242,
+          name: "cache",
+          n: i,
+          reqId: `req-${i}`,
+        },
+      };
+  }
+}
+
+function toRecord(b: { routingKey: string; body: object; messageId?: string }): LogRecord {
+  const r = normalizeRecord(
+    {
+      body: Buffer.from(JSON.stringify(b.body)),
+      routingKey: b.routingKey,
+      messageId: b.messageId,
+      receivedAt: Date.now(),
+    },
+    { maxBytes: 1 << 20, logcollectTimeZone: "UTC" },
+  );
+  if (!r.ok) throw new Error(r.reason);
+  return toLogRecord(r.record);
+}
+
+const base = Date.now() - 3_600_000;
+const corpus = Array.from({ length: 10_000 }, (_, i) => toRecord(body(i, base)));
+
+function grep(q: string, filter: string[] = [], records = corpus, indexedFields?: string[]): LogRecord[] {
+  const parsed = parseQuery(q);
+  const params = filter.map((f) => {
+    const negate = f.startsWith("-");
+    const s = negate ? f.slice(1) : f;
+    const i = s.indexOf(":");
+    return { field: s.slice(0, i), value: s.slice(i + 1), negate };
+  });
+  const m = compileRecordMatcher(
+    { terms: parsed.terms, filters: mergeFilters(parsed.filters, params) },
+    { indexedFields },
+  );
+  return records.filter(m.matches);
+}
+
+describe("record matcher: the engine's answers on the pipeline corpus", () => {
+  it("finds words, ANDed, case-insensitively", () => {
+    expect(grep("payment bob")).toHaveLength(3333);
+    expect(grep("PAYMENT Bob")).toHaveLength(3333);
+    expect(grep("pay")).toHaveLength(0);
+  });
+  it("finds phrases and excludes terms", () => {
+    expect(grep('"cache miss" -payment')).toHaveLength(3333);
+    expect(grep('"miss cache"')).toHaveLength(0);
+    expect(grep("-cache -payment")).toHaveLength(3334);
+  });
+  it("finds blended words by their parts in order", () => {
+    expect(grep("web-03")).toHaveLength(667);
+    expect(grep("status=200")).toHaveLength(3334);
+    expect(grep("web-03.prod.local")).toHaveLength(667);
+    expect(grep("prod")).toHaveLength(3334);
+  });
+  it("finds infix and prefix wildcards", () => {
+    expect(grep("*rder*")).toHaveLength(3334);
+    expect(grep("retr*")).toHaveLength(3333);
+    expect(grep("*etry")).toHaveLength(3333);
+  });
+  it("filters attributes exactly and JSON fields as strings or numbers", () => {
+    expect(grep("host:web-01 host:web-02")).toHaveLength(1333);
+    expect(grep("level:error")).toHaveLength(67);
+    expect(grep("reqId:req-2").map((r) => r.fields.n)).toEqual([2]);
+    expect(grep("n:42").map((r) => r.message)).toEqual([
+      "GET /api/orders/42 status=200 from web-02.prod.local",
+    ]);
+    expect(grep("", ["service:billing", "-user:alice"])).toHaveLength(3333);
+    expect(grep("-host:web-01", ["logger:myapp.views"])).toHaveLength(3334 - 667);
+  });
+  it("matches JSON fields as the engine does: digits as string or integer, array elements, case kept", () => {
+    const recs = [
+      toRecord({ routingKey: "x.i", body: { message: "a", status: 500, user: "Bob" } }),
+      toRecord({ routingKey: "x.i", body: { message: "b", status: "500", tags: ["web", 7] } }),
+      toRecord({ routingKey: "x.i", body: { message: "c", status: "5000", user: "bob" } }),
+      toRecord({ routingKey: "x.i", body: { message: "d", status: 1.5, ratio: "1.5" } }),
+    ];
+    const found = (q: string) => grep(q, [], recs).map((r) => r.message);
+    expect(found("status:500")).toEqual(["a", "b"]);
+    expect(found("-status:500")).toEqual(["c", "d"]);
+    // The engine's IN() never equals a fraction; the text "1.5" is a string like any other.
+    expect(found("status:1.5")).toEqual([]);
+    expect(found("ratio:1.5")).toEqual(["d"]);
+    expect(found("tags:web")).toEqual(["b"]);
+    expect(found("tags:7")).toEqual(["b"]);
+    expect(found("user:bob")).toEqual(["c"]);
+  });
+
+  it("compares level, logger and host ASCII case-insensitively, as the engine's collation does", () => {
+    expect(grep("level:ERROR")).toHaveLength(67);
+    expect(grep("host:WEB-01")).toHaveLength(667);
+  });
+});
+
+describe("record matcher: text", () => {
+  const text = "café crème for 日本語 user 😀 🇫🇷 <script>alert(1)</script>";
+  const rec = toRecord({ routingKey: "x.i", body: { message: text } });
+
+  it("folds Latin-1 case and makes each CJK character a word", () => {
+    expect(grep("café 日本", [], [rec])).toHaveLength(1);
+    expect(grep("CAFÉ", [], [rec])).toHaveLength(1);
+    expect(grep("日本語", [], [rec])).toHaveLength(1);
+    expect(grep("cafe", [], [rec])).toHaveLength(0);
+    expect(tokenize("łódź x").map((t) => t.text)).toEqual(["ód", "x"]);
+  });
+
+  it("marks matches by offsets into the message, adjacent words as one span", () => {
+    const m = compileRecordMatcher(parseQuery("café 日本"));
+    expect(m.highlights(rec).map(([s, e]) => text.slice(s, e))).toEqual(["café", "日本"]);
+    const line = toRecord({ routingKey: "x.i", body: { message: "payment failed for order 650" } });
+    const two = compileRecordMatcher(parseQuery("payment failed"));
+    expect(two.highlights(line).map(([s, e]) => line.message.slice(s, e))).toEqual(["payment failed"]);
+    const bob = corpus[1]!;
+    expect(
+      compileRecordMatcher(parseQuery("payment bob"))
+        .highlights(bob)
+        .map(([s, e]) => bob.message.slice(s, e)),
+    ).toEqual(["payment", "bob"]);
+  });
+
+  it("searches the key=value text of indexed columns, and ignores terms of punctuation only", () => {
+    const r = toRecord({ routingKey: "x.i", body: { message: "nothing here", region: "eu-west" } });
+    expect(grep("eu-west", [], [r])).toHaveLength(0);
+    expect(grep("eu-west", [], [r], ["region"])).toHaveLength(1);
+    expect(grep('"region=eu"', [], [r], ["region"])).toHaveLength(1);
+    expect(grep("nothing ---", [], [r])).toHaveLength(1);
+  });
+});

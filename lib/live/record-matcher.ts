@@ -1,0 +1,194 @@
+/**
+ * The grep query language as a JavaScript predicate, for live tails: records arrive from the live exchange, not
+ * from the engine, and are filtered here with the engine's semantics as far as they can be reproduced
+ * (test/live.int.test.ts asks both the same questions and compares the answers):
+ *
+ * - Words are what the engine's tokenizer makes of the text (sphinxql-dialect.ts TEXT_SETTINGS): runs of digits,
+ *   `_`, ASCII, Latin-1 and Cyrillic letters, case-folded; each CJK character is a word of its own (ngrams);
+ *   everything else separates words. Blend characters (`- . @ = : /`) separate parts too: a term made of several
+ *   parts (`web-09`, `status=500`) is a phrase of them, as the dialect compiles it.
+ * - `word` matches a whole word; `"a b"` consecutive words; `pay*` a word starting with `pay`; `*voic*` a word
+ *   containing `voic` (of several parts: the first ends with, the last starts with, the middle ones equal).
+ * - Terms are looked for in the message and in the `fields` text the collector indexes (`alcoalldocs` plus
+ *   `key=value` of the columns flagged `indexed`), never across the two. `-term` excludes.
+ * - `level:`, `logger:`, `host:` compare the attribute, ASCII case-insensitively (the engine's default `libc_ci`
+ *   collation); any other field is the record's JSON value, compared case-sensitively: a string equal to the
+ *   value, an integer equal to it (`status:500` finds 500 and "500"; the engine never finds a fraction), or an
+ *   array holding such an element. Values of one field are OR'd, fields AND'd, `-field:` negates.
+ */
+import {
+  ALL_DOCS_TOKEN,
+  isAttributeField,
+  type FieldFilter,
+  type MatchTerm,
+} from "@/lib/engine/sphinxql-dialect";
+import type { ParsedQuery } from "@/lib/query/parse-query";
+import type { LogRecord } from "@/lib/query/search-records";
+
+type Token = { text: string; start: number; end: number };
+
+// The charset_table of TEXT_SETTINGS: 0-9, A-Z, _, a-z, U+C0..U+D6, U+D8..U+F6, U+F8..U+FF, U+401,
+// U+410..U+44F, U+451. CJK (ngram_chars, U+3000..U+2FA1F) is one word per character.
+function wordChar(c: number): boolean {
+  return (
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    c === 0x5f ||
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0xc0 && c <= 0xff && c !== 0xd7 && c !== 0xf7) ||
+    c === 0x401 ||
+    (c >= 0x410 && c <= 0x44f) ||
+    c === 0x451
+  );
+}
+
+function ngramChar(c: number): boolean {
+  return c >= 0x3000 && c <= 0x2fa1f;
+}
+
+/** The words of a text as the engine indexes them, lowercased, with their UTF-16 offsets. */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  let start = -1;
+  for (let i = 0; i < text.length;) {
+    const c = text.codePointAt(i)!;
+    const width = c > 0xffff ? 2 : 1;
+    if (wordChar(c)) {
+      if (start < 0) start = i;
+    } else {
+      if (start >= 0) out.push({ text: text.slice(start, i).toLowerCase(), start, end: i });
+      start = -1;
+      if (ngramChar(c)) out.push({ text: text.slice(i, i + width), start: i, end: i + width });
+    }
+    i += width;
+  }
+  if (start >= 0) out.push({ text: text.slice(start).toLowerCase(), start, end: text.length });
+  return out;
+}
+
+/** Shared by every tail's matcher: a record delivered to many tails is one object, tokenized once. */
+const messageTokens = new WeakMap<LogRecord, Token[]>();
+
+function wordsOf(r: LogRecord): Token[] {
+  let t = messageTokens.get(r);
+  if (!t) messageTokens.set(r, (t = tokenize(r.message)));
+  return t;
+}
+
+type PartTest = (word: string) => boolean;
+type CompiledTerm = { parts: PartTest[]; negate: boolean };
+
+function compileTerm(t: MatchTerm): CompiledTerm | null {
+  const words = tokenize(t.text).map((w) => w.text);
+  if (words.length === 0) return null;
+  const last = words.length - 1;
+  const parts = words.map((w, i): PartTest => {
+    if (t.kind === "prefix" && i === last) return (x) => x.startsWith(w);
+    if (t.kind === "infix") {
+      if (words.length === 1) return (x) => x.includes(w);
+      if (i === 0) return (x) => x.endsWith(w);
+      if (i === last) return (x) => x.startsWith(w);
+    }
+    return (x) => x === w;
+  });
+  return { parts, negate: t.negate };
+}
+
+/** Start indexes in `tokens` where the term's parts match consecutive words. */
+function* occurrences(tokens: Token[], parts: PartTest[]): Generator<number> {
+  outer: for (let i = 0; i + parts.length <= tokens.length; i++) {
+    for (let j = 0; j < parts.length; j++) if (!parts[j]!(tokens[i + j]!.text)) continue outer;
+    yield i;
+  }
+}
+
+function occurs(tokens: Token[], parts: PartTest[]): boolean {
+  return !occurrences(tokens, parts).next().done;
+}
+
+type FieldTest = (r: LogRecord) => boolean;
+
+const INTEGER = /^-?\d{1,15}$/;
+
+const foldAscii = (s: string) => s.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+
+function compileFilter(f: FieldFilter): FieldTest | null {
+  if (f.values.length === 0) return null;
+  let test: FieldTest;
+  if (isAttributeField(f.field)) {
+    const field = f.field;
+    const values = new Set(f.values.map(foldAscii));
+    test = (r) => values.has(foldAscii(r[field]));
+  } else {
+    const field = f.field;
+    const strings = new Set(f.values);
+    const numbers = new Set(f.values.filter((v) => INTEGER.test(v)).map(Number));
+    const equal = (v: unknown) =>
+      typeof v === "string" ? strings.has(v) : typeof v === "number" && numbers.has(v);
+    test = (r) => {
+      const v = Object.hasOwn(r.fields, field) ? r.fields[field] : undefined;
+      return Array.isArray(v) ? v.some(equal) : equal(v);
+    };
+  }
+  return f.negate ? (r) => !test(r) : test;
+}
+
+export type RecordMatcher = {
+  matches: (r: LogRecord) => boolean;
+  /** `[start, end)` offsets of the positive terms in the message, adjacent ones merged, as the engine marks them. */
+  highlights: (r: LogRecord) => [number, number][];
+};
+
+export type MatcherOptions = {
+  /** Columns flagged `indexed`: their `key=value` is full-text searchable. */
+  indexedFields?: string[];
+};
+
+export function compileRecordMatcher(query: ParsedQuery, opts: MatcherOptions = {}): RecordMatcher {
+  const terms = query.terms.map(compileTerm).filter((t): t is CompiledTerm => t !== null);
+  const filters = query.filters.map(compileFilter).filter((f): f is FieldTest => f !== null);
+  const indexed = opts.indexedFields ?? [];
+  const positive = terms.filter((t) => !t.negate);
+
+  const fieldsOf = (r: LogRecord) => {
+    let text = ALL_DOCS_TOKEN;
+    for (const k of indexed) {
+      const v = Object.hasOwn(r.fields, k) ? r.fields[k] : undefined;
+      if (typeof v === "string" || typeof v === "number") text += ` ${k}=${v}`;
+    }
+    return tokenize(text);
+  };
+
+  const matches = (r: LogRecord): boolean => {
+    for (const f of filters) if (!f(r)) return false;
+    if (terms.length === 0) return true;
+    const words = wordsOf(r);
+    let fields: Token[] | null = null;
+    for (const t of terms) {
+      let found = occurs(words, t.parts);
+      if (!found) found = occurs((fields ??= fieldsOf(r)), t.parts);
+      if (found === t.negate) return false;
+    }
+    return true;
+  };
+
+  const highlights = (r: LogRecord): [number, number][] => {
+    if (positive.length === 0) return [];
+    const words = wordsOf(r);
+    const spans: [number, number][] = [];
+    for (const t of positive)
+      for (const i of occurrences(words, t.parts))
+        spans.push([words[i]!.start, words[i + t.parts.length - 1]!.end]);
+    spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    const merged: [number, number][] = [];
+    for (const s of spans) {
+      const prev = merged[merged.length - 1];
+      if (prev && (s[0] <= prev[1] || r.message.slice(prev[1], s[0]).trim() === ""))
+        prev[1] = Math.max(prev[1], s[1]);
+      else merged.push([s[0], s[1]]);
+    }
+    return merged;
+  };
+
+  return { matches, highlights };
+}
