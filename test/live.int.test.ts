@@ -194,6 +194,18 @@ describe("live tail", () => {
       expect(tail.headers.get("cache-control")).toBe("no-store");
       expect(tail.headers.get("x-accel-buffering")).toBe("no");
       await waitFor("ready", () => Promise.resolve(tail.ready), 5_000);
+      // A line the query does not match goes through first, so the measurement is of the warm pipeline, not of
+      // the collector's first batch after it started.
+      const stored = await engineCount(a.name);
+      await publish([
+        {
+          routingKey: `app.${a.name}`,
+          body: { message: "warm-up line", host: "web-1" },
+          options: { messageId: `warm-${a.name}` },
+        },
+      ]);
+      await waitFor("warm-up stored", async () => (await engineCount(a.name)) > stored, 5_000);
+      await new Promise((r) => setTimeout(r, 700));
       const texts = Array.from({ length: 40 }, (_, i) =>
         i % 4 === 0 ? `payment ${i} ignored` : i % 2 === 0 ? `payment ${i} ok` : `other ${i}`,
       );
