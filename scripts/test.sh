@@ -11,15 +11,13 @@ rm -f tmp/results-*.json tmp/results-lint.txt
 status=0
 # Types, lint and format are one check: it counts as a failure in the closing line when it fails.
 if npx tsc --noEmit -p . && npx eslint . && npx prettier --check . >/dev/null; then echo pass > tmp/results-lint.txt; else echo fail > tmp/results-lint.txt; status=1; fi
-npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=tmp/results-unit.json || status=1
-npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=tmp/results-integration.json || status=1
-# Browser tests run against a production build of the current tree.
-rm -f tmp/results-e2e.json
-if NEXT_TELEMETRY_DISABLED=1 npx next build >tmp/next-build.log 2>&1; then
-  npx playwright test || status=1
-else
+# A production build of the current tree, first: the CLI's integration tests and the browser tests run against it.
+if ! NEXT_TELEMETRY_DISABLED=1 npx next build >tmp/next-build.log 2>&1; then
   cat tmp/next-build.log; echo "next build failed"; status=1
 fi
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=tmp/results-unit.json || status=1
+npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=tmp/results-integration.json || status=1
+npx playwright test || status=1
 
 node scripts/sum-results.mjs || status=1
 exit $status

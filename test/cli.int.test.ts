@@ -28,9 +28,11 @@ import {
 const root = path.resolve(import.meta.dirname, "..");
 const NEXT_BIN = path.join(root, "node_modules/next/dist/bin/next");
 /** A build made before the /hosts routes existed would answer them 404: such a build is made again. */
-const BUILT_ROUTES = ["BUILD_ID", "server/app/api/hosts/[host]/logs/route.js"];
-const LIVE_ROUTE_SOURCE = path.join(root, "app/api/grep/[logger]/live/route.ts");
-const LIVE_ROUTE_BUILT = path.join(root, ".next/server/app/api/grep/[logger]/live/route.js");
+const BUILT_ROUTES = [
+  "BUILD_ID",
+  "server/app/api/hosts/[host]/logs/route.js",
+  "server/app/api/grep/[logger]/live/route.js",
+];
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
@@ -341,40 +343,33 @@ describe("alco CLI against the web app", () => {
     });
   });
 
-  describe.skipIf(!existsSync(LIVE_ROUTE_SOURCE) || !existsSync(LIVE_ROUTE_BUILT))(
-    "alco tail (live endpoint)",
-    () => {
-      it("prints the last lines, then new ones as they are indexed, and exits 0 on Ctrl-C", async () => {
-        const child = startCli(["tail", logs.name, "--lines", "2"], { ALCO_URL: baseUrl, ALCO_TOKEN: token });
-        const { output, done } = collect(child);
-        await waitFor("history printed", () => Promise.resolve(lines(output.stdout).length === 2), 30_000);
-        expect(lines(output.stdout)).toEqual([seeds[4]!, seeds[5]!].map(expectedLine));
-        const now = Date.now();
-        await publish([
-          {
-            routingKey: `app.${logs.name}`,
-            body: {
-              timestamp: new Date(now).toISOString(),
-              message: "fresh line",
-              level: "warn",
-              host: HOST,
-              logger: "live",
-            },
-            options: { messageId: `cli-${suffix}-live` },
+  describe("alco tail (live endpoint)", () => {
+    it("prints the last lines, then new ones as they are indexed, and exits 0 on Ctrl-C", async () => {
+      const child = startCli(["tail", logs.name, "--lines", "2"], { ALCO_URL: baseUrl, ALCO_TOKEN: token });
+      const { output, done } = collect(child);
+      await waitFor("history printed", () => Promise.resolve(lines(output.stdout).length === 2), 30_000);
+      expect(lines(output.stdout)).toEqual([seeds[4]!, seeds[5]!].map(expectedLine));
+      const now = Date.now();
+      await publish([
+        {
+          routingKey: `app.${logs.name}`,
+          body: {
+            timestamp: new Date(now).toISOString(),
+            message: "fresh line",
+            level: "warn",
+            host: HOST,
+            logger: "live",
           },
-        ]);
-        await waitFor(
-          "live line printed",
-          () => Promise.resolve(output.stdout.includes("fresh line")),
-          30_000,
-        );
-        child.kill("SIGINT");
-        const run = await done;
-        expect(run.code).toBe(0);
-        expect(lines(run.stdout).slice(2)).toEqual([`${utc(now)} WARN  ${HOST} live: fresh line`]);
-      });
-    },
-  );
+          options: { messageId: `cli-${suffix}-live` },
+        },
+      ]);
+      await waitFor("live line printed", () => Promise.resolve(output.stdout.includes("fresh line")), 30_000);
+      child.kill("SIGINT");
+      const run = await done;
+      expect(run.code).toBe(0);
+      expect(lines(run.stdout).slice(2)).toEqual([`${utc(now)} WARN  ${HOST} live: fresh line`]);
+    });
+  });
 });
 
 /** A LogRecord as the API sends it, for the SSE server below. */
