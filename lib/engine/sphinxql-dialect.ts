@@ -454,11 +454,20 @@ export type FacetQuery = RecordsScope & { field: string; limit: number };
  * field form a NULL (JSON) or empty-string (attribute) group.
  */
 export function facetCountsSql(q: FacetQuery): string {
+  return valueCountsSql(q, "facet");
+}
+
+/** Matches per value of `q.field`, most frequent first, as `<prefix>_value` and `<prefix>_count` (and `extra`). */
+function valueCountsSql(
+  q: RecordsScope & { field: string; limit: number },
+  prefix: string,
+  extra: string[] = [],
+): string {
   const n = Math.max(1, Math.min(10_000, Math.trunc(q.limit)));
   return renderScoped(
     scopeParts(q),
-    [`${fieldValueExpr(q.field)} AS facet_value`, "COUNT(*) AS facet_count"],
-    `GROUP BY facet_value ORDER BY facet_count DESC LIMIT ${n} OPTION max_matches=${n}, ranker=none`,
+    [`${fieldValueExpr(q.field)} AS ${prefix}_value`, `COUNT(*) AS ${prefix}_count`, ...extra],
+    `GROUP BY ${prefix}_value ORDER BY ${prefix}_count DESC LIMIT ${n} OPTION max_matches=${n}, ranker=none`,
   );
 }
 
@@ -470,12 +479,7 @@ export type GroupCountsQuery = RecordsScope & { field: string; limit: number };
  * empty-string (attribute) group. For the /hosts API: a host's sources, and the hosts when Redis is away.
  */
 export function groupCountsSql(q: GroupCountsQuery): string {
-  const n = Math.max(1, Math.min(10_000, Math.trunc(q.limit)));
-  return renderScoped(
-    scopeParts(q),
-    [`${fieldValueExpr(q.field)} AS group_value`, "COUNT(*) AS group_count", "MAX(ts) AS last_ts"],
-    `GROUP BY group_value ORDER BY group_count DESC LIMIT ${n} OPTION max_matches=${n}, ranker=none`,
-  );
+  return valueCountsSql(q, "group", ["MAX(ts) AS last_ts"]);
 }
 
 /**

@@ -1,15 +1,9 @@
 /** The reader's calls to the API. Every failure becomes an ApiFailure carrying the API's own message. */
+import type { Histogram } from "@/lib/query/search-histogram";
 import type { GrepResult, LogRecord } from "@/lib/query/search-records";
 
-export type { GrepResult, LogRecord };
+export type { GrepResult, Histogram, LogRecord };
 
-export type Histogram = {
-  from: number;
-  to: number;
-  bucketMs: number;
-  buckets: { t: number; count: number }[];
-  total: number;
-};
 export type Facets = { facets: { field: string; values: { value: string; count: number }[] }[] };
 export type ContextResult = {
   records: LogRecord[];

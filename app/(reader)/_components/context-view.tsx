@@ -4,6 +4,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { fetchContext, fetchPage, type LogRecord } from "@/lib/reader/api-client";
 import type { ContextScope } from "@/lib/reader/url-state";
+import { usePageLoaders } from "./use-page-loaders";
 import { useReaderKeys } from "./use-reader-keys";
 import { VirtualLog, type VirtualLogHandle } from "./virtual-log";
 
@@ -136,20 +137,8 @@ export function ContextView(p: Props) {
     Escape: p.onClose,
   });
 
-  const {
-    hasPreviousPage,
-    hasNextPage,
-    isFetchingPreviousPage,
-    isFetchingNextPage,
-    fetchPreviousPage,
-    fetchNextPage,
-  } = pages;
-  const loadOlder = useCallback(() => {
-    if (hasPreviousPage && !isFetchingPreviousPage) void fetchPreviousPage();
-  }, [hasPreviousPage, isFetchingPreviousPage, fetchPreviousPage]);
-  const loadNewer = useCallback(() => {
-    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  const { hasPreviousPage, hasNextPage } = pages;
+  const { loadPrevious: loadOlder, loadNext: loadNewer } = usePageLoaders(pages);
 
   const error = anchorQuery.error ?? pages.error;
   return (

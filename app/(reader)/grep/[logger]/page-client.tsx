@@ -32,6 +32,7 @@ import { ThemeToggle } from "../../_components/theme-toggle";
 import { UserBar } from "../../_components/user-bar";
 import { TimeRange } from "../../_components/time-range";
 import { useLiveTail } from "../../_components/use-live-tail";
+import { usePageLoaders } from "../../_components/use-page-loaders";
 import { useReaderKeys } from "../../_components/use-reader-keys";
 import { VirtualLog, type VirtualLogHandle } from "../../_components/virtual-log";
 
@@ -269,20 +270,8 @@ export function ReaderClient({
     [navigate],
   );
 
-  const {
-    hasNextPage,
-    hasPreviousPage,
-    isFetchingNextPage,
-    isFetchingPreviousPage,
-    fetchNextPage,
-    fetchPreviousPage,
-  } = pages;
-  const loadOlder = useCallback(() => {
-    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
-  const loadNewer = useCallback(() => {
-    if (hasPreviousPage && !isFetchingPreviousPage) void fetchPreviousPage();
-  }, [hasPreviousPage, isFetchingPreviousPage, fetchPreviousPage]);
+  const { hasNextPage, isFetchingNextPage, isFetchingPreviousPage } = pages;
+  const { loadNext: loadOlder, loadPrevious: loadNewer } = usePageLoaders(pages);
 
   const follow = useCallback(() => {
     away.current = false;
