@@ -34,7 +34,6 @@ import { valuesKey } from "@/lib/collector/field-values";
 import { parseDailyTableName } from "@/lib/engine/sphinxql-dialect";
 import type { GrepResult } from "@/lib/query/search-records";
 import {
-  apiRequest,
   collectorEnv,
   createTestIndex,
   createTestToken,
@@ -47,22 +46,11 @@ import {
   uniqueName,
   waitFor,
   type As,
+  callRoute,
+  type RouteHandler,
 } from "./helpers";
 
-/** Any route handler: each checks its own params. */
-type Handler = (req: Request, ctx: { params: Promise<never> }) => Promise<Response>;
-type ErrorBody = { error?: { code: string; message: string } };
-
-async function call<T>(
-  handler: Handler,
-  path: string,
-  opts: { params?: Record<string, string>; method?: string; body?: unknown; as?: As } = {},
-): Promise<{ status: number; body: T & ErrorBody; text: string }> {
-  const req = await apiRequest(path, { method: opts.method, body: opts.body, as: opts.as });
-  const res = await handler(req, { params: Promise.resolve((opts.params ?? {}) as never) });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T & ErrorBody, text };
-}
+const call = callRoute;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Long enough for the collector (INDEX_REFRESH_MS=300 in tests) to have reloaded indexes and column flags. */
@@ -798,7 +786,7 @@ describe("admin API", () => {
 
   describe("access", () => {
     const routes: {
-      handler: Handler;
+      handler: RouteHandler;
       path: string;
       method: string;
       params?: Record<string, string>;

@@ -171,3 +171,19 @@ export async function withReadToken(init: RequestInit = {}): Promise<RequestInit
   headers.set("authorization", `Bearer ${await testReadToken()}`);
   return { ...init, headers };
 }
+
+/** Any route handler, as the tests call them: each checks its own params. */
+export type RouteHandler = (req: Request, ctx: { params: Promise<never> }) => Promise<Response>;
+export type ErrorBody = { error?: { code: string; message: string } };
+
+/** Calls a route handler as a client would (apiRequest) and reads its JSON answer. */
+export async function callRoute<T>(
+  handler: RouteHandler,
+  path: string,
+  opts: { params?: Record<string, string>; method?: string; body?: unknown; as?: As } = {},
+): Promise<{ status: number; body: T & ErrorBody; text: string }> {
+  const req = await apiRequest(path, { method: opts.method, body: opts.body, as: opts.as });
+  const res = await handler(req, { params: Promise.resolve((opts.params ?? {}) as never) });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T & ErrorBody, text };
+}

@@ -17,7 +17,6 @@ import { hostExists } from "@/lib/hosts/require-host";
 import type { HostDetail, HostFile, HostLogLine, HostSummary } from "@/lib/hosts/schema";
 import type { LoggerIndex } from "@/db/schema";
 import {
-  apiRequest,
   collectorEnv,
   createTestIndex,
   createTestUser,
@@ -28,21 +27,15 @@ import {
   uniqueName,
   waitFor,
   type As,
+  callRoute,
+  type RouteHandler,
 } from "./helpers";
 
-type Handler = (req: Request, ctx: { params: Promise<never> }) => Promise<Response>;
 type Body<T> = { data: T; error: { code: string; message: string } };
 
-async function call<T>(
-  handler: Handler,
-  path: string,
-  params: Record<string, string> = {},
-  as?: As,
-): Promise<{ status: number; body: Body<T> }> {
-  const res = await handler(await apiRequest(path, as === undefined ? {} : { as }), {
-    params: Promise.resolve(params as never),
-  });
-  return { status: res.status, body: (await res.json()) as Body<T> };
+async function call<T>(handler: RouteHandler, path: string, params: Record<string, string> = {}, as?: As) {
+  const { status, body } = await callRoute<Body<T>>(handler, path, { params, as });
+  return { status, body: body as Body<T> };
 }
 
 const MIN = 60_000;
@@ -382,7 +375,7 @@ describe("/hosts API", () => {
     });
 
     it("refuses anonymous callers on every /hosts route", async () => {
-      const routes: [Handler, string, Record<string, string>][] = [
+      const routes: [RouteHandler, string, Record<string, string>][] = [
         [hostsGET, "/api/hosts/", {}],
         [hostGET, `/api/hosts/${WEB1}/`, { host: WEB1 }],
         [filesGET, `/api/hosts/${WEB1}/files`, { host: WEB1 }],
