@@ -11,9 +11,10 @@
  * 3. Raw again, so that the ceiling is the mean of the runs on either side of the collector's.
  * Results are appended to docs/BENCHMARKS.md unless --no-write.
  */
+import { machine, prependSection, runBench, stamp } from "./results";
 import amqp from "amqplib";
-import { execSync, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -56,11 +57,6 @@ const DATABASE_URL = pgBase.toString();
 
 const log = (l: string) => console.log(`[bench] ${l}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function machine(): string {
-  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  return `${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${execSync("searchd --help 2>&1 | head -1").toString().trim()}`;
-}
 
 async function main() {
   log(`${N} records, batch ${BATCH}, run ${run}`);
@@ -214,14 +210,8 @@ async function main() {
     await conn.close();
 
     if (!args["no-write"]) {
-      const file = path.resolve(import.meta.dirname, "../docs/BENCHMARKS.md");
-      const existing = await readFile(file, "utf8").catch(
-        () =>
-          "# Benchmarks\n\nNewest first. Ratios hold across machines; absolute numbers are for the machine named.\n",
-      );
-      const [head, ...rest] = existing.split("\n## ");
-      const section = [
-        `## Collector throughput vs raw engine insert — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+      await prependSection([
+        `## Collector throughput vs raw engine insert — ${stamp()}`,
         "",
         `Command: \`npm run bench -- --records ${N} --batch ${BATCH}\``,
         `Machine: ${machine()}`,
@@ -236,9 +226,7 @@ async function main() {
         `| **collector / raw (mean of before and after)** | **${ratio.toFixed(2)}×** (target ≥ 0.9×) |`,
         `| collector process peak RSS (VmHWM) | ${Math.round(peakRss / 2 ** 20)} MiB |`,
         "",
-      ].join("\n");
-      await writeFile(file, [head!.trimEnd() + "\n", section, ...rest.map((r) => `## ${r}`)].join("\n"));
-      log(`results written to docs/BENCHMARKS.md`);
+      ]);
     }
   } finally {
     await engine.close();
@@ -254,10 +242,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

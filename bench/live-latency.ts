@@ -10,10 +10,9 @@
  * What bounds it: the collector's batch wait (BATCH_MAX_WAIT_MS, 200 ms), the live reorder window
  * (LIVE_REORDER_MS, 500 ms), the session's 50 ms release tick and the reader's 200 ms flush.
  */
+import { machine, prependSection, runBench, stamp } from "./results";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import amqp from "amqplib";
@@ -160,14 +159,11 @@ async function main() {
     );
 
     if (!args["no-write"]) {
-      const file = path.join(root, "docs/BENCHMARKS.md");
-      const existing = await readFile(file, "utf8");
-      const [head, ...rest] = existing.split("\n## ");
-      const section = [
-        `## Live tail latency in Chromium — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+      await prependSection([
+        `## Live tail latency in Chromium — ${stamp()}`,
         "",
         `Command: \`npx next build && npm run bench:live -- --rate ${RATE} --seconds ${SECONDS}\``,
-        `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Debian Chromium (headless); collector, searchd, RabbitMQ, web app and browser on the same machine`,
+        `Machine: ${machine("Debian Chromium (headless); collector, searchd, RabbitMQ, web app and browser on the same machine")}`,
         "",
         `${total.toLocaleString("en")} lines at ${RATE} lines/s, each stamped with its publish time; latency from publish to the page. Defaults: BATCH_MAX_WAIT_MS 200 ms (bounds the collector's share), LIVE_REORDER_MS 500 ms, reader flush 200 ms. The reorder window is most of it: the collector's batch wait and write fit inside it, so an event leaves about LIVE_REORDER_MS after the line's time; the row shows at the reader's next flush.`,
         "",
@@ -177,9 +173,7 @@ async function main() {
         `| publish → row shown in the list (${shown.length.toLocaleString("en")} of ${total.toLocaleString("en")} lines) | ${fmt(shown)} |`,
         `| target: p99 publish → shown ≤ 1 s | ${p99 <= 1000 ? "met" : "missed"} |`,
         "",
-      ].join("\n");
-      await writeFile(file, [head!.trimEnd() + "\n", section, ...rest.map((r) => `## ${r}`)].join("\n"));
-      log("results written to docs/BENCHMARKS.md");
+      ]);
     }
   } finally {
     await browser.close();
@@ -190,10 +184,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

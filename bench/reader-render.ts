@@ -8,10 +8,9 @@
  * /grep/<index> in Debian's Chromium, scrolls down until every line is loaded, then scrolls continuously for
  * three seconds and records the time between animation frames.
  */
+import { machine, prependSection, runBench, stamp } from "./results";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium, type Page } from "@playwright/test";
@@ -145,14 +144,11 @@ async function main() {
     log(`scroll frames with ${loaded} rows: ${fmt(big)}; JS heap ${Math.round(heap / 2 ** 20)} MiB`);
 
     if (!args["no-write"]) {
-      const file = path.join(root, "docs/BENCHMARKS.md");
-      const existing = await readFile(file, "utf8");
-      const [head, ...rest] = existing.split("\n## ");
-      const section = [
-        `## Reader in Chromium — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
+      await prependSection([
+        `## Reader in Chromium — ${stamp()}`,
         "",
         `Command: \`npx next build && npm run bench:reader -- --records ${N}\``,
-        `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Debian Chromium (headless), viewport 1440×900`,
+        `Machine: ${machine("Debian Chromium (headless), viewport 1440×900")}`,
         "",
         "| measure | result |",
         "| --- | --- |",
@@ -162,9 +158,7 @@ async function main() {
         `| frame time while scrolling, ${loaded.toLocaleString("en")} rows loaded | ${fmt(big)} |`,
         `| JS heap with ${loaded.toLocaleString("en")} rows loaded | ${Math.round(heap / 2 ** 20)} MiB |`,
         "",
-      ].join("\n");
-      await writeFile(file, [head!.trimEnd() + "\n", section, ...rest.map((r) => `## ${r}`)].join("\n"));
-      log("results written to docs/BENCHMARKS.md");
+      ]);
     }
   } finally {
     await browser.close();
@@ -175,10 +169,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);
