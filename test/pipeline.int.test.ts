@@ -269,6 +269,53 @@ describe("core pipeline", () => {
     ]);
   });
 
+  it("shows a logcollect exception record with every field it sent", async () => {
+    const before = await engineCount(index.name);
+    const at = new Date(Date.now() - 60_000);
+    const traceback =
+      'Traceback (most recent call last):\n  File "/srv/shop/views.py", line 42, in checkout\n    charge(card)\nValueError: card declined';
+    // The shape logcollect's logstash formatter sends: wall-clock `@timestamp` with microseconds and a `Z`.
+    const body = {
+      "@timestamp": at.toISOString().replace("Z", "000Z"),
+      "@version": "1",
+      message: "checkout failed for order 9001",
+      host: "web-07",
+      tags: ["production1", "shop"],
+      type: "logcollect",
+      seq: 77,
+      levelname: "ERROR",
+      logger: "shop.views",
+      project: "shop",
+      application: "checkout",
+      exc_info: traceback,
+      lineno: 42,
+      process: 4321,
+      threadName: "MainThread",
+    };
+    await publish([{ routingKey: `logstash.${index.name}.shop.views`, body }]);
+    await waitFor("logcollect record", async () => (await engineCount(index.name)) === before + 1);
+    const [r] = (await grep(index.name, { q: "checkout 9001" })).body.records;
+    expect(r).toMatchObject({
+      ts: at.getTime(),
+      level: "error",
+      logger: "shop.views",
+      host: "web-07",
+      message: "checkout failed for order 9001",
+    });
+    expect(r!.fields).toEqual({
+      "@version": "1",
+      tags: ["production1", "shop"],
+      type: "logcollect",
+      seq: 77,
+      project: "shop",
+      application: "checkout",
+      exc_info: traceback,
+      lineno: 42,
+      process: 4321,
+      threadName: "MainThread",
+    });
+  });
+
   it("keeps unicode verbatim and finds accented and CJK words", async () => {
     const before = await engineCount(index.name);
     const text = "café crème for 日本語 user 😀 🇫🇷 <script>alert(1)</script>";
@@ -303,7 +350,7 @@ describe("core pipeline", () => {
 
   it("exposes counters in the Prometheus text format", () => {
     const text = collector.metrics.render();
-    expect(text).toMatch(new RegExp(`alco_collector_indexed_total\\{index="${index.name}"\\} 10003`));
+    expect(text).toMatch(new RegExp(`alco_collector_indexed_total\\{index="${index.name}"\\} 10004`));
     expect(text).toMatch(
       new RegExp(`alco_collector_dead_lettered_total\\{index="${index.name}",reason="not JSON"\\} 1`),
     );
