@@ -1,5 +1,5 @@
 // Sums the suites' JSON reports into the one closing line CI reads: "N passed, N failed".
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 let passed = 0;
 let failed = 0;
@@ -34,5 +34,7 @@ if (missing.length) {
   console.error(`no results for: ${missing.join(", ")}`);
   failed += missing.length;
 }
-console.log(`${passed} passed, ${failed} failed`);
+const summary = `${passed} passed, ${failed} failed`;
+writeFileSync("tmp/summary.txt", `${summary}\n`);
+console.log(summary);
 process.exit(failed > 0 ? 1 : 0);
