@@ -10,6 +10,7 @@ import { deadLetterQueue, DLQ_HEADERS } from "@/lib/amqp/topology";
 import { valuesKey } from "@/lib/collector/field-values";
 import type { GrepResult } from "@/lib/query/search-records";
 import type { LoggerIndex } from "@/db/schema";
+import { threeFormatRecord } from "./three-formats";
 import {
   collectorEnv,
   createTestIndex,
@@ -17,7 +18,6 @@ import {
   engineCount,
   publish,
   waitFor,
-  type Outgoing,
   withReadToken,
 } from "./helpers";
 
@@ -35,59 +35,6 @@ async function grep(
     status: res.status,
     body: (await res.json()) as GrepResult & { error?: { code: string; message: string } },
   };
-}
-
-/** Record i in one of the three formats apps send, i ms-distinct, all within the last hour. */
-function record(i: number, base: number, index: string): Outgoing {
-  const t = base + i * 300;
-  const routingKey = `logstash.${index}`;
-  switch (i % 3) {
-    case 0: // Python logcollect: local wall-clock time with a misleading Z (collector told the zone is UTC)
-      return {
-        routingKey: `${routingKey}.myapp.views`,
-        body: {
-          "@timestamp": new Date(t).toISOString().replace("Z", "000Z"),
-          "@version": "1",
-          message: `GET /api/orders/${i} status=200 from web-0${i % 5}.prod.local`,
-          host: `web-0${i % 5}`,
-          tags: ["production1", "web"],
-          type: "logcollect",
-          seq: i,
-          levelname: i % 50 === 0 ? "ERROR" : "INFO",
-          logger: "myapp.views",
-          project: "shop",
-          application: "orders",
-          n: i,
-        },
-      };
-    case 1: // winston JSON
-      return {
-        routingKey,
-        body: {
-          level: "warn",
-          message: `payment retry ${i} for user bob`,
-          timestamp: new Date(t).toISOString(),
-          user: "bob",
-          n: i,
-          service: "billing",
-        },
-        options: { messageId: `winston-${i}` },
-      };
-    default: // pino JSON
-      return {
-        routingKey,
-        body: {
-          level: 30,
-          time: t,
-          msg: `cache miss key=item:${i}`,
-          hostname: "cache-1",
-          pid: 4242,
-          name: "cache",
-          n: i,
-          reqId: `req-${i}`,
-        },
-      };
-  }
 }
 
 describe("core pipeline", () => {
@@ -109,7 +56,7 @@ describe("core pipeline", () => {
   it("indexes 10,000 records in the three formats and returns them newest first with fields intact", async () => {
     const base = Date.now() - 3_600_000;
     const total = 10_000;
-    await publish(Array.from({ length: total }, (_, i) => record(i, base, index.name)));
+    await publish(Array.from({ length: total }, (_, i) => threeFormatRecord(i, base, index.name)));
     await waitFor("all records indexed", async () => (await engineCount(index.name)) === total, 60_000);
 
     const seen: GrepResult["records"] = [];

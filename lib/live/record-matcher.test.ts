@@ -4,65 +4,18 @@ import { mergeFilters, type LogRecord } from "@/lib/query/search-records";
 import { normalizeRecord } from "@/lib/records/normalize-record";
 import { toLogRecord } from "./live-message";
 import { compileRecordMatcher, tokenize } from "./record-matcher";
+import type { Outgoing } from "@/test/helpers";
+import { threeFormatRecord } from "@/test/three-formats";
 
-/** The corpus of test/pipeline.int.test.ts: record i in logcollect, winston or pino shape. */
-function body(i: number, base: number): { routingKey: string; body: object; messageId?: string } {
-  const t = base + i * 300;
-  switch (i % 3) {
-    case 0:
-      return {
-        routingKey: "logstash.idx.myapp.views",
-        body: {
-          "@timestamp": new Date(t).toISOString().replace("Z", "000Z"),
-          "@version": "1",
-          message: `GET /api/orders/${i} status=200 from web-0${i % 5}.prod.local`,
-          host: `web-0${i % 5}`,
-          tags: ["production1", "web"],
-          type: "logcollect",
-          seq: i,
-          levelname: i % 50 === 0 ? "ERROR" : "INFO",
-          logger: "myapp.views",
-          project: "shop",
-          application: "orders",
-          n: i,
-        },
-      };
-    case 1:
-      return {
-        routingKey: "logstash.idx",
-        messageId: `winston-${i}`,
-        body: {
-          level: "warn",
-          message: `payment retry ${i} for user bob`,
-          timestamp: new Date(t).toISOString(),
-          user: "bob",
-          n: i,
-          service: "billing",
-        },
-      };
-    default:
-      return {
-        routingKey: "logstash.idx",
-        body: {
-          level: 30,
-          time: t,
-          msg: `cache miss key=item:${i}`,
-          hostname: "cache-1",
-          pid: 4242,
-          name: "cache",
-          n: i,
-          reqId: `req-${i}`,
-        },
-      };
-  }
-}
-
-function toRecord(b: { routingKey: string; body: object; messageId?: string }): LogRecord {
+/** A record as the collector would store it: the same corpus test/pipeline.int.test.ts indexes in the engine. */
+function toRecord(b: Outgoing): LogRecord {
   const r = normalizeRecord(
     {
-      body: Buffer.from(JSON.stringify(b.body)),
+      body: Buffer.from(
+        typeof b.body === "string" || Buffer.isBuffer(b.body) ? b.body : JSON.stringify(b.body),
+      ),
       routingKey: b.routingKey,
-      messageId: b.messageId,
+      messageId: b.options?.messageId,
       receivedAt: Date.now(),
     },
     { maxBytes: 1 << 20, logcollectTimeZone: "UTC" },
@@ -72,7 +25,7 @@ function toRecord(b: { routingKey: string; body: object; messageId?: string }): 
 }
 
 const base = Date.now() - 3_600_000;
-const corpus = Array.from({ length: 10_000 }, (_, i) => toRecord(body(i, base)));
+const corpus = Array.from({ length: 10_000 }, (_, i) => toRecord(threeFormatRecord(i, base, "idx")));
 
 function grep(q: string, filter: string[] = [], records = corpus, indexedFields?: string[]): LogRecord[] {
   const parsed = parseQuery(q);
