@@ -10,15 +10,10 @@
  * What bounds it: the collector's batch wait (BATCH_MAX_WAIT_MS, 200 ms), the live reorder window
  * (LIVE_REORDER_MS, 500 ms), the session's 50 ms release tick and the reader's 200 ms flush.
  */
+import { startBrowserStack } from "./browser-stack";
 import { machine, prependSection, runBench, stamp } from "./results";
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import amqp from "amqplib";
-import { chromium } from "@playwright/test";
-import { freePort } from "@/lib/engine/searchd-supervisor";
-import { startStack } from "../test/stack";
 
 const { values: args } = parseArgs({
   options: {
@@ -29,7 +24,6 @@ const { values: args } = parseArgs({
 });
 const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
-const root = path.resolve(import.meta.dirname, "..");
 const log = (l: string) => console.log(`[bench:live] ${l}`);
 
 function quantile(xs: number[], q: number): number {
@@ -66,48 +60,8 @@ const PAGE_PROBE = `(() => {
 })()`;
 
 async function main() {
-  if (!existsSync(path.join(root, ".next/BUILD_ID"))) throw new Error("run `npx next build` first");
-  const { env, stop } = await startStack("bench");
-  Object.assign(process.env, env);
-  const children: ChildProcess[] = [];
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
-  const { createTestIndex, createTestUser, dropTestIndex, waitFor } = await import("../test/helpers");
-  const index = await createTestIndex({ name: "livebench", retentionDays: 2 });
+  const { env, index, base, context, stop } = await startBrowserStack("livebench");
   try {
-    const childEnv = { ...process.env, ...env, METRICS_PORT: "0", NEXT_TELEMETRY_DISABLED: "1" };
-    children.push(
-      spawn(process.execPath, ["--import", "tsx", "workers/collector.ts"], {
-        cwd: root,
-        env: childEnv,
-        stdio: "ignore",
-      }),
-    );
-    const port = await freePort();
-    children.push(
-      spawn(
-        process.execPath,
-        ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
-        { cwd: root, env: childEnv, stdio: "ignore" },
-      ),
-    );
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(
-      "web up",
-      () =>
-        fetch(`${base}/login`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      60_000,
-    );
-
-    const viewer = await createTestUser("viewer");
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const [name, value] = viewer.cookie.split("=") as [string, string];
-    await context.addCookies([{ name, value, url: base }]);
     const page = await context.newPage();
     await page.addInitScript(PAGE_PROBE);
     await page.goto(`${base}/grep/${index.name}?live=1`);
@@ -176,10 +130,6 @@ async function main() {
       ]);
     }
   } finally {
-    await browser.close();
-    for (const c of children) c.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 1000));
-    await dropTestIndex(index);
     await stop();
   }
 }

@@ -8,15 +8,11 @@
  * /grep/<index> in Debian's Chromium, scrolls down until every line is loaded, then scrolls continuously for
  * three seconds and records the time between animation frames.
  */
+import { startBrowserStack } from "./browser-stack";
 import { machine, prependSection, runBench, stamp } from "./results";
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { chromium, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { createRecordGenerator } from "@/lib/demo/generate-records";
-import { freePort } from "@/lib/engine/searchd-supervisor";
-import { startStack } from "../test/stack";
 
 const { values: args } = parseArgs({
   options: {
@@ -25,7 +21,6 @@ const { values: args } = parseArgs({
   },
 });
 const N = Number(args.records);
-const root = path.resolve(import.meta.dirname, "..");
 const log = (l: string) => console.log(`[bench:reader] ${l}`);
 
 function quantile(xs: number[], q: number): number {
@@ -56,24 +51,9 @@ async function scrollFrames(page: Page, ms: number): Promise<number[]> {
 }
 
 async function main() {
-  const { env, stop } = await startStack("bench");
-  const children: ChildProcess[] = [];
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
-  Object.assign(process.env, env);
-  const { createTestIndex, dropTestIndex, engineCount, publish, waitFor } = await import("../test/helpers");
-  const index = await createTestIndex({ name: "readerbench", retentionDays: 2 });
+  const { index, base, context, helpers, stop } = await startBrowserStack("readerbench");
+  const { engineCount, publish, waitFor } = helpers;
   try {
-    const childEnv = { ...process.env, ...env, METRICS_PORT: "0", NEXT_TELEMETRY_DISABLED: "1" };
-    children.push(
-      spawn(process.execPath, ["--import", "tsx", "workers/collector.ts"], {
-        cwd: root,
-        env: childEnv,
-        stdio: "ignore",
-      }),
-    );
     const gen = createRecordGenerator({
       seed: 3,
       startMs: Date.now() - 3_600_000,
@@ -89,27 +69,7 @@ async function main() {
     await waitFor("corpus indexed", async () => (await engineCount(index.name)) >= N, 300_000);
     log(`${N} records indexed`);
 
-    if (!existsSync(path.join(root, ".next/BUILD_ID"))) throw new Error("run `npx next build` first");
-    const port = await freePort();
-    children.push(
-      spawn(
-        process.execPath,
-        ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
-        { cwd: root, env: childEnv, stdio: "ignore" },
-      ),
-    );
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(
-      "web up",
-      () =>
-        fetch(`${base}/`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      60_000,
-    );
-
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
     const firstRows: number[] = [];
     for (let i = 0; i < 6; i++) {
       const t0 = Date.now();
@@ -161,10 +121,6 @@ async function main() {
       ]);
     }
   } finally {
-    await browser.close();
-    for (const c of children) c.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 1000));
-    await dropTestIndex(index);
     await stop();
   }
 }
