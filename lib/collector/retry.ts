@@ -2,6 +2,11 @@
  * Retries an operation on infrastructure errors with exponential backoff capped at `maxDelayMs`, for as long as
  * it takes: the batch stays unacked meanwhile, so nothing is lost and prefetch stops the flow. Every failure is
  * logged with its attempt number and how long the attempt took.
+ *
+ * The cap is short because the delay is also how long a recovered engine or Redis sits idle before the collector
+ * notices: at 30 s, a 30 s searchd outage left it idle 24 s after searchd was back while the backlog grew
+ * (test/faults/searchd-down.fault.test.ts). A failed attempt against a service that is down costs a refused
+ * connection, so trying every few seconds is cheap.
  */
 export type RetryOptions = {
   label: string;
@@ -17,7 +22,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function retryUntilDone<T>(fn: () => Promise<T>, opts: RetryOptions): Promise<T> {
   const base = opts.baseDelayMs ?? 100;
-  const max = opts.maxDelayMs ?? 30_000;
+  const max = opts.maxDelayMs ?? 5_000;
   for (let attempt = 1; ; attempt++) {
     const started = Date.now();
     try {

@@ -35,7 +35,19 @@ const decodeUtf8: TypeCast = (field, next) => {
   return next();
 };
 
-export function createEngine(address: EngineAddress, opts: { connections?: number } = {}): Engine {
+export type EngineOptions = {
+  connections?: number;
+  /**
+   * Longest a statement waits for its answer. A frozen searchd (SIGSTOP, a wedged host) accepts connections and
+   * never answers, so without a bound every request that reaches it hangs; with one it fails as a transient
+   * engine error (the API's 503). Reads are interactive, hence the short default; bulk writes pass their own.
+   */
+  queryTimeoutMs?: number;
+};
+
+const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+
+export function createEngine(address: EngineAddress, opts: EngineOptions = {}): Engine {
   const pool = mysql.createPool({
     host: address.host,
     port: address.port,
@@ -55,8 +67,24 @@ export function createEngine(address: EngineAddress, opts: { connections?: numbe
   });
   let flavor: Promise<EngineFlavor> | null = null;
 
+  const timeout = opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+  const run = async (sql: string): Promise<unknown> => {
+    const conn = await pool.getConnection();
+    try {
+      const [result] = await conn.query({ sql, timeout });
+      conn.release();
+      return result;
+    } catch (err) {
+      // Only an error answered by the server leaves the connection clean. After a timeout the late answer would
+      // still arrive on it (and the pool would count it busy until then), so it is dropped instead.
+      if (typeof (err as { sqlMessage?: unknown }).sqlMessage === "string") conn.release();
+      else conn.destroy();
+      throw err;
+    }
+  };
+
   const query = async <T>(sql: string): Promise<T[]> => {
-    const [rows] = await pool.query(sql);
+    const rows = await run(sql);
     return Array.isArray(rows) ? (rows as T[]) : [];
   };
 
@@ -72,10 +100,7 @@ export function createEngine(address: EngineAddress, opts: { connections?: numbe
       return flavor;
     },
     query,
-    queryMulti: async (sql) => {
-      const [results] = await pool.query(sql);
-      return results as unknown as Record<string, unknown>[][];
-    },
+    queryMulti: async (sql) => (await run(sql)) as Record<string, unknown>[][],
     tables: async () => {
       const rows = await query<{ Index: string }>(SHOW_TABLES_SQL);
       return new Set(rows.map((r) => r.Index));

@@ -105,7 +105,8 @@ export class SearchdSupervisor {
     this.stopping ??= (async () => {
       await this.probe?.close().catch(() => undefined);
       const child = this.child;
-      if (!child || child.exitCode !== null) return;
+      // A searchd killed by a signal has no exit code, only a signal code; its exit event has already fired.
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((r) => child.once("exit", () => r()));
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);

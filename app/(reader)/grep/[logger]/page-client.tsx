@@ -307,11 +307,12 @@ export function ReaderClient({
         },
   );
 
+  // A failed attempt shows while the query is retried: against a frozen engine each attempt lasts the engine's
+  // timeout, and the retries spent in silence would look like a hang.
+  const failure = pages.error ?? pages.failureReason;
   const queryError =
-    pages.error && "status" in pages.error && (pages.error as { status: number }).status < 500
-      ? pages.error.message
-      : null;
-  const otherError = pages.error && !queryError ? pages.error.message : null;
+    failure && "status" in failure && (failure as { status: number }).status < 500 ? failure.message : null;
+  const otherError = failure && !queryError ? failure.message : null;
 
   // Always present, so row indexes do not shift when loading starts or stops.
   const top = <div className="edge">{isFetchingPreviousPage ? "loading newer lines…" : ""}</div>;
