@@ -97,15 +97,19 @@ export async function peekDeadLetters(
   return onBroker(async (ch) => {
     const count = await countOrZero(ch, queue);
     if (!count) return { count: 0, messages: [] };
-    const held: GetMessage[] = [];
-    while (held.length < Math.min(count, MAX_PEEK)) {
+    // Only the descriptions shown and the last delivery (to put them all back) are kept: holding every message
+    // taken would hold up to MAX_PEEK bodies of up to the broker's message size limit each.
+    const shown: DeadLetter[] = [];
+    let last: GetMessage | null = null;
+    for (let held = 0; held < Math.min(count, MAX_PEEK); held++) {
       const m = await ch.get(queue, { noAck: false });
       if (!m) break;
-      held.push(m);
+      last = m;
+      shown.push(describe(m));
+      if (shown.length > limit) shown.shift();
     }
-    const last = held[held.length - 1];
     if (last) ch.nack(last, true, true);
-    return { count, messages: held.slice(-limit).reverse().map(describe) };
+    return { count, messages: shown.reverse() };
   });
 }
 

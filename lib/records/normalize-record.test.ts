@@ -239,6 +239,36 @@ describe("normalizeRecord: sanitizing", () => {
     // JSON.parse reads 1e999 as Infinity, which JSON output cannot hold.
     expect(accept(delivery('{"message":"m","big":1e999}')).fields).toEqual({ big: null });
   });
+
+  it("keeps numbers beyond the engine's 64-bit integers as their text, at any depth", () => {
+    const r = accept(
+      delivery('{"message":"m","a":1e25,"b":-2e300,"c":12345678901234567890,"d":{"e":[5e24]}}'),
+    );
+    expect(r.fields).toEqual({ a: "1e+25", b: "-2e+300", c: "12345678901234567000", d: { e: ["5e+24"] } });
+  });
+
+  it("keeps numbers the engine holds as numbers", () => {
+    const r = accept(delivery('{"message":"m","a":9007199254740991,"b":1e18,"c":0.5,"d":-1e10}'));
+    expect(r.fields).toEqual({ a: 9007199254740991, b: 1e18, c: 0.5, d: -1e10 });
+  });
+
+  it("replaces lone surrogates with U+FFFD and keeps pairs", () => {
+    const r = accept(delivery('{"message":"a\\ud800b","f":"\\udc00","g":"\\ud83d\\ude00"}'));
+    expect(r.message).toBe("a\uFFFDb");
+    expect(r.fields).toEqual({ f: "\uFFFD", g: "😀" });
+  });
+
+  it("rejects nesting deeper than 512 levels, which JSON.stringify could not even write back", () => {
+    const deep = `{"message":"m","a":${"[".repeat(10_000)}${"]".repeat(10_000)}}`;
+    expect(reject(delivery(deep))).toBe("nested too deeply: more than 512 levels");
+    const brackets = `{"message":"[[[[ ${"{".repeat(600)}","a":${"[".repeat(500)}${"]".repeat(500)}}`;
+    // Brackets inside strings do not count, and 500 levels are still a record.
+    expect(Array.isArray(accept(delivery(brackets)).fields.a)).toBe(true);
+  });
+
+  it("ignores an AMQP timestamp beyond what a date can hold", () => {
+    expect(accept(delivery({ message: "m" }, { amqpTimestamp: 2 ** 52 })).ts).toBe(RECEIVED_AT);
+  });
 });
 
 function nest(levels: number): unknown {

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { stripControlChars } from "@/lib/engine/sphinxql-dialect";
 import { normalizeLevel } from "./levels";
-import { parseTime, parseWallClock } from "./parse-time";
+import { dateMs, parseTime, parseWallClock } from "./parse-time";
 import { recordId } from "./record-id";
 
 export type NormalizedRecord = {
@@ -58,11 +58,12 @@ const recordSchema = z
 
 /**
  * Whether parsed JSON text may hold anything sanitizeValue would change. Valid JSON can only carry control
- * characters as escapes (\u0001, \b, \f) or a raw DEL, holds a non-finite number only as an exponent of three or
- * more digits (1e400), and cannot nest deeper than it has brackets.
+ * characters as escapes (\u0001, \b, \f) or a raw DEL, a lone surrogate only as an escape (decoded UTF-8 has
+ * none), writes a number of 2^63 or more with 19 digits or an exponent of two digits or more, and cannot nest
+ * deeper than it has brackets.
  */
 function mayNeedSanitizing(text: string): boolean {
-  if (/\\u00[01]|\\u007[fF]|\\[bf]|\u007f|\d[eE]\+?\d{3}/.test(text)) return true;
+  if (/\\u00[01]|\\u007[fF]|\\[bf]|\u007f|\\u[dD][89a-fA-F]|\d{19}|\d[eE]\+?\d\d/.test(text)) return true;
   let brackets = 0;
   for (let i = text.indexOf("{"); i !== -1 && brackets < MAX_DEPTH; i = text.indexOf("{", i + 1)) brackets++;
   for (let i = text.indexOf("["); i !== -1 && brackets < MAX_DEPTH; i = text.indexOf("[", i + 1)) brackets++;
@@ -71,6 +72,31 @@ function mayNeedSanitizing(text: string): boolean {
 
 const MAX_DEPTH = 32;
 
+/**
+ * Deeper than this a record is refused rather than stored: the part below MAX_DEPTH is kept as JSON text, and
+ * JSON.stringify recurses, overflowing the stack a few thousand levels down (JSON.parse does not, so such a
+ * message parses fine and then takes the consumer down with it).
+ */
+export const MAX_NESTING = 512;
+
+/** How deeply valid JSON text nests, counting only up to `limit + 1`. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
 /** Assigns an own property, so that a field named `__proto__` is kept as a field rather than set as prototype. */
 function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
   if (k === "__proto__")
@@ -78,14 +104,35 @@ function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
   else o[k] = v;
 }
 
-/** Removes control characters from keys and strings, and bounds nesting depth (deeper parts become strings). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Control characters removed, and a lone surrogate made U+FFFD here, as invalid UTF-8 is: left in, the engine
+ * would turn the one in the message into one U+FFFD and the one in a field into three.
+ */
+function cleanText(s: string): string {
+  return stripControlChars(s).replace(LONE_SURROGATE, "\uFFFD");
+}
+
+/**
+ * Beyond the engine's 64-bit integers a JSON number is not safe to store: it clamps integers to 2^63 - 1, and
+ * writes a double of 2e24 or more back as text that is not JSON, so the record comes back without any field.
+ */
+const ENGINE_NUMBER_LIMIT = 2 ** 63;
+
+/**
+ * Cleans keys and strings (cleanText), keeps numbers the engine cannot hold as their text, and bounds nesting
+ * depth (deeper parts become strings).
+ */
 export function sanitizeValue(v: unknown, depth = 0): unknown {
-  if (typeof v === "string") return stripControlChars(v);
-  if (v === null || typeof v !== "object") return typeof v === "number" && !Number.isFinite(v) ? null : v;
-  if (depth >= MAX_DEPTH) return stripControlChars(JSON.stringify(v));
+  if (typeof v === "string") return cleanText(v);
+  if (typeof v === "number")
+    return !Number.isFinite(v) ? null : Math.abs(v) >= ENGINE_NUMBER_LIMIT ? String(v) : v;
+  if (v === null || typeof v !== "object") return v;
+  if (depth >= MAX_DEPTH) return cleanText(JSON.stringify(v));
   if (Array.isArray(v)) return v.map((x) => sanitizeValue(x, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) setOwn(out, stripControlChars(k), sanitizeValue(x, depth + 1));
+  for (const [k, x] of Object.entries(v)) setOwn(out, cleanText(k), sanitizeValue(x, depth + 1));
   return out;
 }
 
@@ -139,9 +186,12 @@ export function normalizeRecord(d: Delivery, opts: NormalizeOptions): NormalizeR
   }
   const checked = recordSchema.safeParse(parsed);
   if (!checked.success) return { ok: false, reason: checked.error.issues[0]?.message ?? "invalid record" };
-  const raw = mayNeedSanitizing(text)
-    ? (sanitizeValue(checked.data) as Record<string, unknown>)
-    : checked.data;
+  let raw = checked.data;
+  if (mayNeedSanitizing(text)) {
+    if (nestingDepth(text, MAX_NESTING) > MAX_NESTING)
+      return { ok: false, reason: `nested too deeply: more than ${MAX_NESTING} levels` };
+    raw = sanitizeValue(raw) as Record<string, unknown>;
+  }
 
   const messageKey = firstKey(raw, MESSAGE_KEYS, isString)!;
   const timeKey = firstKey(raw, TIME_KEYS, (v) => typeof v === "string" || typeof v === "number");
@@ -168,7 +218,7 @@ export function normalizeRecord(d: Delivery, opts: NormalizeOptions): NormalizeR
   for (const k in raw) if (!lifted.has(k)) setOwn(fields, k, raw[k]);
 
   const message = raw[messageKey] as string;
-  ts ??= d.headerTimestampMs ?? (d.amqpTimestamp ? d.amqpTimestamp * 1000 : d.receivedAt);
+  ts ??= d.headerTimestampMs ?? (d.amqpTimestamp ? dateMs(d.amqpTimestamp * 1000) : null) ?? d.receivedAt;
   const { level, lvl } = normalizeLevel(levelKey ? raw[levelKey] : undefined);
   const host = hostKey ? hostName(raw[hostKey]) : "";
   const logger = loggerKey ? (raw[loggerKey] as string) : loggerFromRoutingKey(d.routingKey);

@@ -24,6 +24,12 @@ describe("parseTime", () => {
     expect(parseTime(1795000000123456789)).toBe(1795000000123);
   });
 
+  it("reads a number that is no date at all (beyond 8.64e15 ms) as no time", () => {
+    expect(parseTime(1e25)).toBeNull();
+    expect(parseTime("99999999999999999999999")).toBeNull();
+    expect(epochNumberToMs(8.64e21)).toBe(8.64e15);
+  });
+
   it("reads epoch numbers written as strings", () => {
     expect(parseTime("1795000000")).toBe(1795000000000);
     expect(parseTime(" 1795000000123 ")).toBe(1795000000123);

@@ -8,13 +8,26 @@
 
 const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?/;
 
-/** Numbers: seconds, milliseconds, micro- or nanoseconds since the epoch, told apart by magnitude. */
+/**
+ * The time itself if a JavaScript Date can hold it (within 8.64e15 ms of the epoch), else null: beyond that a
+ * "time" cannot even be written down as a date, and every later step that formats it would throw.
+ */
+export function dateMs(ms: number): number | null {
+  return Math.abs(ms) <= 8.64e15 ? ms : null;
+}
+
+/**
+ * Numbers: seconds, milliseconds, micro- or nanoseconds since the epoch, told apart by magnitude. A number that
+ * is no date at all (1e25) is unreadable like garbage text, rather than a time too far ahead to name.
+ */
 export function epochNumberToMs(n: number): number | null {
   if (!Number.isFinite(n) || n <= 0) return null;
-  if (n < 1e11) return Math.round(n * 1000);
-  if (n < 1e14) return Math.round(n);
-  if (n < 1e17) return Math.round(n / 1e3);
-  return Math.round(n / 1e6);
+  let ms: number;
+  if (n < 1e11) ms = Math.round(n * 1000);
+  else if (n < 1e14) ms = Math.round(n);
+  else if (n < 1e17) ms = Math.round(n / 1e3);
+  else ms = Math.round(n / 1e6);
+  return dateMs(ms);
 }
 
 export function parseTime(raw: unknown): number | null {

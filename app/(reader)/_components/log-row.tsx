@@ -1,6 +1,7 @@
 "use client";
 
 import { memo, useState, type MouseEvent } from "react";
+import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
 import { previewOf, splitHighlights } from "@/lib/reader/highlight";
 import type { LogRecord } from "@/lib/reader/api-client";
 
@@ -147,11 +148,17 @@ export const LogRow = memo(function LogRow(p: RowProps) {
       <span className="cols">
         {p.displayColumns.map((c) => {
           const v = columnValue(r, c);
-          return v ? (
+          if (!v) return null;
+          // The query language names fields as identifiers; `@version` or `user-agent` can be shown, not filtered.
+          return FIELD_NAME_PATTERN.test(c) ? (
             <button key={c} title={`filter ${c}:${v}`} onClick={filterClick(c, v)}>
               {v}
             </button>
-          ) : null;
+          ) : (
+            <span key={c} className="col">
+              {v}
+            </span>
+          );
         })}
       </span>
       <Message record={r} />
