@@ -3,6 +3,7 @@
  * status. Unexpected errors become a generic 500 that says nothing about internals.
  */
 import { z } from "zod";
+import { isDatabaseUnavailable } from "@/db/client";
 import { QuerySyntaxError } from "@/lib/query/parse-query";
 import { isTransientEngineError } from "@/lib/engine/write-rows";
 
@@ -16,6 +17,7 @@ const STATUS = {
   rate_limited: 429,
   internal_error: 500,
   unavailable: 503,
+  database_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS;
@@ -47,6 +49,14 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof z.ZodError) return new ApiError("bad_request", zodMessage(err));
   if (err instanceof QuerySyntaxError) return new ApiError("bad_request", `query: ${err.message}`);
   const e = err as { code?: string; errno?: number; message?: string; sqlMessage?: string };
+  // Before the engine's check: a refused connection looks the same from both, and this one is marked as PostgreSQL's.
+  if (isDatabaseUnavailable(err)) {
+    console.error(`metadata database unavailable: ${e.message ?? ""}`);
+    return new ApiError(
+      "database_unavailable",
+      "alco's metadata database (PostgreSQL) is unavailable right now; try again in a moment",
+    );
+  }
   if (isTransientEngineError(err)) {
     console.error(`engine unavailable: ${e.code ?? ""} ${e.message ?? ""}`);
     return new ApiError("unavailable", "the search engine is not reachable right now; try again in a moment");

@@ -2,6 +2,7 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { apiTokens, type ApiToken } from "@/db/schema";
 import { newToken, tokenHash } from "./secret-tokens";
+import { staleCache } from "./stale-cache";
 
 export type PublicApiToken = Omit<ApiToken, "tokenHash">;
 
@@ -29,18 +30,29 @@ export async function createApiToken(
   return { token, record: publicToken(row!) };
 }
 
-/** The token's record if it exists and is not revoked. Revocation takes effect on the next request. */
+/**
+ * The token's record if it exists and is not revoked. Revocation takes effect on the next request. While
+ * PostgreSQL is unreachable, a token it confirmed recently is still accepted (stale-cache.ts).
+ */
 export async function findActiveToken(db: Db, token: string): Promise<ApiToken | null> {
-  const [row] = await db
-    .select()
-    .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, tokenHash(token)), isNull(apiTokens.revokedAt)));
-  if (!row) return null;
-  // Last use to the minute is enough, and spares a write per request.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.id));
-  }
-  return row;
+  const hash = tokenHash(token);
+  return staleCache<ApiToken>("api token", db).read(hash, async () => {
+    const [row] = await db
+      .select()
+      .from(apiTokens)
+      .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)));
+    if (!row) return null;
+    // Last use to the minute is enough, and spares a write per request. It is bookkeeping: a write that fails
+    // (PostgreSQL going away between the two statements) must not refuse a token that was just found valid.
+    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+      await db
+        .update(apiTokens)
+        .set({ lastUsedAt: new Date() })
+        .where(eq(apiTokens.id, row.id))
+        .catch((err: Error) => console.error(`api token last use not recorded: ${err.message}`));
+    }
+    return { value: row };
+  });
 }
 
 export async function listApiTokens(db: Db): Promise<PublicApiToken[]> {

@@ -2,6 +2,7 @@ import { and, eq, gt, lt } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { sessions, users, type User } from "@/db/schema";
 import { newToken, tokenHash } from "./secret-tokens";
+import { staleCache } from "./stale-cache";
 
 export const SESSION_COOKIE = "alco_session";
 export const SESSION_TTL_MS = 7 * 86_400_000;
@@ -16,17 +17,27 @@ export async function createSession(db: Db, userId: number): Promise<string> {
   return token;
 }
 
+/**
+ * The session's user, if the session exists and has not expired. While PostgreSQL is unreachable, a session it
+ * confirmed recently still signs its user in until the session's own expiry (stale-cache.ts).
+ */
 export async function sessionUser(db: Db, token: string): Promise<User | null> {
-  const [row] = await db
-    .select({ user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash(token)), gt(sessions.expiresAt, new Date())));
-  return row?.user ?? null;
+  const hash = tokenHash(token);
+  return staleCache<User>("session", db).read(hash, async () => {
+    const [row] = await db
+      .select({ user: users, expiresAt: sessions.expiresAt })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.tokenHash, hash), gt(sessions.expiresAt, new Date())));
+    return row ? { value: row.user, expiresAt: row.expiresAt.getTime() } : null;
+  });
 }
 
 export async function deleteSession(db: Db, token: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash(token)));
+  const hash = tokenHash(token);
+  // First, so that signing out during an outage ends the session here even though the delete cannot be stored.
+  staleCache<User>("session", db).forget(hash);
+  await db.delete(sessions).where(eq(sessions.tokenHash, hash));
 }
 
 /** `Set-Cookie` value: HTTP-only, SameSite=Lax (a permalink opened from chat still carries it), Secure on https. */

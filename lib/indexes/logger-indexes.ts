@@ -1,15 +1,23 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { loggerColumns, loggerIndexes, type LoggerColumn, type LoggerIndex } from "@/db/schema";
+import { staleCache } from "@/lib/auth/stale-cache";
 import { defaultColumnFlags, withIndexDefaults, type ColumnFlags, type CreateIndexInput } from "./schema";
 
 export async function listIndexes(db: Db): Promise<LoggerIndex[]> {
   return db.select().from(loggerIndexes).orderBy(loggerIndexes.name);
 }
 
+/**
+ * One index's row. While PostgreSQL is unreachable, a row it gave recently is served (stale-cache.ts), so the
+ * reader keeps searching the indexes it was searching.
+ */
 export async function getIndex(db: Db, name: string): Promise<LoggerIndex | undefined> {
-  const [row] = await db.select().from(loggerIndexes).where(eq(loggerIndexes.name, name));
-  return row;
+  const row = await staleCache<LoggerIndex>("logger index", db).read(name, async () => {
+    const [found] = await db.select().from(loggerIndexes).where(eq(loggerIndexes.name, name));
+    return found ? { value: found } : null;
+  });
+  return row ?? undefined;
 }
 
 const WELL_KNOWN_COLUMNS = ["level", "logger", "host"];
@@ -66,9 +74,17 @@ export async function deleteIndex(db: Db, name: string): Promise<void> {
   await db.delete(loggerIndexes).where(eq(loggerIndexes.name, name));
 }
 
+/**
+ * Every index's columns, or one index's. One index's, as the reader asks for them, are served from the last
+ * answer while PostgreSQL is unreachable (stale-cache.ts).
+ */
 export async function listColumns(db: Db, indexName?: string): Promise<LoggerColumn[]> {
   const q = db.select().from(loggerColumns);
-  return indexName ? q.where(eq(loggerColumns.indexName, indexName)).orderBy(loggerColumns.name) : q;
+  if (indexName === undefined) return q;
+  const columns = await staleCache<LoggerColumn[]>("logger columns", db).read(indexName, async () => ({
+    value: await q.where(eq(loggerColumns.indexName, indexName)).orderBy(loggerColumns.name),
+  }));
+  return columns ?? [];
 }
 
 /** Registers columns seen for the first time, with default flags; existing ones keep theirs. */
