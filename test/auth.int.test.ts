@@ -1,8 +1,10 @@
 /**
- * Access: every API route refuses anonymous callers unless it is on the public list, viewers are kept to their
- * indexes and out of admin, tokens stop working the moment they are revoked, sign-in is rate-limited, cookie
- * writes from other sites are refused, and passwords are never stored in clear.
+ * Access: every route handler under app/ refuses anonymous callers unless it is on the public list (the pages are
+ * checked against the running app in e2e/ui/security.spec.ts), viewers are kept to their indexes and out of admin,
+ * tokens stop working the moment they are revoked, sign-in is rate-limited, every cookie-authenticated write from
+ * another site is refused and changes nothing, and passwords are never stored in clear.
  */
+import amqp from "amqplib";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +13,9 @@ import { POST as login } from "@/app/api/auth/login/route";
 import { POST as logout } from "@/app/api/auth/logout/route";
 import { GET as me } from "@/app/api/auth/me/route";
 import { POST as saveSearch } from "@/app/api/saved-searches/route";
+import { deadLetterExchange, deadLetterQueue } from "@/lib/amqp/topology";
 import { revokeApiToken } from "@/lib/auth/api-tokens";
+import { createSavedSearch } from "@/lib/saved-searches/saved-searches";
 import type { LoggerIndex } from "@/db/schema";
 import {
   apiRequest,
@@ -23,7 +27,7 @@ import {
   uniqueName,
 } from "./helpers";
 
-const API_DIR = path.resolve(import.meta.dirname, "../app/api");
+const APP_DIR = path.resolve(import.meta.dirname, "../app");
 /** Routes anyone may call. Adding to this list is a decision: say why next to the entry. */
 const PUBLIC_ROUTES = new Set([
   // Signing in is how a caller gets credentials.
@@ -31,6 +35,7 @@ const PUBLIC_ROUTES = new Set([
 ]);
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
+/** Every route handler file under app/, not only the API's: /stream is one too. */
 async function routeFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
@@ -39,6 +44,12 @@ async function routeFiles(dir: string): Promise<string[]> {
     else if (e.name === "route.ts") out.push(p);
   }
   return out;
+}
+
+/** `/api/grep/[logger]` for app/api/grep/[logger]/route.ts; route groups such as `(reader)` are not in URLs. */
+function routePath(file: string): string {
+  const segments = path.relative(APP_DIR, path.dirname(file)).split(path.sep);
+  return "/" + segments.filter((s) => !/^\(.*\)$/.test(s)).join("/");
 }
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -56,12 +67,12 @@ describe("access control", () => {
     await dropTestIndex(hidden);
   });
 
-  it("refuses anonymous callers on every API route not on the public list", async () => {
-    const files = await routeFiles(API_DIR);
+  it("refuses anonymous callers on every route not on the public list", async () => {
+    const files = await routeFiles(APP_DIR);
     expect(files.length).toBeGreaterThan(8);
     const checked: string[] = [];
     for (const file of files) {
-      const route = "/api/" + path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/");
+      const route = routePath(file);
       const mod = (await import(file)) as Partial<Record<(typeof METHODS)[number], Handler>>;
       for (const method of METHODS) {
         const handler = mod[method];
@@ -85,6 +96,7 @@ describe("access control", () => {
       }
     }
     expect(checked.length).toBeGreaterThan(10);
+    expect(checked).toContain("GET /stream");
   });
 
   it("keeps a viewer to the indexes they were given", async () => {
@@ -152,6 +164,170 @@ describe("access control", () => {
         )
       ).status,
     ).toBe(201);
+  });
+});
+
+describe("cookie-authenticated writes from another site", () => {
+  let index: LoggerIndex;
+  let admin: Awaited<ReturnType<typeof createTestUser>>;
+  let victim: Awaited<ReturnType<typeof createTestUser>>;
+  let token: Awaited<ReturnType<typeof createTestToken>>;
+  let savedId: number;
+  beforeAll(async () => {
+    index = await createTestIndex();
+    admin = await createTestUser("admin");
+    victim = await createTestUser("viewer");
+    token = await createTestToken("read");
+    savedId = (await createSavedSearch(db(), {
+      indexName: index.name,
+      name: "kept",
+      url: `/grep/${index.name}`,
+    }))!.id;
+    // A dead letter, which a forged "drop" would purge.
+    const conn = await amqp.connect(process.env.AMQP_URL!);
+    try {
+      const ch = await conn.createConfirmChannel();
+      ch.publish(deadLetterExchange(process.env.AMQP_EXCHANGE!), index.queueName, Buffer.from("{}"));
+      await ch.waitForConfirms();
+    } finally {
+      await conn.close();
+    }
+  });
+  afterAll(async () => {
+    await dropTestIndex(index);
+  });
+
+  /** What the forged writes would change: PostgreSQL's tables and the index's dead-letter queue. */
+  async function snapshot(): Promise<string> {
+    const { rows } = await db().$client.query<{ snap: string }>(`
+      SELECT json_build_object(
+        'indexes', (SELECT json_agg(i ORDER BY i.name) FROM
+          (SELECT name, title, retention_days, routing_keys FROM logger_indexes) i),
+        'columns', (SELECT json_agg(c ORDER BY c.index_name, c.name) FROM
+          (SELECT index_name, name, filtered, display, excluded, context, indexed FROM logger_columns) c),
+        'users', (SELECT json_agg(u ORDER BY u.id) FROM
+          (SELECT id, username, role, allowed_indexes, password_hash FROM users) u),
+        'tokens', (SELECT json_agg(t ORDER BY t.id) FROM (SELECT id, name, scope, revoked_at FROM api_tokens) t),
+        'saved', (SELECT json_agg(s ORDER BY s.id) FROM (SELECT id, index_name, name, url FROM saved_searches) s),
+        'sessions', (SELECT count(*) FROM sessions)
+      )::text AS snap`);
+    const conn = await amqp.connect(process.env.AMQP_URL!);
+    try {
+      const dead = (await (await conn.createChannel()).checkQueue(deadLetterQueue(index.queueName)))
+        .messageCount;
+      return `${rows[0]!.snap} dead letters: ${dead}`;
+    } finally {
+      await conn.close();
+    }
+  }
+
+  /** Requests a browser would send from another site's page: each Origin it may carry, or none at all. */
+  const FOREIGN: Record<string, string>[] = [
+    { origin: "https://evil.example" },
+    { origin: "http://alco.test.evil.example" },
+    { origin: "http://alco.test:8080" },
+    { origin: "null" },
+    { "sec-fetch-site": "cross-site" },
+    { "sec-fetch-site": "same-site" },
+    {},
+  ];
+
+  /** Bodies a real attack would send: valid, so that only the origin check stands between them and the change. */
+  const bodies = (): Record<string, unknown> => ({
+    "POST /api/admin/indexes": { name: uniqueName("csrf") },
+    "PATCH /api/admin/indexes/[name]": { title: "taken over", retentionDays: 1 },
+    "PATCH /api/admin/indexes/[name]/columns": { columns: [{ name: "host", excluded: true }] },
+    "POST /api/admin/indexes/[name]/dead-letters": { action: "drop" },
+    "POST /api/admin/tokens": { name: "csrf", scope: "read" },
+    "POST /api/admin/users": { username: uniqueName("csrf"), password: "csrf-password-123", role: "admin" },
+    "PATCH /api/admin/users/[id]": { role: "admin", allowedIndexes: null },
+    "POST /api/saved-searches": { indexName: index.name, name: "csrf", url: `/grep/${index.name}` },
+    "POST /api/ingest/[logger]": undefined,
+    "POST /api/auth/login": { username: admin.username, password: admin.password },
+  });
+
+  it("refuses every POST, PUT, PATCH and DELETE riding on an admin's session cookie, and nothing changes", async () => {
+    const before = await snapshot();
+    const ids: Record<string, string> = {
+      "/api/admin/users/[id]": String(victim.user.id),
+      "/api/admin/tokens/[id]": String(token.record.id),
+      "/api/saved-searches/[id]": String(savedId),
+    };
+    const checked: string[] = [];
+    for (const file of await routeFiles(APP_DIR)) {
+      const route = routePath(file);
+      const mod = (await import(file)) as Partial<Record<(typeof METHODS)[number], Handler>>;
+      for (const method of METHODS) {
+        const handler = mod[method];
+        if (!handler || method === "GET") continue;
+        const name = `${method} ${route}`;
+        const url = new URL(
+          route.replace(/\[(logger|name)\]/, index.name).replace("[id]", ids[route] ?? "1"),
+          "http://alco.test",
+        );
+        if (route === "/api/admin/indexes/[name]") url.searchParams.set("confirm", index.name);
+        const body = name in bodies() ? bodies()[name] : {};
+        for (const foreign of FOREIGN) {
+          // Signing in refuses another site's Origin (login CSRF); a script without one may sign in.
+          if (route === "/api/auth/login" && !foreign.origin) continue;
+          const headers = new Headers({ cookie: admin.cookie, host: "alco.test", ...foreign });
+          if (body !== undefined) headers.set("content-type", "application/json");
+          const res = await handler(
+            new Request(url, { method, headers, body: body === undefined ? "{}" : JSON.stringify(body) }),
+            params({ logger: index.name, name: index.name, id: ids[route] ?? "1" }),
+          );
+          const what = `${name} with ${JSON.stringify(foreign)}`;
+          expect.soft(res.status, what).toBe(403);
+          const error = ((await res.json()) as { error?: { code: string; message: string } }).error;
+          expect.soft(error?.code, what).toBe("forbidden");
+          // Ingest takes no cookie at all; everything else names the reason.
+          expect.soft(error?.message, what).toMatch(/cross-site request refused|needs an API token/);
+        }
+        checked.push(name);
+      }
+    }
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        "POST /api/admin/indexes",
+        "PATCH /api/admin/indexes/[name]",
+        "DELETE /api/admin/indexes/[name]",
+        "PATCH /api/admin/indexes/[name]/columns",
+        "POST /api/admin/indexes/[name]/dead-letters",
+        "POST /api/admin/tokens",
+        "DELETE /api/admin/tokens/[id]",
+        "POST /api/admin/users",
+        "PATCH /api/admin/users/[id]",
+        "DELETE /api/admin/users/[id]",
+        "POST /api/auth/logout",
+        "POST /api/saved-searches",
+        "DELETE /api/saved-searches/[id]",
+      ]),
+    );
+    expect(await snapshot()).toBe(before);
+    // The admin is still signed in: even the forged sign-out did nothing.
+    expect(
+      (await me(await apiRequest("/api/auth/me", { as: { cookie: admin.cookie } }), params({}))).status,
+    ).toBe(200);
+  });
+
+  it("accepts the same write from alco's own pages", async () => {
+    const { PATCH } = await import("@/app/api/admin/indexes/[name]/route");
+    const patch = (headers: Record<string, string>) =>
+      PATCH(
+        new Request(`http://alco.test/api/admin/indexes/${index.name}`, {
+          method: "PATCH",
+          headers: {
+            cookie: admin.cookie,
+            host: "alco.test",
+            "content-type": "application/json",
+            ...headers,
+          },
+          body: JSON.stringify({ title: "renamed here" }),
+        }),
+        params({ name: index.name }),
+      );
+    expect((await patch({ origin: "http://alco.test" })).status).toBe(200);
+    expect((await patch({ "sec-fetch-site": "same-origin" })).status).toBe(200);
   });
 });
 
