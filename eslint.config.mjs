@@ -4,6 +4,8 @@ export default tseslint.config(
   {
     ignores: [
       ".next/**",
+      ".next-*/**",
+      "dist/**",
       "node_modules/**",
       "next-env.d.ts",
       "tmp/**",

@@ -1,10 +1,15 @@
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { getDb } from "./client";
 
-const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+// Beside this file in the source tree; the bundled workers (dist/workers) reach it from the repository root.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const migrationsFolder =
+  [path.join(here, "migrations"), path.resolve(here, "../../db/migrations")].find((d) => existsSync(d)) ??
+  path.join(here, "migrations");
 
 /** Applies pending migrations; idempotent. */
 export async function migrateDatabase(url: string): Promise<void> {

@@ -7,4 +7,4 @@ WORKDIR /app
 COPY --from=alco-app /app /app
 ENV SEARCHD_BINARY=searchd SEARCHD_DATA_DIR=/var/lib/alco/searchd SEARCHD_LISTEN=0.0.0.0:9306
 ENTRYPOINT []
-CMD ["node", "--import", "tsx", "workers/searchd.ts"]
+CMD ["node", "dist/workers/searchd.mjs"]

@@ -36,7 +36,7 @@ async function waitForHttp(url: string, timeoutMs: number) {
 }
 
 export default async function globalSetup() {
-  if (!existsSync(path.join(root, ".next/BUILD_ID"))) {
+  if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     const build = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
       cwd: root,
       stdio: "inherit",

@@ -38,6 +38,8 @@ export class Collector {
   private consumers = new Map<string, IndexConsumer>();
   private refreshTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
+  private knownIndexes: LoggerIndex[] | null = null;
+  private refreshFailures = 0;
   private metricsServer: http.Server | null = null;
   private stopping: Promise<void> | null = null;
 
@@ -47,7 +49,11 @@ export class Collector {
   ) {
     this.log = opts.log ?? ((l) => console.log(`[collector] ${l}`));
     this.db = getDb(env.DATABASE_URL);
-    this.engine = createEngine(parseEngineAddress(env.SEARCHD_URL), { connections: 2 });
+    // A bulk REPLACE can sit behind a multi-second RAM-chunk flush (DESIGN.md): far longer than a read may take.
+    this.engine = createEngine(parseEngineAddress(env.SEARCHD_URL), {
+      connections: 2,
+      queryTimeoutMs: 60_000,
+    });
     this.redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
     this.redis.on("error", (err: Error) => this.log(`redis: ${err.message}`));
   }
@@ -124,10 +130,15 @@ export class Collector {
       try {
         indexes = await listIndexes(this.db);
         await this.columns.sync(this.db);
+        this.knownIndexes = indexes;
+        this.refreshFailures = 0;
       } catch (err) {
-        // PostgreSQL down: keep consuming the indexes we know.
-        this.log(`index refresh failed: ${(err as Error).message}`);
-        return;
+        // PostgreSQL down: keep consuming the indexes we know, and after a reconnect to RabbitMQ consume them
+        // again from the last list we had. Logged on the 1st, 10th, 100th… failure, not every refresh.
+        if (Number.isInteger(Math.log10(++this.refreshFailures)))
+          this.log(`index refresh failed (${this.refreshFailures}×): ${(err as Error).message}`);
+        if (!this.knownIndexes) return;
+        indexes = this.knownIndexes;
       }
       const conn = this.connection;
       if (!conn || this.stopping) return;
@@ -147,36 +158,40 @@ export class Collector {
             .catch((err: Error) => this.log(`[${name}] rebind failed: ${err.message}`));
         }
       }
-      for (const [name, index] of wanted) {
-        if (this.consumers.has(name)) continue;
-        const consumer = new IndexConsumer(
-          index,
-          {
-            exchange: this.env.AMQP_EXCHANGE,
-            batchSize: this.env.BATCH_SIZE,
-            maxWaitMs: this.env.BATCH_MAX_WAIT_MS,
-            maxMessageBytes: this.env.MAX_MESSAGE_BYTES,
-            valuesPerColumn: this.env.VALUES_PER_COLUMN,
-            logcollectTimeZone: this.env.LOGCOLLECT_TIMEZONE,
-            redisPrefix: this.env.REDIS_PREFIX,
-          },
-          {
-            engine: this.engine,
-            redis: this.redis,
-            columns: this.columns,
-            metrics: this.metrics,
-            log: this.log,
-            onIndexed: this.onIndexed,
-          },
-        );
-        try {
-          await consumer.start(conn);
-          this.consumers.set(name, consumer);
-          this.log(`[${name}] consuming ${index.queueName} (${index.routingKeys.join(", ")})`);
-        } catch (err) {
-          this.log(`[${name}] cannot consume ${index.queueName}: ${(err as Error).message}`);
-        }
-      }
+      // Started together: after a reconnect, the first queues' backlogs should not delay the others'.
+      const starting = [...wanted].filter(([name]) => !this.consumers.has(name));
+      await Promise.all(
+        starting.map(async ([name, index]) => {
+          const consumer = new IndexConsumer(
+            index,
+            {
+              exchange: this.env.AMQP_EXCHANGE,
+              batchSize: this.env.BATCH_SIZE,
+              maxWaitMs: this.env.BATCH_MAX_WAIT_MS,
+              maxMessageBytes: this.env.MAX_MESSAGE_BYTES,
+              maxInflightBytes: this.env.MAX_INFLIGHT_BYTES,
+              valuesPerColumn: this.env.VALUES_PER_COLUMN,
+              logcollectTimeZone: this.env.LOGCOLLECT_TIMEZONE,
+              redisPrefix: this.env.REDIS_PREFIX,
+            },
+            {
+              engine: this.engine,
+              redis: this.redis,
+              columns: this.columns,
+              metrics: this.metrics,
+              log: this.log,
+              onIndexed: this.onIndexed,
+            },
+          );
+          try {
+            await consumer.start(conn);
+            this.consumers.set(name, consumer);
+            this.log(`[${name}] consuming ${index.queueName} (${index.routingKeys.join(", ")})`);
+          } catch (err) {
+            this.log(`[${name}] cannot consume ${index.queueName}: ${(err as Error).message}`);
+          }
+        }),
+      );
     })().finally(() => (this.refreshing = null));
     return this.refreshing;
   }

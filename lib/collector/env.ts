@@ -16,6 +16,12 @@ export const collectorEnvSchema = z.object({
     .int()
     .min(1024)
     .default(2 * 1024 * 1024),
+  // Bytes received and not yet acked, per index, above which a consumer pauses (index-consumer.ts).
+  MAX_INFLIGHT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(32 * 1024 * 1024),
   /** Distinct values kept per filtered column in Redis. */
   VALUES_PER_COLUMN: z.coerce.number().int().min(1).default(1000),
   LOGCOLLECT_TIMEZONE: z.string().default("UTC"),

@@ -37,6 +37,12 @@ export type ConsumerSettings = {
   valuesPerColumn: number;
   logcollectTimeZone: string;
   redisPrefix: string;
+  /**
+   * Bytes of messages received and not yet acked above which the consumer pauses (cancels its consumer and
+   * cuts the batch), resuming below half of it. Prefetch counts messages, not bytes: without this, three batches
+   * of 2 MiB records would be 12 GiB.
+   */
+  maxInflightBytes?: number;
 };
 
 export type ConsumerDeps = {
@@ -62,6 +68,7 @@ type Pending = { msg: ConsumeMessage; result: NormalizeResult };
 type Rejected = { msg: ConsumeMessage; reason: string };
 type PreparedBatch = {
   last: ConsumeMessage;
+  bytes: number;
   started: number;
   rejected: Rejected[];
   tables: { table: string; statements: Statement[]; msgOf: Map<EngineRow, ConsumeMessage> }[];
@@ -78,6 +85,10 @@ export class IndexConsumer {
   private acks: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   private abandoned = false;
+  private inflightBytes = 0;
+  private receivedBytes = 0;
+  private receivedCount = 0;
+  private paused = false;
   index: LoggerIndex;
 
   constructor(
@@ -97,9 +108,47 @@ export class IndexConsumer {
     });
     await assertIndexQueue(ch, this.settings.exchange, this.index);
     await ch.prefetch(this.settings.batchSize * 3);
-    const { consumerTag } = await ch.consume(this.index.queueName, (msg) => this.onMessage(msg));
     this.channel = ch;
+    this.inflightBytes = 0;
+    this.paused = false;
+    await this.consume(ch);
+  }
+
+  private async consume(ch: ConfirmChannel): Promise<void> {
+    const { consumerTag } = await ch.consume(this.index.queueName, (msg) => this.onMessage(msg));
     this.consumerTag = consumerTag;
+  }
+
+  private get byteBudget(): number {
+    return this.settings.maxInflightBytes ?? 32 * 2 ** 20;
+  }
+
+  /** Stops deliveries; what was delivered can still be acked, and acks below half the budget resume them. */
+  private pause(): void {
+    const ch = this.channel;
+    if (this.paused || !ch || !this.consumerTag) return;
+    this.paused = true;
+    this.deps.metrics.inc("paused", { index: this.index.name });
+    const tag = this.consumerTag;
+    this.consumerTag = null;
+    ch.cancel(tag).catch(() => undefined);
+  }
+
+  private released(bytes: number, ch: ConfirmChannel): void {
+    this.inflightBytes -= bytes;
+    if (!this.paused || this.inflightBytes > this.byteBudget / 2 || this.stopping || this.channel !== ch)
+      return;
+    this.paused = false;
+    // A prefetch change applies to consumers started after it: the new consumer gets a window sized by the
+    // records seen so far, so a stream of big records stays near the budget instead of bursting past it again.
+    const average = this.receivedBytes / Math.max(1, this.receivedCount);
+    const window = Math.max(
+      1,
+      Math.min(this.settings.batchSize * 3, Math.floor(this.byteBudget / 2 / average)),
+    );
+    ch.prefetch(window)
+      .then(() => this.consume(ch))
+      .catch((err: Error) => this.deps.log(`[${this.index.name}] resume failed: ${err.message}`));
   }
 
   get alive(): boolean {
@@ -140,20 +189,42 @@ export class IndexConsumer {
       return;
     }
     this.deps.metrics.inc("received", { index: this.index.name });
-    const result = normalizeRecord(
-      {
-        body: msg.content,
-        routingKey: msg.fields.routingKey,
-        messageId: typeof msg.properties.messageId === "string" ? msg.properties.messageId : undefined,
-        amqpTimestamp: typeof msg.properties.timestamp === "number" ? msg.properties.timestamp : undefined,
-        headerTimestampMs: headerMs(msg.properties.headers?.timestamp_in_ms),
-        receivedAt: Date.now(),
-      },
-      { maxBytes: this.settings.maxMessageBytes, logcollectTimeZone: this.settings.logcollectTimeZone },
-    );
-    this.pending.push({ msg, result });
-    if (this.pending.length >= this.settings.batchSize) this.flushNow();
+    this.inflightBytes += msg.content.length;
+    this.receivedBytes += msg.content.length;
+    this.receivedCount++;
+    this.pending.push({ msg, result: this.normalize(msg) });
+    // Over the byte budget: stop deliveries and write what we hold, including what arrives until the broker
+    // has taken the cancel in.
+    if (this.inflightBytes >= this.byteBudget) {
+      this.pause();
+      this.flushNow();
+    } else if (this.pending.length >= this.settings.batchSize) this.flushNow();
     else this.timer ??= setTimeout(() => this.flushNow(), this.settings.maxWaitMs);
+  }
+
+  /**
+   * Never throws: an exception here would close the channel, the message would be redelivered, throw again, and
+   * the queue would stall behind it for good. Whatever the normaliser did not foresee is a dead letter instead.
+   */
+  private normalize(msg: ConsumeMessage): NormalizeResult {
+    try {
+      return normalizeRecord(
+        {
+          body: msg.content,
+          routingKey: msg.fields.routingKey,
+          messageId: typeof msg.properties.messageId === "string" ? msg.properties.messageId : undefined,
+          amqpTimestamp: typeof msg.properties.timestamp === "number" ? msg.properties.timestamp : undefined,
+          headerTimestampMs: headerMs(msg.properties.headers?.timestamp_in_ms),
+          receivedAt: Date.now(),
+        },
+        { maxBytes: this.settings.maxMessageBytes, logcollectTimeZone: this.settings.logcollectTimeZone },
+      );
+    } catch (err) {
+      return {
+        ok: false,
+        reason: `could not be normalised: ${String((err as Error).message).slice(0, 200)}`,
+      };
+    }
   }
 
   private flushNow(): void {
@@ -213,6 +284,7 @@ export class IndexConsumer {
     }));
     return {
       last: batch[batch.length - 1]!.msg,
+      bytes: batch.reduce((n, p) => n + p.msg.content.length, 0),
       started: performance.now(),
       rejected,
       tables,
@@ -266,6 +338,7 @@ export class IndexConsumer {
           this.deps.metrics.inc("dead_lettered", { index: name, reason: reason.replace(/:.*/s, "") });
       }
       ch.ack(b.last, true);
+      this.released(b.bytes, ch);
       this.deps.metrics.inc("indexed", { index: name }, indexed);
       this.deps.metrics.observeBatch(name, (performance.now() - b.started) / 1000);
       const stored = refused.size ? b.stored.filter((r) => !refused.has(r.id)) : b.stored;

@@ -62,6 +62,7 @@ describe("CollectorMetrics", () => {
       "alco_collector_indexed_total",
       "alco_collector_dead_lettered_total",
       "alco_collector_retries_total",
+      "alco_collector_paused_total",
       "alco_collector_batch_seconds",
     ]);
     for (const f of families.values()) expect(f.samples).toEqual([]);

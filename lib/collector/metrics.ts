@@ -15,7 +15,7 @@ export class CollectorMetrics {
   private counters = new Map<string, Map<string, number>>();
   private histogram = new Map<string, { buckets: number[]; sum: number; count: number }>();
 
-  inc(name: "received" | "indexed" | "dead_lettered" | "retries", labels: Labels, by = 1): void {
+  inc(name: "received" | "indexed" | "dead_lettered" | "retries" | "paused", labels: Labels, by = 1): void {
     const series = this.counters.get(name) ?? new Map<string, number>();
     this.counters.set(name, series);
     const key = labelText(labels);
@@ -43,6 +43,7 @@ export class CollectorMetrics {
       indexed: "Records written to the engine and acked",
       dead_lettered: "Messages sent to the dead-letter queue",
       retries: "Retried engine or Redis writes",
+      paused: "Times a consumer paused because the bytes it held reached MAX_INFLIGHT_BYTES",
     };
     const lines: string[] = [];
     for (const [name, text] of Object.entries(help)) {
