@@ -9,6 +9,7 @@
  * - Manticore would allow CREATE TABLE; we stay in plain mode (tables declared in the config file), valid in both.
  */
 import { escape, format } from "mysql2";
+import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
 
 export type EngineFlavor = "sphinx2" | "manticore";
 
@@ -183,8 +184,7 @@ export function compileMatch(terms: MatchTerm[]): string | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Attribute and JSON filters
 
-/** JSON keys we accept in filters; anything else would need quoting we do not trust 2.2 to parse. */
-export const FIELD_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export { FIELD_NAME_PATTERN };
 
 export type FieldFilter = { field: string; values: string[]; negate: boolean };
 
@@ -363,6 +363,17 @@ export function countTableSql(table: string): string {
 
 export function truncateSql(table: string): string {
   return `TRUNCATE RTINDEX ${assertTables([table])}`;
+}
+
+/** Writes a daily table's RAM chunk to disk (what a restart would otherwise replay from the binlog). */
+export function flushTableSql(table: string): string {
+  return `FLUSH RTINDEX ${assertTables([table])}`;
+}
+
+/** Which of these record ids the table holds, as rows `{ id }`. */
+export function recordsWithIdsSql(table: string, ids: string[]): string {
+  for (const id of ids) if (!/^\d{1,19}$/.test(id)) throw new Error(`invalid record id: ${id}`);
+  return `SELECT id FROM ${assertTables([table])} WHERE id IN (${ids.join(",")}) LIMIT ${Math.max(1, ids.length)}`;
 }
 
 export const SHOW_TABLES_SQL = "SHOW TABLES";

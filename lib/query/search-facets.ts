@@ -21,6 +21,7 @@ import {
 } from "@/lib/engine/sphinxql-dialect";
 import { parseQuery } from "./parse-query";
 import type { FacetsParams } from "./reader-schema";
+import { onQueryTables, type QueryTarget } from "./query-tables";
 import { runStatements, type Row } from "./run-statements";
 import { mergeFilters } from "./search-records";
 
@@ -104,13 +105,24 @@ export type FacetSources = {
 
 export async function searchFacets(
   sources: FacetSources,
-  index: string,
+  index: QueryTarget,
   fields: string[],
   params: FacetsParams,
 ): Promise<{ facets: Facet[] }> {
   if (fields.length === 0) return { facets: [] };
+  return onQueryTables(index, { fromMs: params.from, toMs: params.to }, (tables) =>
+    facetsOn(sources, tables, fields, params),
+  );
+}
+
+async function facetsOn(
+  sources: FacetSources,
+  tables: string[],
+  fields: string[],
+  params: FacetsParams,
+): Promise<{ facets: Facet[] }> {
   const parsed = parseQuery(params.q);
-  const scope = { tables: [index], match: compileMatch(parsed.terms), fromMs: params.from, toMs: params.to };
+  const scope = { tables, match: compileMatch(parsed.terms), fromMs: params.from, toMs: params.to };
   const filtersFor = (field: string): FieldFilter[] =>
     mergeFilters(
       parsed.filters,

@@ -6,6 +6,7 @@ import type { Engine } from "@/lib/engine/engine-client";
 import { compileMatch, histogramSql } from "@/lib/engine/sphinxql-dialect";
 import { parseQuery } from "./parse-query";
 import type { HistogramParams } from "./reader-schema";
+import { onQueryTables, type QueryTarget } from "./query-tables";
 import { runStatements } from "./run-statements";
 import { mergeFilters } from "./search-records";
 
@@ -59,23 +60,26 @@ export type Histogram = {
 
 export async function searchHistogram(
   engine: Engine,
-  index: string,
+  index: QueryTarget,
   params: HistogramParams,
 ): Promise<Histogram> {
   const { from, to } = params;
   const bucketMs = niceBucketMs(to - from, params.buckets);
   const starts = bucketStarts(from, to, bucketMs);
   const parsed = parseQuery(params.q);
-  const sql = histogramSql({
-    tables: [index],
-    match: compileMatch(parsed.terms),
-    filters: mergeFilters(parsed.filters, params.filter),
-    fromMs: from,
-    toMs: to,
-    bucketMs,
-    maxBuckets: starts.length,
-  });
-  const [rows = []] = await runStatements(engine, [sql]);
+  const sql = (tables: string[]) =>
+    histogramSql({
+      tables,
+      match: compileMatch(parsed.terms),
+      filters: mergeFilters(parsed.filters, params.filter),
+      fromMs: from,
+      toMs: to,
+      bucketMs,
+      maxBuckets: starts.length,
+    });
+  const [rows = []] = await onQueryTables(index, { fromMs: from, toMs: to }, (t) =>
+    runStatements(engine, [sql(t)]),
+  );
   const counts = new Map<number, number>();
   for (const r of rows) counts.set(Number(r.bucket) * bucketMs, Number(r.bucket_count));
   const buckets = starts.map((t) => ({ t, count: counts.get(t) ?? 0 }));

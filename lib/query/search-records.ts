@@ -13,6 +13,11 @@ import {
 } from "@/lib/engine/sphinxql-dialect";
 import { encodeCursor } from "./cursor";
 import { parseQuery } from "./parse-query";
+import { onTables, pageSteps, queryTables, type DayStep, type QueryTarget } from "./query-tables";
+import type { Row } from "./run-statements";
+
+const maxDefined = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
+const minDefined = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 import type { GrepParams } from "./schema";
 
 export type LogRecord = {
@@ -32,8 +37,13 @@ export type GrepResult = {
   records: LogRecord[];
   /** `older`: pass as `before` for the next page down; null at the end. `newer`: pass as `after` to page up. */
   cursors: { older: string | null; newer: string | null };
-  /** Matches in the range beyond the cursor in the page's direction (the whole range on a first page). */
+  /**
+   * Matches in the range beyond the cursor in the page's direction (the whole range on a first page). When the
+   * page filled from the days nearest the cursor, the others were not read: `total` counts only the days read and
+   * `totalComplete` is false (the histogram has the full count).
+   */
   total: number;
+  totalComplete: boolean;
   tookMs: number;
 };
 
@@ -93,7 +103,11 @@ export function mergeFilters(fromQuery: FieldFilter[], fromParams: GrepParams["f
   return out;
 }
 
-export async function searchRecords(engine: Engine, index: string, params: GrepParams): Promise<GrepResult> {
+export async function searchRecords(
+  engine: Engine,
+  index: QueryTarget,
+  params: GrepParams,
+): Promise<GrepResult> {
   const started = performance.now();
   const parsed = parseQuery(params.q);
   const match = compileMatch(parsed.terms);
@@ -103,18 +117,42 @@ export async function searchRecords(engine: Engine, index: string, params: GrepP
     : params.after
       ? { at: params.after, direction: "newer" }
       : undefined;
-  const sql = selectRecordsSql({
-    tables: [index],
-    match,
-    filters: mergeFilters(parsed.filters, params.filter),
-    fromMs: params.from,
-    toMs: params.to,
-    cursor,
+  const filters = mergeFilters(parsed.filters, params.filter);
+  // A cursor bounds the time too: the page below one at time T reads no day after T's.
+  const range = {
+    fromMs: cursor?.direction === "newer" ? Math.max(cursor.at.ts, params.from ?? -Infinity) : params.from,
+    toMs: cursor?.direction === "older" ? Math.min(cursor.at.ts, params.to ?? Infinity) : params.to,
+  };
+  const steps: DayStep[] = pageSteps(index, range, cursor?.direction ?? "older") ?? [
+    { tables: queryTables(index, range.fromMs, range.toMs), fromMs: params.from, toMs: params.to },
+  ];
+  const rows: Row[] = [];
+  let total = 0;
+  let totalComplete = true;
+  for (const [i, step] of steps.entries()) {
     // One more than asked tells whether another page exists in this direction.
-    limit: params.limit + 1,
-    highlight: positive,
-  });
-  const [rows = [], meta = []] = await engine.queryMulti(`${sql}; SHOW META`);
+    const limit = params.limit + 1 - rows.length;
+    const sql = (tables: string[]) =>
+      selectRecordsSql({
+        tables,
+        match,
+        filters,
+        fromMs: maxDefined(params.from, step.fromMs),
+        toMs: minDefined(params.to, step.toMs),
+        cursor,
+        limit,
+        highlight: positive,
+      });
+    const [found = [], meta = []] = await onTables(index, step.tables, (t) =>
+      engine.queryMulti(`${sql(t)}; SHOW META`),
+    );
+    rows.push(...found);
+    total += Number(meta.find((m) => m.Variable_name === "total_found")?.Value ?? found.length);
+    if (rows.length > params.limit && i < steps.length - 1) {
+      totalComplete = false;
+      break;
+    }
+  }
   const more = rows.length > params.limit;
   const page = rows.slice(0, params.limit);
   if (cursor?.direction === "newer") page.reverse();
@@ -122,7 +160,6 @@ export async function searchRecords(engine: Engine, index: string, params: GrepP
   const first = records[0];
   const last = records[records.length - 1];
   const olderExists = cursor?.direction === "newer" ? records.length > 0 : more;
-  const total = Number(meta.find((m) => m.Variable_name === "total_found")?.Value ?? records.length);
   return {
     records,
     cursors: {
@@ -131,6 +168,7 @@ export async function searchRecords(engine: Engine, index: string, params: GrepP
       newer: first ? encodeCursor({ ts: first.ts, id: first.id }) : cursor ? encodeCursor(cursor.at) : null,
     },
     total,
+    totalComplete,
     tookMs: Math.round(performance.now() - started),
   };
 }

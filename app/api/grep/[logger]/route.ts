@@ -10,7 +10,7 @@ export const GET = withApi<{ logger: string }, typeof grepParamsSchema>(
   grepParamsSchema,
   async ({ params, query, principal }) => {
     const index = await requireReadableIndex(db(), principal, params.logger);
-    const result = await searchRecords(searchEngine(), index.name, query);
+    const result = await searchRecords(searchEngine(), index, query);
     return Response.json(result, { headers: { "cache-control": "no-store" } });
   },
   { auth: "read" },

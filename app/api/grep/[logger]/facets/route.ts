@@ -32,7 +32,7 @@ export const GET = withApi<{ logger: string }, typeof facetsParamsSchema>(
         return [];
       }
     };
-    const result = await searchFacets({ engine: searchEngine(), trackedValues }, index.name, fields, query);
+    const result = await searchFacets({ engine: searchEngine(), trackedValues }, index, fields, query);
     return Response.json(result, { headers: { "cache-control": "no-store" } });
   },
   { auth: "read" },

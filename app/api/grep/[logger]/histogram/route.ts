@@ -9,8 +9,8 @@ export const dynamic = "force-dynamic";
 export const GET = withApi<{ logger: string }, typeof histogramParamsSchema>(
   histogramParamsSchema,
   async ({ params, query, principal }) => {
-    await requireReadableIndex(db(), principal, params.logger);
-    const result = await searchHistogram(searchEngine(), params.logger, query);
+    const index = await requireReadableIndex(db(), principal, params.logger);
+    const result = await searchHistogram(searchEngine(), index, query);
     return Response.json(result, { headers: { "cache-control": "no-store" } });
   },
   { auth: "read" },

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { onQueryTables, pageSteps, queryTables } from "./query-tables";
+
+const NOW = Date.UTC(2026, 10, 21, 15, 0);
+const H = 3_600_000;
+const web = { name: "web", retentionDays: 7 };
+
+describe("queryTables", () => {
+  it("names the distributed table for an index given by name, or a range over every day", () => {
+    expect(queryTables("web")).toEqual(["web"]);
+    expect(queryTables(web, undefined, undefined, NOW)).toEqual(["web"]);
+    expect(queryTables(web, NOW - 30 * 24 * H, NOW + 5 * 24 * H, NOW)).toEqual(["web"]);
+  });
+
+  it("names only the days a range touches", () => {
+    expect(queryTables(web, NOW - H, NOW, NOW)).toEqual(["web_20261121"]);
+    expect(queryTables(web, NOW - 24 * H, undefined, NOW)).toEqual([
+      "web_20261120",
+      "web_20261121",
+      "web_20261122",
+    ]);
+    expect(queryTables(web, Date.UTC(2026, 10, 19), Date.UTC(2026, 10, 20) - 1, NOW)).toEqual([
+      "web_20261119",
+    ]);
+  });
+
+  it("answers a range outside the retention window from the newest day", () => {
+    expect(queryTables(web, Date.UTC(2020, 0, 1), Date.UTC(2020, 0, 2), NOW)).toEqual(["web_20261122"]);
+  });
+});
+
+describe("onQueryTables", () => {
+  it("falls back to the distributed table when the engine no longer has a day", async () => {
+    const seen: string[][] = [];
+    const result = await onQueryTables(web, { fromMs: Date.now() - H, toMs: Date.now() }, (tables) => {
+      seen.push(tables);
+      if (tables[0] !== "web")
+        return Promise.reject(new Error("unknown local index 'web_20261121' in search request"));
+      return Promise.resolve("ok");
+    });
+    expect(result).toBe("ok");
+    expect(seen[1]).toEqual(["web"]);
+  });
+
+  it("does not retry other errors, nor an index name quoted from the statement", async () => {
+    const run = (message: string) =>
+      onQueryTables(web, { fromMs: Date.now() - H, toMs: Date.now() }, () =>
+        Promise.reject(new Error(message)),
+      );
+    await expect(run("sphinxql: syntax error, unexpected ')' near ')'")).rejects.toThrow(/syntax/);
+    await expect(run("sphinxql: syntax error near 'unknown local index'")).rejects.toThrow(/syntax/);
+  });
+});
+
+describe("pageSteps", () => {
+  const day = (d: number) => Date.UTC(2026, 10, d);
+
+  it("reads today (and tomorrow) first, then the other days through the distributed table", () => {
+    expect(pageSteps(web, {}, "older", NOW)).toEqual([
+      { tables: ["web_20261121", "web_20261122"], fromMs: day(21), toMs: undefined },
+      { tables: ["web"], fromMs: undefined, toMs: day(21) - 1 },
+    ]);
+  });
+
+  it("starts below a cursor on the cursor's day", () => {
+    const cursorTs = day(19) + 5 * H;
+    expect(pageSteps(web, { toMs: cursorTs }, "older", NOW)).toEqual([
+      { tables: ["web_20261119"], fromMs: day(19), toMs: cursorTs },
+      { tables: ["web"], fromMs: undefined, toMs: day(19) - 1 },
+    ]);
+  });
+
+  it("starts above a cursor on the cursor's day and goes up", () => {
+    const cursorTs = day(20) + 5 * H;
+    expect(pageSteps(web, { fromMs: cursorTs }, "newer", NOW)).toEqual([
+      { tables: ["web_20261120"], fromMs: cursorTs, toMs: day(21) - 1 },
+      { tables: ["web_20261121", "web_20261122"], fromMs: day(21), toMs: undefined },
+    ]);
+  });
+
+  it("does not split a range of one day, or an index given by name", () => {
+    expect(pageSteps(web, { fromMs: NOW - H, toMs: NOW }, "older", NOW)).toBeNull();
+    expect(pageSteps("web", {}, "older", NOW)).toBeNull();
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Which engine tables a query reads. An index is a distributed table over one RT table per day; a query whose
+ * time range covers only some of those days names just them, so the engine never walks the posting lists of days
+ * that cannot match (a common word over the last hour reads one day of ten). A range that covers every day uses
+ * the distributed table, which searches its days in parallel (`dist_threads`).
+ */
+import { dailyTables, retentionWindow, utcDayStart, DAY_MS } from "@/lib/engine/retention";
+import { dailyTableName } from "@/lib/engine/sphinxql-dialect";
+
+/** A logger index as a query target: its name alone means the distributed table, all days. */
+export type QueryTarget = string | { name: string; retentionDays: number };
+
+export function queryTables(
+  target: QueryTarget,
+  fromMs?: number,
+  toMs?: number,
+  nowMs = Date.now(),
+): string[] {
+  if (typeof target === "string") return [target];
+  const window = retentionWindow(target.retentionDays, nowMs);
+  const from = Math.max(fromMs ?? -Infinity, window.fromMs);
+  const to = Math.min(toMs ?? Infinity, window.toMs - 1);
+  const all = dailyTables(target.name, target.retentionDays, nowMs);
+  // Outside the window nothing matches; the newest day answers that quickly and with the right shape.
+  if (from > to) return [all[all.length - 1]!];
+  const days: string[] = [];
+  for (let day = utcDayStart(from); day <= to; day += DAY_MS) days.push(dailyTableName(target.name, day));
+  return days.length >= all.length ? [target.name] : days;
+}
+
+/**
+ * Runs `query` on the tables of a range; if the engine no longer has one of those days (the retention job of a
+ * searchd whose clock is a little ahead dropped it at midnight), runs it again on the distributed table.
+ */
+export function onQueryTables<T>(
+  target: QueryTarget,
+  range: { fromMs?: number; toMs?: number },
+  query: (tables: string[]) => Promise<T>,
+): Promise<T> {
+  return onTables(target, queryTables(target, range.fromMs, range.toMs), query);
+}
+
+/** onQueryTables for tables already chosen; the query must bound its time itself if it falls back. */
+export async function onTables<T>(
+  target: QueryTarget,
+  tables: string[],
+  query: (tables: string[]) => Promise<T>,
+): Promise<T> {
+  const name = typeof target === "string" ? target : target.name;
+  if (tables.length === 1 && tables[0] === name) return query(tables);
+  try {
+    return await query(tables);
+  } catch (err) {
+    // Only the engine's own words, before the statement it quotes after "near '".
+    const own = String((err as Error).message ?? "").split(" near '")[0]!;
+    if (!/unknown (local )?index|no such index/i.test(own)) throw err;
+    return query([name]);
+  }
+}
+
+/** One engine read of a day-split query: its tables and the time bounds (inclusive) that keep it to its days. */
+export type DayStep = { tables: string[]; fromMs?: number; toMs?: number };
+
+/**
+ * A page read in the order of its direction, split in two: first the days where the page starts (newest-first:
+ * today and any later day; oldest-first: the cursor's day), then, only if that did not fill the page, every other
+ * day of the range at once. The reader's first page of a busy index then reads one day, not all of them, and a
+ * rare word still costs two reads. Null when the range has one day or the target is a name alone.
+ */
+export function pageSteps(
+  target: QueryTarget,
+  range: { fromMs?: number; toMs?: number },
+  direction: "older" | "newer",
+  nowMs = Date.now(),
+): [DayStep, DayStep] | null {
+  if (typeof target === "string") return null;
+  const window = retentionWindow(target.retentionDays, nowMs);
+  const from = Math.max(range.fromMs ?? -Infinity, window.fromMs);
+  const to = Math.min(range.toMs ?? Infinity, window.toMs - 1);
+  if (from > to || utcDayStart(from) === utcDayStart(to)) return null;
+  if (direction === "older") {
+    // Today's day, or the range's last day if it ends before today; later days (clock skew) go with it.
+    const split = utcDayStart(Math.max(from, Math.min(to, nowMs)));
+    if (split <= utcDayStart(from)) return null;
+    return [
+      { tables: queryTables(target, split, to, nowMs), fromMs: split, toMs: range.toMs },
+      { tables: rest(target, from, split - 1, nowMs), fromMs: range.fromMs, toMs: split - 1 },
+    ];
+  }
+  const split = utcDayStart(from) + DAY_MS;
+  return [
+    { tables: queryTables(target, from, split - 1, nowMs), fromMs: range.fromMs, toMs: split - 1 },
+    { tables: rest(target, split, to, nowMs), fromMs: split, toMs: range.toMs },
+  ];
+}
+
+/** The other days of a split: three or more read through the distributed table, in parallel, bounded by time. */
+function rest(target: { name: string; retentionDays: number }, fromMs: number, toMs: number, nowMs: number) {
+  const days = queryTables(target, fromMs, toMs, nowMs);
+  return days.length >= 3 ? [target.name] : days;
+}
