@@ -2,7 +2,9 @@
  * Collector throughput vs the engine's raw bulk insert rate, measured in one run on the same machine, same rows,
  * same table schema, so the ratio holds even when the machine is noisy.
  *
- *   npm run bench -- [--records 200000] [--batch 2000] [--no-write]
+ *   npm run bench:throughput -- [--records 200000] [--batch 2000] [--no-write]
+ *
+ * (`npm run bench` runs this as its first part: bench/scale.ts.)
  *
  * 1. Raw: the generated records, normalised up front, written with REPLACE statements of --batch rows on one
  *    connection, back to back. This is the ceiling: nothing but the engine's work.
@@ -17,6 +19,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { closeDb, getDb } from "@/db/client";
@@ -38,27 +41,40 @@ import {
 import { chunkRows } from "@/lib/engine/write-rows";
 import { createIndex } from "@/lib/indexes/logger-indexes";
 import { normalizeRecord } from "@/lib/records/normalize-record";
+import { buildWorkers, collectorArgs } from "../test/collector-command";
 
-const { values: args } = parseArgs({
-  options: {
-    records: { type: "string", default: "200000" },
-    batch: { type: "string", default: "2000" },
-    "no-write": { type: "boolean", default: false },
-  },
-});
-const N = Number(args.records);
-const BATCH = Number(args.batch);
-const run = `bench${Date.now().toString(36)}`;
 const AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
 const REDIS_URL = "redis://127.0.0.1:6379";
-const pgBase = new URL("postgres://postgres@127.0.0.1:5432/postgres");
-pgBase.pathname = `/alco_${run}`;
-const DATABASE_URL = pgBase.toString();
 
 const log = (l: string) => console.log(`[bench] ${l}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function main() {
+export type ThroughputResult = {
+  rawRate: number;
+  collectorRate: number;
+  ratio: number;
+  peakRss: number;
+  /** The result as rows of a two-column markdown table. */
+  rows: string[];
+};
+
+/** The collector process as production runs it, built afresh once per run. */
+let workersBuilt = false;
+
+export function collectorCommand(): string[] {
+  if (process.env.BENCH_COLLECTOR_ARGS) return process.env.BENCH_COLLECTOR_ARGS.split(" ");
+  if (!workersBuilt) buildWorkers();
+  workersBuilt = true;
+  return collectorArgs();
+}
+
+export async function measureThroughput(opts: { records: number; batch: number }): Promise<ThroughputResult> {
+  const N = opts.records;
+  const BATCH = opts.batch;
+  const run = `bench${Date.now().toString(36)}`;
+  const pgBase = new URL("postgres://postgres@127.0.0.1:5432/postgres");
+  pgBase.pathname = `/alco_${run}`;
+  const DATABASE_URL = pgBase.toString();
   log(`${N} records, batch ${BATCH}, run ${run}`);
   const startMs = Date.now() - 20 * 60_000;
   const generator = createRecordGenerator({ seed: 7, startMs, ratePerSec: N / 600, index: "bench" });
@@ -79,7 +95,7 @@ async function main() {
   const redisPrefix = `alco_${run}:`;
 
   try {
-    await createIndex(db, { name: "raw", queueName: `alco_${run}_raw` });
+    const rawIndex = await createIndex(db, { name: "raw", queueName: `alco_${run}_raw` });
     const index = await createIndex(db, { name: "bench", queueName: `alco_${run}_bench` });
     await sync.tick();
 
@@ -153,9 +169,7 @@ async function main() {
       process.execPath,
       [
         ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-        "--import",
-        "tsx",
-        path.resolve(import.meta.dirname, "../workers/collector.ts"),
+        ...collectorCommand(),
       ],
       {
         env: {
@@ -205,29 +219,24 @@ async function main() {
     );
 
     await deleteIndexQueue(ch, index);
+    // The collector declared the raw index's queue too: it consumes every index there is.
+    await deleteIndexQueue(ch, rawIndex);
     await ch.deleteExchange(exchange);
     await ch.deleteExchange(deadLetterExchange(exchange));
     await conn.close();
 
-    if (!args["no-write"]) {
-      await prependSection([
-        `## Collector throughput vs raw engine insert — ${stamp()}`,
-        "",
-        `Command: \`npm run bench -- --records ${N} --batch ${BATCH}\``,
-        `Machine: ${machine()}`,
-        `Corpus: ${N} generated records (seed 7: logcollect/winston/pino mix), ${(rawBytes / 2 ** 20).toFixed(1)} MiB of JSON`,
-        "",
-        "| measure | result |",
-        "| --- | --- |",
-        `| raw engine bulk insert (${BATCH} rows/statement, 1 connection), before / after the collector run | ${Math.round(rawBefore)} / ${Math.round(rawAfter)} rows/s |`,
-        `| publish with confirms (1 publisher) | ${Math.round(pubRate)} msg/s |`,
-        `| collector, draining a pre-filled queue (first stored batch to last) | ${Math.round(colRate)} records/s |`,
-        `| the same including start-up (connect, declare, first batch: ${startupSeconds.toFixed(2)} s) | ${Math.round(totalRate)} records/s |`,
-        `| **collector / raw (mean of before and after)** | **${ratio.toFixed(2)}×** (target ≥ 0.9×) |`,
-        `| collector process peak RSS (VmHWM) | ${Math.round(peakRss / 2 ** 20)} MiB |`,
-        "",
-      ]);
-    }
+    const tableRows = [
+      `| corpus | ${N} generated records (seed 7: logcollect/winston/pino mix), ${(rawBytes / 2 ** 20).toFixed(1)} MiB of JSON |`,
+      `| raw engine bulk insert (${BATCH} rows/statement, 1 connection), before / after the collector run | ${Math.round(rawBefore)} / ${Math.round(rawAfter)} rows/s |`,
+      `| publish with confirms (1 publisher) | ${Math.round(pubRate)} msg/s |`,
+      `| collector, draining a pre-filled queue (first stored batch to last) | ${Math.round(colRate)} records/s |`,
+      `| the same including start-up (connect, declare, first batch: ${startupSeconds.toFixed(2)} s) | ${Math.round(totalRate)} records/s |`,
+      `| **collector / raw (mean of before and after)** | **${ratio.toFixed(2)}×** (target ≥ 0.9×) |`,
+      `| collector process peak RSS (VmHWM) | ${Math.round(peakRss / 2 ** 20)} MiB (\`${collectorCommand()
+        .map((a) => path.relative(process.cwd(), a) || a)
+        .join(" ")}\`) |`,
+    ];
+    return { rawRate, collectorRate: colRate, ratio, peakRss, rows: tableRows };
   } finally {
     await engine.close();
     await sync.stop();
@@ -242,4 +251,31 @@ async function main() {
   }
 }
 
-runBench(main);
+async function main() {
+  const { values: args } = parseArgs({
+    options: {
+      records: { type: "string", default: "200000" },
+      batch: { type: "string", default: "2000" },
+      "no-write": { type: "boolean", default: false },
+    },
+  });
+  const N = Number(args.records);
+  const BATCH = Number(args.batch);
+  const result = await measureThroughput({ records: N, batch: BATCH });
+  if (!args["no-write"]) {
+    await prependSection([
+      `## Collector throughput vs raw engine insert — ${stamp()}`,
+      "",
+      `Command: \`npm run bench:throughput -- --records ${N} --batch ${BATCH}\``,
+      `Machine: ${machine()}`,
+      "",
+      "| measure | result |",
+      "| --- | --- |",
+      ...result.rows,
+      "",
+    ]);
+  }
+}
+
+// Run directly (npm run bench:throughput); bench/scale.ts imports measureThroughput.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) runBench(main);
