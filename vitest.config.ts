@@ -31,6 +31,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          // Outages, kills, poison input and load (docs/RELIABILITY.md): `npm run test:faults`.
+          name: "faults",
+          include: ["test/faults/**/*.fault.test.ts"],
+          globalSetup: ["test/global-setup.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 let passed = 0;
 let failed = 0;
 const missing = [];
-for (const suite of ["unit", "integration"]) {
+for (const suite of ["unit", "integration", "faults"]) {
   const file = `tmp/results-${suite}.json`;
   if (!existsSync(file)) {
     missing.push(suite);

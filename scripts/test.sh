@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test suite, on real services: unit, integration (searchd, RabbitMQ, Redis, PostgreSQL), and browser
-# (Debian's Chromium driving the reader on the real stack); plus types, lint and format.
+# (Debian's Chromium driving the reader on the real stack), faults (outages, kills, poison input, load); plus
+# types, lint and format.
 # Ends with one line "N passed, N failed" summed over all suites; exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,8 @@ fi
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=tmp/results-unit.json || status=1
 npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=tmp/results-integration.json || status=1
 npx playwright test || status=1
+# Outages, kills, poison input, load (docs/RELIABILITY.md); the soak part runs 90 s here (npm run test:soak: 10 min).
+npx vitest run --project faults --reporter=default --reporter=json --outputFile.json=tmp/results-faults.json || status=1
 
 node scripts/sum-results.mjs || status=1
 exit $status
