@@ -313,15 +313,11 @@ describe("soak", () => {
         { amqpUrl, exchange, index: calibration.name, seed: 11 },
         CALIBRATION_RECORDS,
       );
-      const collector = spawnLogged(
-        "collector",
-        [process.execPath, ...collectorArgs()],
-        {
-          cwd: root,
-          env,
-          logFile: path.join(root, "tmp/soak-collector.log"),
-        },
-      );
+      const collector = spawnLogged("collector", [process.execPath, ...collectorArgs()], {
+        cwd: root,
+        env,
+        logFile: path.join(root, "tmp/soak-collector.log"),
+      });
       procs.push(collector);
       cleanups.push(() => collector.stop());
       let firstAt = 0;
