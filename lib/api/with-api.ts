@@ -41,6 +41,20 @@ async function readJsonBody(req: Request): Promise<unknown> {
   return value;
 }
 
+/**
+ * `Server-Timing: auth;dur=…, app;dur=…`: where a slow answer spent its time (browser dev tools show it), split
+ * from what the network and the framework add. Streams report the time to their first byte.
+ */
+function withServerTiming(res: Response, started: number, authMs: number): Response {
+  const total = performance.now() - started;
+  try {
+    res.headers.append("server-timing", `auth;dur=${authMs.toFixed(1)}, app;dur=${total.toFixed(1)}`);
+  } catch {
+    // Headers of a Response made elsewhere (Response.redirect) are immutable; the timing is only a hint.
+  }
+  return res;
+}
+
 export function withApi<
   P extends Record<string, string>,
   S extends z.ZodType,
@@ -57,8 +71,11 @@ export function withApi<
   options: { body?: B; auth: Access },
 ) {
   return async (req: Request, ctx: Ctx<P>): Promise<Response> => {
+    const started = performance.now();
+    let authMs = 0;
     try {
       const who = options.auth === "public" ? null : await authenticate(db(), req);
+      authMs = performance.now() - started;
       authorize(who?.principal ?? null, options.auth);
       if (who?.via === "cookie" && req.method !== "GET" && req.method !== "HEAD") assertSameOrigin(req);
       const principal = who?.principal ?? null;
@@ -71,9 +88,13 @@ export function withApi<
         if (!b.success) throw b.error;
         body = b.data;
       }
-      return await handler({ req, params, query: parsed.data, body, principal });
+      return withServerTiming(
+        await handler({ req, params, query: parsed.data, body, principal }),
+        started,
+        authMs,
+      );
     } catch (err) {
-      return errorResponse(toApiError(err));
+      return withServerTiming(errorResponse(toApiError(err)), started, authMs);
     }
   };
 }
