@@ -207,11 +207,32 @@ describe("compileMatch", () => {
 });
 
 describe("compileFieldFilters", () => {
-  it("filters attribute fields with IN in WHERE", () => {
+  it("filters known levels on the level number, which the collector stores with each canonical name", () => {
     expect(compileFieldFilters([{ field: "level", values: ["error", "fatal"], negate: false }])).toEqual({
-      where: ["level IN ('error','fatal')"],
+      where: ["lvl IN (50,60)"],
       select: [],
     });
+    expect(compileFieldFilters([{ field: "level", values: ["debug"], negate: true }]).where).toEqual([
+      "lvl NOT IN (20)",
+    ]);
+    // As the engine's string test, without case.
+    expect(compileFieldFilters([{ field: "level", values: ["ERROR"], negate: false }]).where).toEqual([
+      "lvl IN (50)",
+    ]);
+  });
+
+  it("keeps the string test for level names it does not know, which are all stored with number 0", () => {
+    expect(
+      compileFieldFilters([{ field: "level", values: ["error", "audit"], negate: false }]).where,
+    ).toEqual(["lvl IN (0,50)", "level IN ('error','audit')"]);
+    expect(compileFieldFilters([{ field: "level", values: ["audit", "warn"], negate: true }]).where).toEqual([
+      "level NOT IN ('audit','warn')",
+    ]);
+    // An alias is not a stored name: "warning" is stored as "warn", so it matches what it matched before.
+    expect(compileFieldFilters([{ field: "level", values: ["warning"], negate: false }]).where).toEqual([
+      "lvl IN (0)",
+      "level IN ('warning')",
+    ]);
   });
 
   it("filters attribute fields with NOT IN when negated", () => {
@@ -254,7 +275,7 @@ describe("compileFieldFilters", () => {
         { field: "status", values: ["500"], negate: true },
       ]),
     ).toEqual({
-      where: ["level IN ('error')", "f1 = 1", "f2 = 0"],
+      where: ["lvl IN (50)", "f1 = 1", "f2 = 0"],
       select: ["IN(js.user, 'bob') AS f1", "(IN(js.status, '500') OR IN(js.status, 500)) AS f2"],
     });
   });

@@ -10,6 +10,7 @@
  */
 import { escape, format } from "mysql2";
 import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
+import { LEVELS } from "@/lib/records/levels";
 
 export type EngineFlavor = "sphinx2" | "manticore";
 
@@ -204,11 +205,31 @@ function jsonIn(field: string, values: string[]): string {
  * Compiles field filters into WHERE conditions and select-list expressions (for what 2.2 cannot put in WHERE).
  * Values of one field are OR'd; fields are AND'd.
  */
+/**
+ * A level filter, on the uint `lvl` where that says the same: the collector stores every level it knows under its
+ * canonical name with that level's number (lib/records/levels.ts), and any other name with 0. A filter-only read
+ * scans every row of a day, and a uint test costs the engine far less than a string one (BENCHMARKS.md).
+ */
+function levelConditions(values: string[], negate: boolean): string[] {
+  // The engine compares strings without case (collation libc_ci), and stored names are lowercase.
+  const isKnown = (v: string): v is keyof typeof LEVELS => Object.hasOwn(LEVELS, v);
+  const known = values.map((v) => v.toLowerCase()).filter(isKnown);
+  const numbers = known.map((v) => LEVELS[v]);
+  const strings = `level ${negate ? "NOT IN" : "IN"} (${values.map((v) => sqlString(v)).join(",")})`;
+  if (known.length === values.length) return [`lvl ${negate ? "NOT IN" : "IN"} (${numbers.join(",")})`];
+  // Unknown names share lvl 0: the number narrows the scan first, the string test tells those names apart.
+  return negate ? [strings] : [`lvl IN (${[0, ...numbers].join(",")})`, strings];
+}
+
 export function compileFieldFilters(filters: FieldFilter[]): { where: string[]; select: string[] } {
   const where: string[] = [];
   const select: string[] = [];
   filters.forEach((f, i) => {
     if (f.values.length === 0) return;
+    if (f.field === "level") {
+      where.push(...levelConditions(f.values, f.negate));
+      return;
+    }
     if (isAttributeField(f.field)) {
       const list = f.values.map((v) => sqlString(v)).join(",");
       where.push(`${f.field} ${f.negate ? "NOT IN" : "IN"} (${list})`);

@@ -1,6 +1,7 @@
 /**
  * One level vocabulary for winston names, pino numbers, Python levelnames and syslog severities. The number is
- * what the engine filters on (a uint filter is ~10x faster than a JSON one); the name is what people read.
+ * what the engine filters on (over a day of 203k rows, `lvl IN (50)` took 5–10 ms and `level IN ('error')`
+ * 53–122 ms on 2.2.11); the name is what people read. Each name maps to one number, so the two say the same.
  */
 export const LEVELS = { trace: 10, debug: 20, info: 30, notice: 35, warn: 40, error: 50, fatal: 60 } as const;
 export type LevelName = keyof typeof LEVELS;
