@@ -58,7 +58,9 @@ describe("searchRecords day by day", () => {
     const page = await grep({ limit: "1" });
     expect(page.records[0]!.ts).toBe(now);
     expect(page.totalComplete).toBe(todays > 1 ? false : true);
-    if (todays > 1) expect(page.total).toBe(todays);
+    // It counts what it read: today's newest hours, as far back as it took to fill the page.
+    if (todays > 1) expect(page.total).toBeGreaterThanOrEqual(2);
+    if (todays > 1) expect(page.total).toBeLessThanOrEqual(todays);
   });
 
   it("pages down across days and back up with every record once, in order", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { onQueryTables, pageSteps, queryTables } from "./query-tables";
+import { onQueryTables, pageSteps, probeSteps, queryTables } from "./query-tables";
 
 const NOW = Date.UTC(2026, 10, 21, 15, 0);
 const H = 3_600_000;
@@ -81,5 +81,32 @@ describe("pageSteps", () => {
   it("does not split a range of one day, or an index given by name", () => {
     expect(pageSteps(web, { fromMs: NOW - H, toMs: NOW }, "older", NOW)).toBeNull();
     expect(pageSteps("web", {}, "older", NOW)).toBeNull();
+  });
+});
+
+describe("probeSteps", () => {
+  const M = 60_000;
+  const today = Date.UTC(2026, 10, 21);
+
+  it("splits a step into windows of 1, 16 and 256 minutes back from the edge, then the rest, without gaps", () => {
+    const steps = probeSteps({ tables: ["web_20261121"], fromMs: today, toMs: undefined }, NOW);
+    expect(steps).toEqual([
+      { tables: ["web_20261121"], fromMs: NOW - M, toMs: undefined },
+      { tables: ["web_20261121"], fromMs: NOW - 16 * M, toMs: NOW - M - 1 },
+      { tables: ["web_20261121"], fromMs: NOW - 256 * M, toMs: NOW - 16 * M - 1 },
+      { tables: ["web_20261121"], fromMs: today, toMs: NOW - 256 * M - 1 },
+    ]);
+  });
+
+  it("stops at the step's start, and keeps an open start open", () => {
+    expect(probeSteps({ tables: ["t"], fromMs: NOW - 10 * M, toMs: NOW }, NOW)).toEqual([
+      { tables: ["t"], fromMs: NOW - M, toMs: NOW },
+      { tables: ["t"], fromMs: NOW - 10 * M, toMs: NOW - M - 1 },
+    ]);
+    expect(probeSteps({ tables: ["t"] }, NOW).at(-1)).toEqual({
+      tables: ["t"],
+      fromMs: undefined,
+      toMs: NOW - 256 * M - 1,
+    });
   });
 });

@@ -94,6 +94,30 @@ export function pageSteps(
   ];
 }
 
+/** Widths of the windows a newest-first read tries before the rest of its first step: 1 min, 16 min, 4 h 16 min. */
+export const PROBE_WINDOWS_MS = [60_000, 16 * 60_000, 256 * 60_000];
+
+/**
+ * A newest-first step split into windows that grow back from the page's edge (its cursor, the range's end, or
+ * now), read in turn until the page is full. The engine reads every match of a word (every row, with no word),
+ * sorts them all by time and keeps the newest 100; a lower time bound lets it skip whole blocks by their min/max.
+ * Measured on 2.2.11 over a day table of 203k rows: "orders" 31–42 ms over the day, 2–4 ms over its last minute;
+ * no word at all 10–33 ms, then 3–5 ms over 16 minutes. A busy query fills its page in the first window; a rare
+ * one pays three near-empty reads (about a millisecond each) before the rest.
+ */
+export function probeSteps(step: DayStep, edgeMs: number): DayStep[] {
+  const out: DayStep[] = [];
+  let upper = step.toMs;
+  for (const width of PROBE_WINDOWS_MS) {
+    const lower = edgeMs - width;
+    if (step.fromMs !== undefined && lower <= step.fromMs) break;
+    out.push({ tables: step.tables, fromMs: lower, toMs: upper });
+    upper = lower - 1;
+  }
+  out.push({ tables: step.tables, fromMs: step.fromMs, toMs: upper });
+  return out;
+}
+
 /** The other days of a split: three or more read through the distributed table, in parallel, bounded by time. */
 function rest(target: { name: string; retentionDays: number }, fromMs: number, toMs: number, nowMs: number) {
   const days = queryTables(target, fromMs, toMs, nowMs);

@@ -13,7 +13,7 @@ import {
 } from "@/lib/engine/sphinxql-dialect";
 import { encodeCursor } from "./cursor";
 import { parseQuery } from "./parse-query";
-import { onTables, pageSteps, queryTables, type DayStep, type QueryTarget } from "./query-tables";
+import { onTables, pageSteps, probeSteps, queryTables, type DayStep, type QueryTarget } from "./query-tables";
 import type { Row } from "./run-statements";
 
 const maxDefined = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
@@ -39,8 +39,8 @@ export type GrepResult = {
   cursors: { older: string | null; newer: string | null };
   /**
    * Matches in the range beyond the cursor in the page's direction (the whole range on a first page). When the
-   * page filled from the days nearest the cursor, the others were not read: `total` counts only the days read and
-   * `totalComplete` is false (the histogram has the full count).
+   * page filled from the time nearest its edge (the last minutes, or the day), the rest was not read: `total`
+   * counts only what was read and `totalComplete` is false (the histogram has the full count).
    */
   total: number;
   totalComplete: boolean;
@@ -123,9 +123,17 @@ export async function searchRecords(
     fromMs: cursor?.direction === "newer" ? Math.max(cursor.at.ts, params.from ?? -Infinity) : params.from,
     toMs: cursor?.direction === "older" ? Math.min(cursor.at.ts, params.to ?? Infinity) : params.to,
   };
-  const steps: DayStep[] = pageSteps(index, range, cursor?.direction ?? "older") ?? [
-    { tables: queryTables(index, range.fromMs, range.toMs), fromMs: params.from, toMs: params.to },
+  const nowMs = Date.now();
+  const direction = cursor?.direction ?? "older";
+  const days: DayStep[] = pageSteps(index, range, direction, nowMs) ?? [
+    { tables: queryTables(index, range.fromMs, range.toMs, nowMs), fromMs: params.from, toMs: params.to },
   ];
+  // Newest-first pages (the first page, and every page down) read the first step in growing windows back from
+  // their edge. Oldest-first pages start from a cursor and read only what lies beyond it.
+  const steps =
+    direction === "older"
+      ? [...probeSteps(days[0]!, Math.min(nowMs, range.toMs ?? Infinity)), ...days.slice(1)]
+      : days;
   const rows: Row[] = [];
   let total = 0;
   let totalComplete = true;
