@@ -37,7 +37,7 @@ export default defineConfig({
           // Outages, kills, poison input and load (docs/RELIABILITY.md): `npm run test:faults`.
           name: "faults",
           include: ["test/faults/**/*.fault.test.ts"],
-          globalSetup: ["test/global-setup.ts"],
+          globalSetup: ["test/faults/global-setup.ts"],
           testTimeout: 300_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -7,18 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoggerIndex } from "@/db/schema";
 import { createTestIndex, dropTestIndex, engine, engineCount, uniqueName, waitFor } from "../helpers";
+import { publishNumbered, QueueWatch, seededRandom, seqFigures, sleep, wholeStream } from "./faultsA-stream";
 import {
   collectorCounters,
-  publishNumbered,
-  QueueWatch,
-  seededRandom,
-  seqFigures,
-  sleep,
   startCollector,
   waitUntilServing,
-  wholeStream,
   type CollectorProcess,
-} from "./faultsA-stream";
+} from "./collector-process";
 
 const TOTAL = 100_000;
 const KILLS = 3;
@@ -71,8 +66,7 @@ describe("collector killed mid-stream", () => {
         );
         await sleep(random() * 400);
         // Read just before the kill; what arrives in between is missed, so the redeliveries shown are a floor.
-        received +=
-          (await collectorCounters(collector.metricsPort, index.name).catch(() => null))?.received ?? 0;
+        received += (await collectorCounters(collector, index.name).catch(() => null))?.received ?? 0;
         const stored = await engineCount(index.name);
         await collector.kill9();
         console.log(
@@ -87,7 +81,7 @@ describe("collector killed mid-stream", () => {
           `the collector of restart ${i + 1} acking`,
           async () => {
             if (!next.alive()) throw new Error(`collector died:\n${next.output()}`);
-            return (await collectorCounters(next.metricsPort, index.name)).indexed > 0;
+            return (await collectorCounters(next, index.name)).indexed > 0;
           },
           60_000,
         );
@@ -107,7 +101,7 @@ describe("collector killed mid-stream", () => {
         180_000,
       );
       const drainedAt = Date.now();
-      received += (await collectorCounters(collector.metricsPort, index.name)).received;
+      received += (await collectorCounters(collector, index.name)).received;
       // A graceful stop acks what the collector holds; an empty queue then means every message was acked.
       expect(await collector.terminate()).toBe(0);
       const depth = await queue.depth();

@@ -1,103 +1,13 @@
 /**
- * What the collector fault tests share: a collector process of their own with its metrics on a known port, a
- * paced publisher of numbered records, a view of the queue, and the figures that prove a stream arrived whole.
+ * What the collector fault tests share besides the collector process (collector-process.ts): a paced publisher
+ * of numbered records, a view of the queue, and the figures that prove a stream arrived whole.
  * Everything talks to loopback services of the isolated stack (test/global-setup.ts).
  */
 import amqp, { type Channel, type ChannelModel } from "amqplib";
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import type { Engine } from "@/lib/engine/engine-client";
-import { freePort } from "@/lib/engine/searchd-supervisor";
 import { assertIndexName } from "@/lib/engine/sphinxql-dialect";
 
-const root = path.resolve(import.meta.dirname, "../..");
-
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export type CollectorProcess = {
-  child: ChildProcess;
-  metricsPort: number;
-  /** The collector's last lines of output, for failure messages. */
-  output: () => string;
-  alive: () => boolean;
-  kill9: () => Promise<void>;
-  /** SIGTERM: the collector stores and acks what it holds, then exits; its exit code. */
-  terminate: () => Promise<number | null>;
-};
-
-/** The collector as production runs it (workers/collector.ts), in its own process, on the given environment. */
-export async function startCollector(env: Record<string, string> = {}): Promise<CollectorProcess> {
-  // The metrics server is off at port 0, and the fault tests read its counters.
-  const metricsPort = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "workers/collector.ts")], {
-    cwd: root,
-    env: { ...process.env, INDEX_REFRESH_MS: "300", ...env, METRICS_PORT: String(metricsPort) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const tail: string[] = [];
-  const keep = (b: Buffer) => {
-    tail.push(...b.toString().split("\n").filter(Boolean));
-    tail.splice(0, Math.max(0, tail.length - 40));
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  const alive = () => child.exitCode === null && child.signalCode === null;
-  return {
-    child,
-    metricsPort,
-    output: () => tail.join("\n"),
-    alive,
-    kill9: async () => {
-      if (alive()) child.kill("SIGKILL");
-      await exited;
-    },
-    terminate: async () => {
-      if (alive()) child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
-}
-
-export type Counters = { received: number; indexed: number; retries: number; deadLettered: number };
-
-/** The collector's counters for one index, from its Prometheus endpoint. */
-export async function collectorCounters(port: number, index: string): Promise<Counters> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(3_000) });
-  const text = await res.text();
-  const read = (name: string) => {
-    const m = new RegExp(`^alco_collector_${name}_total\\{index="${index}"[^}]*\\} (\\d+)$`, "gm");
-    let sum = 0;
-    for (const hit of text.matchAll(m)) sum += Number(hit[1]);
-    return sum;
-  };
-  return {
-    received: read("received"),
-    indexed: read("indexed"),
-    retries: read("retries"),
-    deadLettered: read("dead_lettered"),
-  };
-}
-
-/** Waits until the collector's metrics endpoint answers, i.e. it has connected and started its consumers. */
-export async function waitUntilServing(c: CollectorProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!c.alive()) throw new Error(`collector exited while starting:\n${c.output()}`);
-    const ok = await fetch(`http://127.0.0.1:${c.metricsPort}/healthz`, {
-      signal: AbortSignal.timeout(1_000),
-    }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await sleep(200);
-  }
-  throw new Error(`collector not serving after ${timeoutMs} ms:\n${c.output()}`);
-}
 
 export type NumberedPublisher = {
   /** Records the broker has confirmed so far. */

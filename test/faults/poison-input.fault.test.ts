@@ -52,7 +52,7 @@ import {
   waitFor,
   type Outgoing,
 } from "../helpers";
-import { startCollectorProcess, type CollectorProcess } from "./faultsC-collector-process";
+import { startCollector, waitUntilServing, type CollectorProcess } from "./collector-process";
 
 const MB = 1024 * 1024;
 const DAY = 86_400_000;
@@ -323,10 +323,11 @@ describe("poison input", () => {
 
   beforeAll(async () => {
     index = await createTestIndex();
-    collector = await startCollectorProcess();
+    collector = await startCollector();
+    await waitUntilServing(collector);
   });
   afterAll(async () => {
-    await collector?.stop();
+    await collector?.terminate();
     if (index) await dropTestIndex(index);
   });
 
@@ -372,7 +373,7 @@ describe("poison input", () => {
       async () => (await engineCount(index.name)) === good + stored.length,
       INDEX_BOUND_MS,
     ).catch((err: Error) => {
-      throw new Error(`${err.message}\ncollector said:\n${collector.tail.join("\n")}`);
+      throw new Error(`${err.message}\ncollector said:\n${collector.output()}`);
     });
     const indexedAfterMs = Date.now() - sent;
     expect((await grep(index.name, "goodword")).total).toBe(good);

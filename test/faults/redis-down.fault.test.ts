@@ -16,17 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoggerIndex } from "@/db/schema";
 import { valuesKey } from "@/lib/collector/field-values";
 import { createTestIndex, dropTestIndex, engine, engineCount, uniqueName, waitFor } from "../helpers";
+import { publishNumbered, QueueWatch, seqFigures, sleep, wholeStream } from "./faultsA-stream";
 import {
   collectorCounters,
-  publishNumbered,
-  QueueWatch,
-  seqFigures,
-  sleep,
   startCollector,
   waitUntilServing,
-  wholeStream,
   type CollectorProcess,
-} from "./faultsA-stream";
+} from "./collector-process";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
 
 const TOTAL = 40_000;
@@ -67,7 +63,7 @@ describe("Redis down under the collector", () => {
         BATCH_SIZE: String(BATCH_SIZE),
       });
       const c = collector;
-      const counters = () => collectorCounters(c.metricsPort, index.name);
+      const counters = () => collectorCounters(c, index.name);
       const mustLive = () => {
         if (!c.alive()) throw new Error(`collector exited (code ${c.child.exitCode})`);
       };

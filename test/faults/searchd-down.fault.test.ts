@@ -23,17 +23,13 @@ import { countTableSql } from "@/lib/engine/sphinxql-dialect";
 import { listIndexes } from "@/lib/indexes/logger-indexes";
 import { createTestIndex, createTestUser, db, dropTestIndex, uniqueName, waitFor } from "../helpers";
 import { DIST_DIR, ensureWebBuild } from "./faultsB-web";
+import { publishNumbered, QueueWatch, seqFigures, sleep, wholeStream } from "./faultsA-stream";
 import {
   collectorCounters,
-  publishNumbered,
-  QueueWatch,
-  seqFigures,
-  sleep,
   startCollector,
   waitUntilServing,
-  wholeStream,
   type CollectorProcess,
-} from "./faultsA-stream";
+} from "./collector-process";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const TOTAL = 60_000;
@@ -203,7 +199,7 @@ describe("searchd down", () => {
     try {
       collector = await startCollector({ SEARCHD_URL: `127.0.0.1:${searchd.port}`, BATCH_SIZE: "1000" });
       const c = collector;
-      const counters = () => collectorCounters(c.metricsPort, index.name);
+      const counters = () => collectorCounters(c, index.name);
       await waitUntilServing(c);
       await waitFor("a sixth of the stream stored", async () => (await stored()) >= TOTAL / 6, 60_000);
       const healthy = await ask();

@@ -37,7 +37,8 @@
  * Writes tmp/soak-results.json (rates, latency percentiles per kind, the RSS series and their trends, the tails)
  * and prints a summary. The processes' output goes to tmp/soak-collector.log and tmp/soak-web.log.
  *
- * The collector is the production bundle with its heap flags (test/collector-command.ts), bundled afresh here.
+ * The collector is the production bundle with its heap flags (test/collector-command.ts), bundled afresh by the
+ * suite's setup.
  * Needs a production build; builds one into NEXT_DIST_DIR (default .next) if its BUILD_ID is missing. Others
  * build in the same checkout, so give the test a dist dir of its own: `NEXT_DIST_DIR=.next-soak`.
  */
@@ -69,7 +70,7 @@ import {
   type Tail,
   type TailStats,
 } from "./soak-load";
-import { buildWorkers, collectorArgs } from "../collector-command";
+import { collectorArgs } from "../collector-command";
 import { cpuSeconds, findSearchd, listenerPid, rssBytes, spawnLogged, type Spawned } from "./soak-process";
 import { prefill, startPacedPublisher, type PacedResult } from "./soak-publisher";
 import { rssTrend, summarizeLatencies, type RssSample, type RssTrend } from "./soak-stats";
@@ -241,10 +242,7 @@ function ensureBuild() {
 }
 
 describe("soak", () => {
-  beforeAll(() => {
-    ensureBuild();
-    buildWorkers();
-  }, 20 * 60_000);
+  beforeAll(ensureBuild, 20 * 60_000);
 
   const cleanups: (() => Promise<unknown>)[] = [];
   afterAll(async () => {
