@@ -31,6 +31,7 @@ import { renderLatencyChart, type ChartSeries } from "./chart";
 import { measureThroughput, type ThroughputResult } from "./collector-throughput";
 import { machine, prependSection, runBench, stamp } from "./results";
 import { startServerStack, treeRss, type ServerStack } from "./server-stack";
+import { fetchResendingOnReset } from "../test/keep-alive";
 
 const { values: args } = parseArgs({
   options: {
@@ -62,18 +63,8 @@ const brackets = (t: { server?: number; handler?: number }) => {
   return t.server === undefined && t.handler === undefined ? "" : ` (${parts.join(" / ")})`;
 };
 
-/**
- * fetch, once more if the server closed a kept-alive connection just as it was reused: the grep runs between two
- * questions can leave a connection idle past the server's keep-alive timeout.
- */
-async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch (err) {
-    if ((err as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET") throw err;
-    return fetch(url, init);
-  }
-}
+/** The grep runs between two questions can leave a connection idle past the server's keep-alive timeout. */
+const fetchOnce = (url: string, init: RequestInit) => fetchResendingOnReset(url, init);
 
 // ---------------------------------------------------------------------------------------------------- publishing
 

@@ -3,6 +3,7 @@
  * (SSE) held open, each noting when lines arrive. Both talk to the web app over loopback HTTP as a script with a
  * read token would; nothing here is in the web app's process.
  */
+import { fetchResendingOnReset } from "../keep-alive";
 import { SseParser } from "@/lib/live/sse-format";
 
 export type QueryKind = "rare" | "common" | "filter" | "page" | "histogram" | "facets";
@@ -94,20 +95,13 @@ export function startQueryLoad(opts: {
     const started = performance.now();
     let status: number | string;
     let text = "";
-    const get = () =>
-      fetch(`${opts.base}${step.path}`, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     try {
-      let res: Response;
-      try {
-        res = await get();
-      } catch (err) {
-        // The server closed a kept-alive connection (its idle timeout) just as the client reused it: the request
-        // never reached the app. Sent once more on a new connection, and counted, so the race is not taken for a
-        // server failure; anything else is.
-        if ((err as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET") throw err;
-        result.resentAfterReset++;
-        res = await get();
-      }
+      // A closed keep-alive connection is resent and counted, so the race is not taken for a server failure.
+      const res = await fetchResendingOnReset(
+        `${opts.base}${step.path}`,
+        { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) },
+        () => result.resentAfterReset++,
+      );
       status = res.status;
       text = await res.text();
     } catch (err) {
