@@ -12,6 +12,18 @@ describe("recordId", () => {
     expect(a).toBe(b);
   });
 
+  it("keeps records of two producers that reuse a message id apart", () => {
+    expect(recordId({ messageId: "1", routingKey: "logstash.shop.billing", body })).not.toBe(
+      recordId({ messageId: "1", routingKey: "logstash.shop.orders", body }),
+    );
+  });
+
+  it("does not confuse a routing key boundary with the message id", () => {
+    expect(recordId({ messageId: "bc", routingKey: "a", body })).not.toBe(
+      recordId({ messageId: "c", routingKey: "ab", body }),
+    );
+  });
+
   it("gives the same body without a message id the same id", () => {
     expect(recordId({ routingKey: "logstash.app", body })).toBe(
       recordId({ routingKey: "logstash.app", body: Buffer.from(body) }),
