@@ -17,6 +17,8 @@ const supervisor = new SearchdSupervisor({
   host,
   port,
   binary: env.SEARCHD_BINARY,
+  startTimeoutMs: env.SEARCHD_START_TIMEOUT_MS,
+  stopTimeoutMs: env.SEARCHD_STOP_TIMEOUT_MS,
   log,
 });
 const db = getDb(env.DATABASE_URL);
@@ -27,7 +29,7 @@ async function main() {
     return [];
   });
   await supervisor.start(indexes.map((i) => ({ name: i.name, retentionDays: i.retentionDays })));
-  log(`listening on ${host}:${port}, data in ${supervisor.dataDir}`);
+  log(`searchd (${supervisor.engineFlavor}) listening on ${host}:${port}, data in ${supervisor.dataDir}`);
   const sync = new EngineSync(supervisor, db, env.ENGINE_SYNC_MS, log);
   await sync.start();
   let stopping = false;

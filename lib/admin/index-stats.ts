@@ -27,7 +27,7 @@ export type IndexStats = {
   recordsStored: number | null;
   /** Records with a time in the last five minutes. */
   last5m: number | null;
-  /** Size of its daily tables (disk chunks plus RAM chunks, which searchd saves to disk too). */
+  /** Size of its daily tables on disk (disk chunks and the saved RAM chunks). */
   diskBytes: number | null;
 };
 
@@ -47,8 +47,9 @@ async function storedCount(engine: Engine, name: string): Promise<number> {
 
 /** One statement per table: 2.2 hangs on SHOW INDEX STATUS inside a multi-statement batch. */
 async function tablesBytes(engine: Engine, tables: string[]): Promise<number | null> {
+  const flavor = await engine.flavor();
   const sizes = await Promise.all(
-    tables.map(async (t) => tableBytesFromStatus(await engine.query(tableStatusSql(t)))),
+    tables.map(async (t) => tableBytesFromStatus(await engine.query(tableStatusSql(t)), flavor)),
   );
   return sizes.some((s) => s === null) ? null : sizes.reduce<number>((a, b) => a + b!, 0);
 }

@@ -2,8 +2,14 @@
  * The connection to searchd. SphinxQL speaks the MySQL protocol, but not all of it: no prepared statements
  * (`execute`), so every statement is rendered by the dialect module and sent with `query`.
  */
-import mysql, { type TypeCast } from "mysql2/promise";
-import { detectFlavor, SHOW_TABLES_SQL, VERSION_SQL, type EngineFlavor } from "./sphinxql-dialect";
+import mysql, { type PoolConnection, type TypeCast } from "mysql2/promise";
+import {
+  flavorFromServer,
+  SHOW_TABLES_SQL,
+  tableNamesFromShowTables,
+  VERSION_SQL,
+  type EngineFlavor,
+} from "./sphinxql-dialect";
 
 export type EngineAddress = { host: string; port: number };
 
@@ -34,6 +40,18 @@ const decodeUtf8: TypeCast = (field, next) => {
   }
   return next();
 };
+
+/**
+ * The server version the MySQL handshake announced. mysql2 keeps the handshake on the connection without a public
+ * accessor, so this reads it defensively: a mysql2 that moved it gives null, and flavorFromServer relies on
+ * SHOW STATUS alone.
+ */
+function serverVersionOf(conn: PoolConnection): string | null {
+  const core = (conn as unknown as { connection?: { _handshakePacket?: { serverVersion?: unknown } } })
+    .connection;
+  const version = core?._handshakePacket?.serverVersion;
+  return typeof version === "string" ? version : null;
+}
 
 export type EngineOptions = {
   connections?: number;
@@ -68,9 +86,10 @@ export function createEngine(address: EngineAddress, opts: EngineOptions = {}): 
   let flavor: Promise<EngineFlavor> | null = null;
 
   const timeout = opts.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
-  const run = async (sql: string): Promise<unknown> => {
+  const run = async (sql: string, onConnection?: (conn: PoolConnection) => void): Promise<unknown> => {
     const conn = await pool.getConnection();
     try {
+      onConnection?.(conn);
       const [result] = await conn.query({ sql, timeout });
       conn.release();
       return result;
@@ -90,8 +109,13 @@ export function createEngine(address: EngineAddress, opts: EngineOptions = {}): 
 
   return {
     flavor: () => {
-      flavor ??= query<{ Value: string }>(VERSION_SQL).then(
-        (r) => detectFlavor(r[0]?.Value ?? ""),
+      let handshakeVersion: string | null = null;
+      flavor ??= run(VERSION_SQL, (conn) => (handshakeVersion = serverVersionOf(conn))).then(
+        (rows) =>
+          flavorFromServer({
+            statusRows: Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [],
+            handshakeVersion,
+          }),
         (err: unknown) => {
           flavor = null;
           throw err;
@@ -101,10 +125,7 @@ export function createEngine(address: EngineAddress, opts: EngineOptions = {}): 
     },
     query,
     queryMulti: async (sql) => (await run(sql)) as Record<string, unknown>[][],
-    tables: async () => {
-      const rows = await query<{ Index: string }>(SHOW_TABLES_SQL);
-      return new Set(rows.map((r) => r.Index));
-    },
+    tables: async () => tableNamesFromShowTables(await query(SHOW_TABLES_SQL)),
     close: () => pool.end(),
   };
 }

@@ -2,9 +2,19 @@ import { describe, it, expect } from "vitest";
 import { dailyTables } from "@/lib/engine/retention";
 import { renderSearchdConfig, type SearchdSettings } from "@/lib/engine/searchd-config";
 import { HEALTH_TABLE } from "@/lib/engine/sphinxql-dialect";
+import {
+  MANTICORE_INDEX_KEYS,
+  MANTICORE_SEARCHD_KEYS,
+  type KeyStatus,
+} from "@/test/fixtures/manticore-6.3.6-config-keys";
 
 const NOW = Date.UTC(2026, 10, 21, 13, 45, 0);
-const SETTINGS: SearchdSettings = { dataDir: "/var/lib/alco/searchd", host: "127.0.0.1", port: 9306 };
+const SETTINGS: SearchdSettings = {
+  flavor: "sphinx2",
+  dataDir: "/var/lib/alco/searchd",
+  host: "127.0.0.1",
+  port: 9306,
+};
 const INDEXES = [
   { name: "web", retentionDays: 2 },
   { name: "billing_api", retentionDays: 3 },
@@ -94,5 +104,64 @@ describe("renderSearchdConfig", () => {
     expect(() => renderSearchdConfig(SETTINGS, [{ name: "Bad Name", retentionDays: 1 }], NOW)).toThrow(
       /invalid index name/,
     );
+  });
+});
+
+/** Every `key = value` line of every section, by section kind (`index` or `searchd`). */
+function directives(text: string): { section: "index" | "searchd"; key: string; value: string }[] {
+  return [...text.matchAll(/^(index|searchd)\b[^{]*\{\n([\s\S]*?)\n\}$/gm)].flatMap((m) =>
+    m[2]!.split("\n").map((line) => {
+      const [key, ...value] = line.trim().split("=");
+      return { section: m[1] as "index" | "searchd", key: key!.trim(), value: value.join("=").trim() };
+    }),
+  );
+}
+
+/** What Manticore 6.3.6's config parser says of each directive that is not plainly known. */
+function manticoreComplaints(text: string): string[] {
+  const known = { index: MANTICORE_INDEX_KEYS, searchd: MANTICORE_SEARCHD_KEYS };
+  return directives(text).flatMap(({ section, key }) => {
+    const status: KeyStatus | undefined = known[section][key];
+    return status === "ok" ? [] : [`${section}.${key}: ${status ?? "unknown"}`];
+  });
+}
+
+describe("renderSearchdConfig for Manticore", () => {
+  const settings: SearchdSettings = { ...SETTINGS, flavor: "manticore" };
+  const { text, tables } = renderSearchdConfig(settings, INDEXES, NOW);
+  const blocks = indexBlocks(text);
+
+  it("uses no directive Manticore 6.3.6 removed, deprecated or does not know", () => {
+    expect(manticoreComplaints(text)).toEqual([]);
+  });
+
+  it("would be warned about with the Sphinx 2.2 config, so the check above sees what it must", () => {
+    expect(manticoreComplaints(renderSearchdConfig(SETTINGS, INDEXES, NOW).text)).toEqual([
+      "searchd.workers: deprecated",
+      "searchd.dist_threads: deprecated",
+      "searchd.read_timeout: deprecated",
+    ]);
+  });
+
+  it("stores no full-text field, so the message is kept once as text and once as `msg`", () => {
+    const locals = blocks.filter((b) => !isDistributed(b));
+    expect(locals.map((b) => b.name).sort()).toEqual([HEALTH_TABLE, ...tables].sort());
+    for (const b of locals) expect(b.body).toContain("stored_fields =");
+    for (const b of blocks.filter(isDistributed))
+      expect(b.body.some((l) => l.startsWith("stored_fields"))).toBe(false);
+  });
+
+  it("asks for exact GROUP BY counts and keeps 2.2's network timeout under its new name", () => {
+    const searchd = directives(text).filter((d) => d.section === "searchd");
+    expect(searchd).toContainEqual({ section: "searchd", key: "accurate_aggregation", value: "1" });
+    expect(searchd).toContainEqual({ section: "searchd", key: "network_timeout", value: "30" });
+  });
+
+  it("declares the same tables in the same order as for Sphinx 2.2, one setting apart", () => {
+    const sphinx = renderSearchdConfig(SETTINGS, INDEXES, NOW);
+    expect(sphinx.tables).toEqual(tables);
+    expect(blocks.map((b) => b.name)).toEqual(indexBlocks(sphinx.text).map((b) => b.name));
+    expect(sphinx.text).not.toContain("stored_fields");
+    expect(sphinx.text).not.toContain("accurate_aggregation");
   });
 });

@@ -1,15 +1,26 @@
 /**
  * Renders searchd's plain-mode config: every index's daily RT tables, then one distributed table per index over
  * them. Local tables must come before the distributed tables that name them, or a SIGHUP reload skips the new
- * ones (measured on 2.2.11). The same file is valid for Manticore in plain mode.
+ * ones (measured on 2.2.11). Manticore reads the same plain-mode file; the few directives that differ come from
+ * the dialect module, by the flavor of the binary that will read it.
  */
 import path from "node:path";
 import { dailyTables } from "./retention";
-import { HEALTH_TABLE, TABLE_SCHEMA, TEXT_SETTINGS, assertIndexName } from "./sphinxql-dialect";
+import {
+  HEALTH_TABLE,
+  TABLE_SCHEMA,
+  TEXT_SETTINGS,
+  assertIndexName,
+  searchdDirectives,
+  tableDirectives,
+  type EngineFlavor,
+} from "./sphinxql-dialect";
 
 export type EngineIndexSpec = { name: string; retentionDays: number };
 
 export type SearchdSettings = {
+  /** The engine that will read the file: Sphinx 2.2 refuses keys Manticore needs, Manticore warns on 2.2's. */
+  flavor: EngineFlavor;
   dataDir: string;
   host: string;
   port: number;
@@ -27,6 +38,7 @@ export function renderSearchdConfig(settings: SearchdSettings, indexes: EngineIn
       `  path = ${path.join(settings.dataDir, HEALTH_TABLE)}`,
       "  rt_field = x",
       "  rt_attr_uint = y",
+      ...tableDirectives(settings.flavor).map((l) => `  ${l}`),
       "}",
     ].join("\n"),
   ];
@@ -43,6 +55,7 @@ export function renderSearchdConfig(settings: SearchdSettings, indexes: EngineIn
           `  rt_mem_limit = ${settings.rtMemLimit ?? "64M"}`,
           ...TABLE_SCHEMA.map((l) => `  ${l}`),
           ...TEXT_SETTINGS.map((l) => `  ${l}`),
+          ...tableDirectives(settings.flavor).map((l) => `  ${l}`),
           "}",
         ].join("\n"),
       );
@@ -58,13 +71,7 @@ export function renderSearchdConfig(settings: SearchdSettings, indexes: EngineIn
     `  query_log = ${path.join(settings.dataDir, "query.log")}`,
     `  pid_file = ${path.join(settings.dataDir, "searchd.pid")}`,
     `  binlog_path = ${settings.dataDir}`,
-    "  workers = threads",
-    "  dist_threads = 2",
-    // Bounded by the collector's statement size; searchd refuses to start outside 128K..128M.
-    "  max_packet_size = 64M",
-    "  seamless_rotate = 1",
-    "  read_timeout = 30",
-    "  client_timeout = 300",
+    ...searchdDirectives(settings.flavor).map((l) => `  ${l}`),
     "}",
   ].join("\n");
   const text = [

@@ -7,6 +7,10 @@ const schema = z.object({
   SEARCHD_LISTEN: z.string().default("127.0.0.1:9306"),
   SEARCHD_BINARY: z.string().default("searchd"),
   ENGINE_SYNC_MS: z.coerce.number().int().min(100).default(2000),
+  // A production searchd may replay minutes of binlog before it serves; giving up would restart the replay.
+  SEARCHD_START_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000),
+  // Saving large RAM chunks takes longer than a test's; whatever stops the supervisor must allow more than this.
+  SEARCHD_STOP_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
 });
 
 export type SearchdEnv = z.infer<typeof schema>;

@@ -2,14 +2,16 @@
  * Runs one searchd: its own data dir, port and generated config. searchd's watchdog does not restart a worker
  * killed with SIGKILL (the whole daemon goes down, DESIGN.md), so this process is the watchdog: it runs searchd in
  * the foreground and restarts it with bounded backoff. Config changes are applied with SIGHUP, never a restart.
+ * The binary's banner says which engine it is (Sphinx 2.2 or Manticore) before the first config is written,
+ * because each refuses or warns about the other's directives.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdir, readFile, rename, rm, writeFile, readdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { createEngine, type Engine } from "./engine-client";
 import { renderSearchdConfig, type EngineIndexSpec } from "./searchd-config";
-import { HEALTH_TABLE } from "./sphinxql-dialect";
+import { BANNER_ARGS, HEALTH_TABLE, flavorFromBanner, type EngineFlavor } from "./sphinxql-dialect";
 
 export type SupervisorOptions = {
   dataDir: string;
@@ -17,8 +19,32 @@ export type SupervisorOptions = {
   /** 0 picks a free port. */
   port?: number;
   binary?: string;
+  /** The engine the binary is; by default read from its banner. */
+  flavor?: EngineFlavor;
+  /**
+   * How long a starting searchd may take to serve its tables. A restart replays the binlog first, which can take
+   * minutes after a crash under load; giving up restarts it, and the replay, from the beginning.
+   */
+  startTimeoutMs?: number;
+  /**
+   * How long a stopping searchd may take to save its RAM chunks before it is killed (the binlog replays whatever
+   * a kill lost). Whatever stops this process must wait longer than this.
+   */
+  stopTimeoutMs?: number;
   log?: (line: string) => void;
 };
+
+/** Which engine a searchd binary is, from the banner it prints. */
+export async function binaryFlavor(binary: string): Promise<EngineFlavor> {
+  const output = await new Promise<string>((resolve, reject) => {
+    execFile(binary, [...BANNER_ARGS], { timeout: 10_000 }, (err, stdout, stderr) => {
+      // The banner is what matters, whatever the exit status.
+      if (err && !stdout) reject(new Error(`cannot run ${binary}: ${err.message}`));
+      else resolve(`${stdout}\n${stderr}`);
+    });
+  });
+  return flavorFromBanner(output);
+}
 
 export async function freePort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,6 +64,9 @@ export class SearchdSupervisor {
   readonly host: string;
   port = 0;
   private readonly binary: string;
+  private flavor: EngineFlavor | undefined;
+  private readonly startTimeoutMs: number;
+  private readonly stopTimeoutMs: number;
   private readonly log: (line: string) => void;
   private child: ChildProcess | null = null;
   private stopping: Promise<void> | null = null;
@@ -52,6 +81,9 @@ export class SearchdSupervisor {
     this.host = opts.host ?? "127.0.0.1";
     this.port = opts.port ?? 0;
     this.binary = opts.binary ?? "searchd";
+    this.flavor = opts.flavor;
+    this.startTimeoutMs = opts.startTimeoutMs ?? 30_000;
+    this.stopTimeoutMs = opts.stopTimeoutMs ?? 10_000;
     this.log = opts.log ?? ((l) => console.log(`[searchd] ${l}`));
   }
 
@@ -75,6 +107,7 @@ export class SearchdSupervisor {
   async start(indexes: EngineIndexSpec[], nowMs = Date.now()): Promise<void> {
     await mkdir(this.dataDir, { recursive: true });
     if (this.port === 0) this.port = await freePort(this.host);
+    this.flavor ??= await binaryFlavor(this.binary);
     this.indexes = indexes;
     await this.writeConfig(nowMs);
     await this.spawnAndWait();
@@ -109,11 +142,16 @@ export class SearchdSupervisor {
       if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((r) => child.once("exit", () => r()));
       child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const timer = setTimeout(() => child.kill("SIGKILL"), this.stopTimeoutMs);
       await exited;
       clearTimeout(timer);
     })();
     return this.stopping;
+  }
+
+  /** The engine the binary is, once start() has read its banner. */
+  get engineFlavor(): EngineFlavor | undefined {
+    return this.flavor;
   }
 
   /** For fault tests and the dev stack: the current searchd process id. */
@@ -122,8 +160,9 @@ export class SearchdSupervisor {
   }
 
   private async writeConfig(nowMs: number): Promise<boolean> {
+    if (!this.flavor) throw new Error("searchd supervisor: apply() before start()");
     const { text, tables, distributed } = renderSearchdConfig(
-      { dataDir: this.dataDir, host: this.host, port: this.port },
+      { flavor: this.flavor, dataDir: this.dataDir, host: this.host, port: this.port },
       this.indexes,
       nowMs,
     );
@@ -162,7 +201,7 @@ export class SearchdSupervisor {
         );
       }, delay);
     });
-    await this.waitUntil((served) => this.served.every((t) => served.has(t)), 30_000, child);
+    await this.waitUntil((served) => this.served.every((t) => served.has(t)), this.startTimeoutMs, child);
   }
 
   private async waitUntil(

@@ -2,11 +2,13 @@
  * The only module that knows SphinxQL. Everything that reaches searchd as a string is built here, so the quirks
  * of Sphinx 2.2.11 (what we run in tests) and Manticore (what production runs) live in one place.
  *
- * Differences handled here, by flavor:
+ * Differences handled here, by flavor (docs/OPERATIONS.md "Running on Manticore" has the whole table):
  * - Sphinx 2.2 has no REGEX(), no HIGHLIGHT(), no `OR` between attribute filters in WHERE and no IN() on JSON
  *   subfields in WHERE. Both are expressed as select-list expressions that WHERE then filters on, which works in
  *   both engines.
  * - Manticore would allow CREATE TABLE; we stay in plain mode (tables declared in the config file), valid in both.
+ * - Config directives, error wording, version reporting, SHOW TABLES' column and what SHOW INDEX STATUS counts
+ *   differ; each has its function below, and nothing outside lib/engine/ looks at the engine's words.
  */
 import { escape, format } from "mysql2";
 import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
@@ -14,8 +16,50 @@ import { LEVELS } from "@/lib/records/levels";
 
 export type EngineFlavor = "sphinx2" | "manticore";
 
+/**
+ * The flavor a version string names: Manticore's say so in their banner ("Manticore 6.3.6 …") but not in
+ * SHOW STATUS or the MySQL handshake, which give the bare number ("6.3.6 df9323dc9@24080223 …"); Sphinx 2.2 gives
+ * "2.2.11-id64-release (95ae9a6)". Manticore's numbering started at 2.5 over Sphinx 2.x, and every release since
+ * 3.0 is Manticore's (Sphinx 3, a closed build, is not supported).
+ */
 export function detectFlavor(version: string): EngineFlavor {
-  return /manticore/i.test(version) || /^[3-9]\./.test(version) ? "manticore" : "sphinx2";
+  if (/manticore/i.test(version)) return "manticore";
+  const major = /^\s*(\d+)\./.exec(version);
+  return major && Number(major[1]) >= 3 ? "manticore" : "sphinx2";
+}
+
+/**
+ * Asks the running engine its version. Manticore answers it in SHOW STATUS (`Counter: version`); Sphinx 2.2
+ * answers neither this nor `SHOW VARIABLES LIKE 'version'` (no rows, measured on 2.2.11), and Manticore has no
+ * `version` variable either, so the variable told the two apart in neither.
+ */
+export const VERSION_SQL = "SHOW STATUS LIKE 'version'";
+
+/**
+ * The flavor of a running engine, from its answer to VERSION_SQL or else the server version its MySQL handshake
+ * announced (2.2.11 sends "2.2.11-id64-release (95ae9a6)"). SHOW STATUS decides first: Manticore's
+ * `mysql_version_string` setting can make the handshake claim any version (e.g. "5.7.0" for MySQL tools).
+ */
+export function flavorFromServer(answer: {
+  statusRows: Record<string, unknown>[];
+  handshakeVersion?: string | null;
+}): EngineFlavor {
+  const row = answer.statusRows.find((r) => (r.Counter ?? r.Variable_name) === "version");
+  if (row && typeof row.Value === "string" && row.Value !== "") return detectFlavor(row.Value);
+  return detectFlavor(answer.handshakeVersion ?? "");
+}
+
+/** Arguments that make searchd print its banner and exit, whichever engine the binary is. */
+export const BANNER_ARGS = ["--help"] as const;
+
+/**
+ * The flavor of a searchd binary, from what BANNER_ARGS printed: its first line is "Manticore 6.3.6 …" or
+ * "Sphinx 2.2.11-id64-release (95ae9a6)". Needed before the engine runs, because its config differs.
+ */
+export function flavorFromBanner(output: string): EngineFlavor {
+  if (/^Manticore\s/m.test(output)) return "manticore";
+  if (/^Sphinx\s/m.test(output)) return "sphinx2";
+  throw new Error(`not a searchd banner: ${JSON.stringify(output.slice(0, 200))}`);
 }
 
 /** Index (logger) names double as table names and URL segments. */
@@ -77,6 +121,50 @@ export const TEXT_SETTINGS = [
   "blend_chars = -, ., @, =, :, /",
   "blend_mode = trim_none, skip_pure",
 ] as const;
+
+/**
+ * What each daily table and the health table declare beyond their schema, by flavor. Since Manticore 5 a table
+ * from a config file stores the original text of every full-text field ("By default, the original content of
+ * full-text fields is indexed and stored when a table is defined in a configuration file", manual
+ * Creating_a_table/Local_tables/Plain_and_real-time_table_settings.md, 6.3.6), which would keep the message a
+ * third time beside `msg`; an empty `stored_fields` stores none ("An empty value (i.e. `stored_fields =` )
+ * disables the storage of original values for all fields", ibid.). Sphinx 2.2 refuses the key, and every
+ * search reads `msg`, so both engines answer the same columns.
+ */
+export function tableDirectives(flavor: EngineFlavor): string[] {
+  return flavor === "manticore" ? ["stored_fields ="] : [];
+}
+
+/**
+ * The searchd section's fixed settings (listen address and paths aside), by flavor. In Manticore 6.3.6's
+ * config parser (src/sphinxutils.cpp, g_dKeysSearchd) `workers` and `dist_threads` are deprecated ("use
+ * 'default value'", "use 'max_threads_per_query'") and `read_timeout` is deprecated for `network_timeout`, each a
+ * warning on every parse, SIGHUP reloads included; Manticore runs a distributed table's locals in parallel by
+ * default. `accurate_aggregation` (read from the searchd section in src/searchd.cpp, 6.3.6) makes GROUP BY
+ * counts exact where Manticore would otherwise keep only `max_matches` groups per RT chunk and merge them
+ * ("the group counts and aggregates may be inaccurate", manual Searching/Options.md); 2.2 searches an RT table's
+ * chunks into one sorter, and does not know the key.
+ */
+export function searchdDirectives(flavor: EngineFlavor): string[] {
+  // Bounded by the collector's statement size; searchd refuses to start outside 128K..128M.
+  const packet = "max_packet_size = 64M";
+  return flavor === "manticore"
+    ? [
+        packet,
+        "seamless_rotate = 1",
+        "network_timeout = 30",
+        "client_timeout = 300",
+        "accurate_aggregation = 1",
+      ]
+    : [
+        "workers = threads",
+        "dist_threads = 2",
+        packet,
+        "seamless_rotate = 1",
+        "read_timeout = 30",
+        "client_timeout = 300",
+      ];
+}
 
 /** Attribute columns that hold a record's well-known fields; everything else is in `js`. */
 export const ATTRIBUTE_FIELDS = ["level", "logger", "host"] as const;
@@ -314,6 +402,8 @@ export function selectRecordsSql(q: SelectRecords): string {
   const where: string[] = [];
   const params: string[] = [];
   if (q.highlight !== null) {
+    // 2.2 reads the highlight words as a full-text query only with query_mode=1; Manticore always does, accepts
+    // query_mode=1 as a no-op and refuses only 0 ("query_mode=0 is deprecated", src/searchdexpr.cpp, 6.3.6).
     select.push(
       `SNIPPET(msg, ${sqlString(q.highlight)}, 'limit=0', 'before_match=${MARK_START}', ` +
         `'after_match=${MARK_END}', 'html_strip_mode=none', 'query_mode=1') AS snip`,
@@ -398,7 +488,52 @@ export function recordsWithIdsSql(table: string, ids: string[]): string {
 }
 
 export const SHOW_TABLES_SQL = "SHOW TABLES";
-export const VERSION_SQL = "SHOW VARIABLES LIKE 'version'";
+
+/** Table names from SHOW_TABLES_SQL's rows: the column is `Index` in 2.2 and Manticore 6, `Table` from 7.0. */
+export function tableNamesFromShowTables(rows: Record<string, unknown>[]): Set<string> {
+  const names = new Set<string>();
+  for (const r of rows) {
+    const name = r.Table ?? r.Index;
+    if (typeof name === "string") names.add(name);
+  }
+  return names;
+}
+
+/**
+ * Most statements one multi-statement round trip carries: `max_batch_queries`, 32 by default in both engines
+ * (Manticore's manual, Server_settings/Searchd.md: "Limits the amount of queries per batch. Optional, default is
+ * 32"). Manticore 6.3.6 applies it to its binary protocol (src/searchd.cpp) and not to SphinxQL, but a
+ * `max_batch_queries` set lower, or a later release, would refuse the whole batch.
+ */
+export const MAX_BATCH_STATEMENTS = 32;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+
+/**
+ * The engine's own words in an error message. Both engines quote the rest of the statement after " near '" in a
+ * syntax error (Manticore: src/searchdsql.cpp, "%s %s near '%s'"), and so the log text being written.
+ */
+export function engineOwnWords(err: unknown): string {
+  const message = (err as { message?: unknown } | null)?.message;
+  return (typeof message === "string" ? message : "").split(" near '")[0]!;
+}
+
+/**
+ * Whether the engine refused a statement because it does not serve a table it names: not yet (a new index or a
+ * new day before the supervisor's reload) or not any more (a day dropped by retention). Each engine's words:
+ * - Sphinx 2.2.11 (measured): SELECT "unknown local index 'web_20261122' in search request" ("index(es)" for
+ *   several), REPLACE "no such index 'web_20261122'".
+ * - Manticore 6.3.6 (src/searchd.cpp): SELECT "unknown local table(s) 'web_20261122' in search request",
+ *   REPLACE and INSERT "table 'web_20261122' absent, or does not support INSERT", other statements
+ *   "no such table 'web_20261122'" or "unknown local table 'web_20261122'".
+ * REPLACE names only daily RT tables, so "does not support INSERT" can only mean the table is missing.
+ */
+export function isMissingTableError(err: unknown): boolean {
+  return /unknown (local )?(index|table)|no such (index|table)\b|' absent, or does not support INSERT/i.test(
+    engineOwnWords(err),
+  );
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Aggregates for the reader: histogram, facets, volume (measured on 2.2.11, valid in Manticore)
@@ -533,8 +668,11 @@ export function countSinceSql(table: string, sinceMs: number): string {
 // - `SHOW INDEX <rt table> STATUS` returns rows `{ Variable_name, Value }`: index_type, indexed_documents,
 //   indexed_bytes, ram_bytes, disk_bytes, ram_chunk, disk_chunks, mem_limit. On a distributed table it fails
 //   ("SHOW INDEX STATUS requires an existing index"), so it is asked of each daily table.
-// - `disk_bytes` counts only disk chunks: a table whose rows all sit in its RAM chunk reports 0 there although
-//   searchd saves that chunk to disk too, so a table's size is `disk_bytes + ram_bytes`.
+// - 2.2: `disk_bytes` counts only disk chunks: a table whose rows all sit in its RAM chunk reports 0 there
+//   although searchd saves that chunk to disk too, so a table's size is `disk_bytes + ram_bytes`.
+// - Manticore 6.3.6 (src/sphinxrt.cpp, RtIndex_c::GetStatus): `disk_bytes` adds the saved RAM chunk's `.ram`
+//   and `.meta` files to the disk chunks' files, and `ram_bytes` is memory (RAM chunk plus what disk chunks hold
+//   in memory), so `disk_bytes` alone is the size; adding `ram_bytes` would count the RAM chunk twice.
 // - 2.2 never answers it inside a multi-statement batch (the connection hangs): one statement per round trip.
 
 /** One table's status; send it alone, never in a multi-statement batch. */
@@ -542,11 +680,12 @@ export function tableStatusSql(table: string): string {
   return `SHOW INDEX ${assertTables([table])} STATUS`;
 }
 
-/** Bytes a table takes (disk chunks plus the RAM chunk), from the rows of tableStatusSql; null if not reported. */
-export function tableBytesFromStatus(rows: Record<string, unknown>[]): number | null {
+/** Bytes a table takes on disk, RAM chunk included, from the rows of tableStatusSql; null if not reported. */
+export function tableBytesFromStatus(rows: Record<string, unknown>[], flavor: EngineFlavor): number | null {
   const vars = new Map(rows.map((r) => [String(r.Variable_name), Number(r.Value)]));
   const disk = vars.get("disk_bytes");
   const ram = vars.get("ram_bytes");
   if (disk === undefined || !Number.isFinite(disk)) return null;
+  if (flavor === "manticore") return disk;
   return disk + (ram !== undefined && Number.isFinite(ram) ? ram : 0);
 }

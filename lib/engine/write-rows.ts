@@ -4,7 +4,13 @@
  * max_packet_size is dropped silently, with only PROTOCOL_CONNECTION_LOST on the client.
  */
 import type { Engine } from "./engine-client";
-import { replaceRowsSql, rowSqlBytes, type EngineRow } from "./sphinxql-dialect";
+import {
+  engineOwnWords,
+  isMissingTableError,
+  replaceRowsSql,
+  rowSqlBytes,
+  type EngineRow,
+} from "./sphinxql-dialect";
 
 export const MAX_STATEMENT_BYTES = 16 * 1024 * 1024;
 export const MAX_STATEMENT_ROWS = 5000;
@@ -37,7 +43,7 @@ export function chunkRows(
  * or a new day before the supervisor's reload). Anything else is about the statement's content.
  */
 export function isTransientEngineError(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; fatal?: boolean };
+  const e = err as { code?: string; fatal?: boolean };
   if (e.fatal) return true;
   if (
     e.code &&
@@ -46,10 +52,8 @@ export function isTransientEngineError(err: unknown): boolean {
     )
   )
     return true;
-  // searchd quotes the rest of the statement after "near '", and so the log text being written: only the words
-  // before it are the engine's own.
-  const own = (e.message ?? "").split(" near '")[0]!;
-  return /unknown (local )?index|no such index|not ready|too many|is not available|timed? ?out/i.test(own);
+  if (isMissingTableError(err)) return true;
+  return /not ready|too many|is not available|timed? ?out/i.test(engineOwnWords(err));
 }
 
 export type Statement = { rows: EngineRow[]; sql: string };

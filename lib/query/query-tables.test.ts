@@ -30,12 +30,14 @@ describe("queryTables", () => {
 });
 
 describe("onQueryTables", () => {
-  it("falls back to the distributed table when the engine no longer has a day", async () => {
+  it.each([
+    ["Sphinx 2.2.11 (measured)", "unknown local index 'web_20261121' in search request"],
+    ["Manticore 6.3.6 (src/searchd.cpp)", "unknown local table(s) 'web_20261121' in search request"],
+  ])("falls back to the distributed table when %s no longer has a day", async (_engine, message) => {
     const seen: string[][] = [];
     const result = await onQueryTables(web, { fromMs: Date.now() - H, toMs: Date.now() }, (tables) => {
       seen.push(tables);
-      if (tables[0] !== "web")
-        return Promise.reject(new Error("unknown local index 'web_20261121' in search request"));
+      if (tables[0] !== "web") return Promise.reject(new Error(message));
       return Promise.resolve("ok");
     });
     expect(result).toBe("ok");
@@ -49,6 +51,7 @@ describe("onQueryTables", () => {
       );
     await expect(run("sphinxql: syntax error, unexpected ')' near ')'")).rejects.toThrow(/syntax/);
     await expect(run("sphinxql: syntax error near 'unknown local index'")).rejects.toThrow(/syntax/);
+    await expect(run("P01: syntax error near 'unknown local table(s)'")).rejects.toThrow(/syntax/);
   });
 });
 

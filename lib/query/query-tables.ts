@@ -5,7 +5,7 @@
  * the distributed table, which searches its days in parallel (`dist_threads`).
  */
 import { dailyTables, retentionWindow, utcDayStart, DAY_MS } from "@/lib/engine/retention";
-import { dailyTableName } from "@/lib/engine/sphinxql-dialect";
+import { dailyTableName, isMissingTableError } from "@/lib/engine/sphinxql-dialect";
 
 /** A logger index as a query target: its name alone means the distributed table, all days. */
 export type QueryTarget = string | { name: string; retentionDays: number };
@@ -51,9 +51,7 @@ export async function onTables<T>(
   try {
     return await query(tables);
   } catch (err) {
-    // Only the engine's own words, before the statement it quotes after "near '".
-    const own = String((err as Error).message ?? "").split(" near '")[0]!;
-    if (!/unknown (local )?index|no such index/i.test(own)) throw err;
+    if (!isMissingTableError(err)) throw err;
     return query([name]);
   }
 }

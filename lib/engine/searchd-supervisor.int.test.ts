@@ -1,0 +1,102 @@
+/**
+ * The engine-specific parts of starting searchd, against the Sphinx 2.2 installed here: the binary's banner and
+ * the server's answers say "sphinx2", the config rendered for it starts searchd and serves its tables, the one
+ * rendered for Manticore is refused (so the renderer must know its engine), and the engine's own missing-table
+ * errors are read as "not served yet".
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { createEngine } from "./engine-client";
+import { SearchdSupervisor, binaryFlavor } from "./searchd-supervisor";
+import { isMissingTableError, replaceRowsSql, VERSION_SQL } from "./sphinxql-dialect";
+import { isTransientEngineError } from "./write-rows";
+
+const NOW = Date.UTC(2026, 10, 21, 12);
+const row = {
+  id: "1",
+  ts: NOW,
+  message: "GET /health 200",
+  fieldsText: "",
+  lvl: 30,
+  level: "info",
+  logger: "",
+  host: "",
+  json: "{}",
+};
+
+async function withDataDir<T>(run: (dataDir: string) => Promise<T>): Promise<T> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "alco-flavor-"));
+  try {
+    return await run(dataDir);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+describe("searchd supervisor on Sphinx 2.2", () => {
+  it("reads the binary's banner as Sphinx 2.2", async () => {
+    expect(await binaryFlavor("searchd")).toBe("sphinx2");
+  });
+
+  it("starts the real searchd with the config rendered for Sphinx 2.2 and serves its tables", () =>
+    withDataDir(async (dataDir) => {
+      const supervisor = new SearchdSupervisor({ dataDir, log: () => undefined });
+      try {
+        await supervisor.start([{ name: "shop", retentionDays: 1 }], NOW);
+        expect(supervisor.engineFlavor).toBe("sphinx2");
+        const config = await readFile(supervisor.configPath, "utf8");
+        expect(config).toContain("dist_threads = 2");
+        expect(config).not.toContain("stored_fields");
+        const engine = createEngine(supervisor.address);
+        try {
+          expect(await engine.tables()).toEqual(
+            new Set(["alco_health", "shop", "shop_20261121", "shop_20261122"]),
+          );
+          await engine.query(replaceRowsSql("shop_20261121", [row]));
+          expect(await engine.query("SELECT id, msg FROM shop")).toEqual([{ id: "1", msg: row.message }]);
+          // 2.2 answers SHOW STATUS with no version row; the flavor then comes from the handshake.
+          expect(await engine.query(VERSION_SQL)).toEqual([]);
+          expect(await engine.flavor()).toBe("sphinx2");
+        } finally {
+          await engine.close();
+        }
+      } finally {
+        await supervisor.stop();
+      }
+    }));
+
+  it("reads 2.2's own words for a table it does not serve as 'not served yet'", () =>
+    withDataDir(async (dataDir) => {
+      const supervisor = new SearchdSupervisor({ dataDir, log: () => undefined });
+      try {
+        await supervisor.start([], NOW);
+        const engine = createEngine(supervisor.address);
+        try {
+          const write = await engine.query(replaceRowsSql("shop_20261121", [row])).catch((e: unknown) => e);
+          expect(isTransientEngineError(write)).toBe(true);
+          const read = await engine.query("SELECT id FROM shop_20261121").catch((e: unknown) => e);
+          expect(isMissingTableError(read)).toBe(true);
+        } finally {
+          await engine.close();
+        }
+      } finally {
+        await supervisor.stop();
+      }
+    }));
+
+  // 2.2.11 stops at the first Manticore-only key: "ERROR: unknown key name 'stored_fields' in … line 8".
+  it("cannot start Sphinx 2.2 with the config rendered for Manticore", () =>
+    withDataDir(async (dataDir) => {
+      const supervisor = new SearchdSupervisor({ dataDir, flavor: "manticore", log: () => undefined });
+      try {
+        await expect(supervisor.start([{ name: "shop", retentionDays: 1 }], NOW)).rejects.toThrow(
+          /searchd exited/,
+        );
+        expect(await readFile(path.join(dataDir, "searchd.conf"), "utf8")).toContain("stored_fields =");
+      } finally {
+        await supervisor.stop();
+      }
+    }));
+});
