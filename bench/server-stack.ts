@@ -1,6 +1,6 @@
 /**
  * The real stack for benchmarks that talk to it over HTTP: an isolated stack (test/stack.ts) with one logger
- * index, the collector process and the production build served by `next start`, each its own process so their
+ * index, the collector process and the production build served by `npm start` (workers/web.ts), each its own process so their
  * memory can be read from /proc.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "@/lib/engine/searchd-supervisor";
 import { startStack, type StackEnv } from "../test/stack";
+import { webArgs, webEnv } from "../test/web-command";
 import { collectorCommand } from "./collector-throughput";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -40,11 +41,11 @@ export async function startServerStack(
     env: { ...childEnv, ...opts.collectorEnv },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  const web = spawn(
-    process.execPath,
-    ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
-    { cwd: root, env: childEnv, stdio: "ignore" },
-  );
+  const web = spawn(process.execPath, webArgs(), {
+    cwd: root,
+    env: { ...childEnv, ...webEnv(port) },
+    stdio: "ignore",
+  });
   const base = `http://127.0.0.1:${port}`;
   await helpers.waitFor(
     "web up",

@@ -6,7 +6,9 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "@/lib/engine/searchd-supervisor";
+import { buildWorkers, collectorArgs } from "../test/collector-command";
 import { startStack } from "../test/stack";
+import { webArgs, webEnv } from "../test/web-command";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -43,6 +45,7 @@ export default async function globalSetup() {
     });
     if (build.status !== 0) throw new Error("next build failed");
   }
+  buildWorkers();
   const { env: stackEnv, stop } = await startStack("e2e");
   const port = await freePort();
   const env = {
@@ -52,21 +55,11 @@ export default async function globalSetup() {
     INDEX_REFRESH_MS: "300",
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production" as const,
+    // e2e/api/sign-in.spec.ts connects from 127.0.0.2 as "the proxy", and from 127.0.0.1 as a client.
+    TRUSTED_PROXIES: "127.0.0.2",
   };
-  const collector = start("collector", [process.execPath, "--import", "tsx", "workers/collector.ts"], env);
-  const web = start(
-    "web",
-    [
-      process.execPath,
-      path.join(root, "node_modules/next/dist/bin/next"),
-      "start",
-      "-p",
-      String(port),
-      "-H",
-      "127.0.0.1",
-    ],
-    env,
-  );
+  const collector = start("collector", [process.execPath, ...collectorArgs()], env);
+  const web = start("web", [process.execPath, ...webArgs()], { ...env, ...webEnv(port) });
   const baseURL = `http://127.0.0.1:${port}`;
   await waitForHttp(`${baseURL}/`, 60_000);
   Object.assign(process.env, stackEnv, { ALCO_E2E_BASE_URL: baseURL });

@@ -1,6 +1,7 @@
 /** The web app's environment, parsed once. Defaults are the local services of a development machine. */
 import "server-only";
 import { z } from "zod";
+import { TrustedProxies } from "@/lib/api/trusted-proxies";
 
 const schema = z.object({
   DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/alco"),
@@ -17,6 +18,23 @@ const schema = z.object({
   LIVE_BACKFILL_MAX: z.coerce.number().int().min(0).default(10_000),
   /** Most lines a live tail holds for ordering or while its client is slow. */
   LIVE_BUFFER_MAX: z.coerce.number().int().min(100).default(20_000),
+  /**
+   * Proxies whose X-Forwarded-For/-Proto/-Host are believed (addresses or CIDRs, comma- or space-separated).
+   * None by default: the socket's peer is the client, whatever headers it sends (lib/api/client-address.ts).
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((spec, ctx) => {
+      try {
+        return new TrustedProxies(spec);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Set by alco's web server (workers/web.ts) for itself: the tag that marks the peer address it wrote. */
+  ALCO_PEER_KEY: z.string().min(16).optional(),
 });
 
 const parsed = schema.safeParse(process.env);

@@ -1,5 +1,5 @@
 /**
- * The `alco` CLI end to end: the production build of the web app (`next start`) on the isolated stack, records
+ * The `alco` CLI end to end: the production build of the web app (`npm start`) on the isolated stack, records
  * published through RabbitMQ and a real collector, and the CLI run as a child process the way a person runs it,
  * asserting on what it prints and how it exits. `alco tail` is also run against a small SSE server here that
  * drops the connection mid-stream, to prove the CLI resumes from the last event id and prints every record once.
@@ -12,6 +12,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Collector } from "@/lib/collector/collector";
 import { freePort } from "@/lib/engine/searchd-supervisor";
+import { buildWorkers } from "./collector-command";
+import { webArgs, webEnv } from "./web-command";
 import type { LogRecord } from "@/lib/query/search-records";
 import type { LoggerIndex } from "@/db/schema";
 import {
@@ -125,9 +127,10 @@ describe("alco CLI against the web app", () => {
     }
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    web = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    buildWorkers();
+    web = spawn(process.execPath, webArgs(), {
       cwd: root,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...webEnv(port) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     web.stdout!.on("data", (b: Buffer) => (webLog += b.toString()));

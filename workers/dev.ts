@@ -112,13 +112,7 @@ async function main() {
   const tsx = [process.execPath, "--import", "tsx"];
   run("searchd", [...tsx, "workers/searchd.ts"], { SEARCHD_DATA_DIR: path.join(root, "tmp/searchd") });
   run("collector", [...tsx, "workers/collector.ts"]);
-  run("web", [
-    process.execPath,
-    path.join(root, "node_modules/next/dist/bin/next"),
-    "dev",
-    "-p",
-    String(env.WEB_PORT),
-  ]);
+  run("web", [...tsx, "workers/web.ts", "--dev"], { PORT: String(env.WEB_PORT) });
   run("demo", [...tsx, "workers/demo-publisher.ts"], { DEMO_RATE: String(env.DEMO_RATE) });
 
   const url = `http://localhost:${env.WEB_PORT}`;

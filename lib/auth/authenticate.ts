@@ -6,6 +6,7 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import type { ApiToken, User } from "@/db/schema";
+import { clientFacts } from "@/lib/api/client-address";
 import { ApiError } from "@/lib/api/errors";
 import { findActiveToken } from "./api-tokens";
 import { SESSION_COOKIE, sessionUser } from "./sessions";
@@ -49,7 +50,7 @@ export async function authenticate(
 /** A cookie-authenticated write must come from a page of this origin. */
 export function assertSameOrigin(req: Request): void {
   const origin = req.headers.get("origin");
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  const host = clientFacts(req).host;
   if (origin && host) {
     let originHost: string | null = null;
     try {

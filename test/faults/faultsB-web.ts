@@ -1,6 +1,6 @@
 /**
  * The production build of the web app for the fault tests (in NEXT_DIST_DIR, default `.next`: the one `npm test`
- * builds first), started with `next start` on a free loopback port and an environment the
+ * builds first), started as `npm start` does (test/web-command.ts) on a free loopback port and an environment the
  * test chooses (services behind a proxy). The build is made again when any source it bundles is newer than it, so
  * a test never runs against code that is no longer there.
  */
@@ -11,6 +11,7 @@ import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { freePort } from "@/lib/engine/searchd-supervisor";
 import { collectLines } from "./faultsB-kit";
+import { webArgs, webEnv } from "../web-command";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const NEXT = path.join(root, "node_modules/next/dist/bin/next");
@@ -55,14 +56,15 @@ export type Web = {
   stop: () => Promise<void>;
 };
 
-/** `next start` of DIST_DIR with the test's environment; resolves once it answers HTTP. */
+/** The production server over DIST_DIR with the test's environment; resolves once it answers HTTP. */
 export async function startWeb(env: Record<string, string>): Promise<Web> {
   const port = await freePort();
-  const child = spawn(process.execPath, [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, webArgs(), {
     cwd: root,
     env: {
       ...process.env,
       ...env,
+      ...webEnv(port),
       NODE_ENV: "production",
       NEXT_DIST_DIR: DIST_DIR,
       NEXT_TELEMETRY_DISABLED: "1",
@@ -84,7 +86,7 @@ export async function startWeb(env: Record<string, string>): Promise<Web> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null)
-      throw new Error(`next start exited:\n${lines.map((l) => l.text).join("\n")}`);
+      throw new Error(`the web app exited:\n${lines.map((l) => l.text).join("\n")}`);
     const ok = await fetch(`${baseUrl}/login`).then(
       (r) => r.status < 500,
       () => false,
@@ -92,7 +94,7 @@ export async function startWeb(env: Record<string, string>): Promise<Web> {
     if (ok) return { baseUrl, lines, stop };
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`next start did not answer in 60 s:\n${lines.map((l) => l.text).join("\n")}`);
+      throw new Error(`the web app did not answer in 60 s:\n${lines.map((l) => l.text).join("\n")}`);
     }
     await new Promise((r) => setTimeout(r, 300));
   }

@@ -7,7 +7,7 @@
  * - the reader API answers with the API's error shape (503 `unavailable`) instead of hanging: at once while
  *   searchd is stopped, within the engine client's query timeout (10 s) while it is frozen; the reader page in
  *   Chromium shows its error banner after the first failed attempt, not after all of its retries.
- * The web app is the production build (`next start`, faultsB-web.ts) on the stack's services and this searchd.
+ * The web app is the production build (`npm start`, faultsB-web.ts) on the stack's services and this searchd.
  */
 import { chromium, type Browser } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -23,6 +23,7 @@ import { countTableSql } from "@/lib/engine/sphinxql-dialect";
 import { listIndexes } from "@/lib/indexes/logger-indexes";
 import { createTestIndex, createTestUser, db, dropTestIndex, uniqueName, waitFor } from "../helpers";
 import { DIST_DIR, ensureWebBuild } from "./faultsB-web";
+import { webArgs, webEnv } from "../web-command";
 import { publishNumbered, QueueWatch, seqFigures, sleep, wholeStream } from "./faultsA-stream";
 import {
   collectorCounters,
@@ -74,11 +75,11 @@ class OwnSearchd {
 }
 
 function startWeb(port: number, env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
-  const child = spawn(
-    process.execPath,
-    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-    { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn(process.execPath, webArgs(), {
+    cwd: root,
+    env: { ...env, ...webEnv(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const tail: string[] = [];
   const keep = (b: Buffer) => {
     tail.push(...b.toString().split("\n").filter(Boolean));
@@ -161,9 +162,9 @@ describe("searchd down", () => {
       NODE_ENV: "production",
     });
     await waitFor(
-      "next start answering",
+      "the web app answering",
       async () => {
-        if (web!.child.exitCode !== null) throw new Error(`next start exited:\n${web!.output()}`);
+        if (web!.child.exitCode !== null) throw new Error(`the web app exited:\n${web!.output()}`);
         return (await fetch(`${baseURL}/login`, { signal: AbortSignal.timeout(5_000) })).status < 500;
       },
       90_000,

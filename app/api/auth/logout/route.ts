@@ -1,8 +1,8 @@
 import { z } from "zod";
+import { clientFacts } from "@/lib/api/client-address";
 import { withApi } from "@/lib/api/with-api";
 import { readCookie } from "@/lib/auth/authenticate";
 import { SESSION_COOKIE, deleteSession, sessionCookie } from "@/lib/auth/sessions";
-import { isHttps } from "@/lib/auth/sign-in";
 import { db } from "@/lib/services";
 
 export const POST = withApi(
@@ -10,7 +10,10 @@ export const POST = withApi(
   async ({ req }) => {
     const token = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
     if (token) await deleteSession(db(), token);
-    return new Response(null, { status: 204, headers: { "set-cookie": sessionCookie("", isHttps(req), 0) } });
+    return new Response(null, {
+      status: 204,
+      headers: { "set-cookie": sessionCookie("", clientFacts(req).https, 0) },
+    });
   },
   { auth: "read" },
 );
