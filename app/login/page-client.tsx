@@ -1,19 +1,19 @@
 "use client";
 
-import { useSearchParams } from "next/navigation";
 import { useState } from "react";
+import { safeNext } from "@/lib/auth/safe-next";
 
-/** Only same-site paths are followed after sign-in, never another origin. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
-
-export function LoginForm() {
-  const next = safeNext(useSearchParams().get("next"));
-  const [error, setError] = useState<string | null>(null);
+/**
+ * A real POST form: before this script runs (slow network, scripts off) the browser submits it to the sign-in
+ * route, which answers with a redirect; once it runs, it signs in with fetch and shows errors in place.
+ */
+export function LoginForm({ next, initialError }: { next: string; initialError: string | null }) {
+  const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
   return (
     <form
+      method="post"
+      action="/api/auth/login"
       onSubmit={(e) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
@@ -25,7 +25,7 @@ export function LoginForm() {
           body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
         })
           .then(async (res) => {
-            if (res.ok) return window.location.assign(next);
+            if (res.ok) return window.location.assign(safeNext(next, window.location.origin));
             const body = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
             setError(body?.error?.message ?? `sign-in failed (${res.status})`);
           })
@@ -34,6 +34,7 @@ export function LoginForm() {
       }}
       style={{ display: "grid", gap: 8 }}
     >
+      <input type="hidden" name="next" value={next} />
       <label>
         Username
         <input name="username" autoComplete="username" required autoFocus style={{ width: "100%" }} />

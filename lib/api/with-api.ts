@@ -22,13 +22,23 @@ type Ctx<P> = { params: Promise<P> };
 /** Request bodies are small JSON objects (saved searches, settings); anything bigger is refused unread. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-async function readJsonBody(req: Request): Promise<unknown> {
+async function readBodyText(req: Request): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES)
     throw new ApiError("payload_too_large", `body: at most ${MAX_BODY_BYTES} bytes`);
   const text = await req.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES)
     throw new ApiError("payload_too_large", `body: at most ${MAX_BODY_BYTES} bytes`);
+  return text;
+}
+
+/** An HTML form's fields (application/x-www-form-urlencoded), within the same size bound as JSON bodies. */
+export async function readFormBody(req: Request): Promise<Record<string, string>> {
+  return Object.fromEntries(new URLSearchParams(await readBodyText(req)));
+}
+
+export async function readJsonBody(req: Request): Promise<unknown> {
+  const text = await readBodyText(req);
   if (text.trim() === "") throw new ApiError("bad_request", "body: expected a JSON object, got nothing");
   let value: unknown;
   try {

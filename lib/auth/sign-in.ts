@@ -2,7 +2,7 @@ import "server-only";
 import type { Redis } from "ioredis";
 import type { Db } from "@/db/client";
 import { ApiError } from "@/lib/api/errors";
-import { clearLoginFailures, loginBlockedFor, recordLoginFailure } from "./login-limiter";
+import { loginGate, recordLoginFailure, recordLoginSuccess } from "./login-limiter";
 import { dummyHash, verifyPassword } from "./passwords";
 import { createSession } from "./sessions";
 import { findUserByName, publicUser } from "./users";
@@ -14,9 +14,14 @@ export async function signIn(
   username: string,
   password: string,
 ) {
-  const wait = await loginBlockedFor(deps.redis, deps.redisPrefix, ip, username);
-  if (wait > 0)
-    throw new ApiError("rate_limited", `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`);
+  const gate = await loginGate(deps.redis, deps.redisPrefix, ip, username);
+  if (gate.refusedForSeconds > 0)
+    throw new ApiError(
+      "rate_limited",
+      `too many failed sign-ins from this address; try again in ${Math.ceil(gate.refusedForSeconds / 60)} min`,
+    );
+  // Slowed, not refused: the owner signing in from elsewhere still gets in; every guess waits.
+  if (gate.delayMs > 0) await new Promise((r) => setTimeout(r, gate.delayMs));
   const user = await findUserByName(deps.db, username);
   // A missing user costs a hash check too, so timing does not tell which usernames exist.
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
@@ -24,14 +29,6 @@ export async function signIn(
     await recordLoginFailure(deps.redis, deps.redisPrefix, ip, username);
     throw new ApiError("unauthorized", "wrong username or password");
   }
-  await clearLoginFailures(deps.redis, deps.redisPrefix, ip, username);
+  await recordLoginSuccess(deps.redis, deps.redisPrefix, ip, username);
   return { token: await createSession(deps.db, user.id), user: publicUser(user) };
-}
-
-export function clientAddress(req: Request): string {
-  return req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || req.headers.get("x-real-ip") || "local";
-}
-
-export function isHttps(req: Request): boolean {
-  return req.headers.get("x-forwarded-proto") === "https" || new URL(req.url).protocol === "https:";
 }

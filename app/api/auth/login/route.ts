@@ -1,24 +1,47 @@
 import { z } from "zod";
-import { withApi } from "@/lib/api/with-api";
+import { clientFacts } from "@/lib/api/client-address";
+import { readFormBody, readJsonBody, withApi } from "@/lib/api/with-api";
+import { toApiError } from "@/lib/api/errors";
 import { assertSameOrigin } from "@/lib/auth/authenticate";
+import { safeNext } from "@/lib/auth/safe-next";
 import { loginSchema } from "@/lib/auth/schema";
 import { sessionCookie } from "@/lib/auth/sessions";
-import { clientAddress, isHttps, signIn } from "@/lib/auth/sign-in";
+import { signIn } from "@/lib/auth/sign-in";
 import { env } from "@/lib/env";
 import { db, redis } from "@/lib/services";
 
+/**
+ * Signs in from the page's script (JSON in, JSON out) or from the HTML form itself (POSTed fields in, a 303 to
+ * `next` or back to the form out), so that a form submitted before its script has loaded, or with scripts off,
+ * still signs in and never puts the password in a URL.
+ */
 export const POST = withApi(
   z.object({}),
-  async ({ req, body }) => {
-    // Refuses a sign-in form posted from another site (login CSRF); scripts without an Origin may sign in.
+  async ({ req }) => {
+    // Refuses a sign-in posted from another site (login CSRF); scripts without an Origin may sign in.
     if (req.headers.get("origin")) assertSameOrigin(req);
-    const { token, user } = await signIn(
-      { db: db(), redis: redis(), redisPrefix: env.REDIS_PREFIX },
-      clientAddress(req),
-      body.username,
-      body.password,
-    );
-    return Response.json({ user }, { headers: { "set-cookie": sessionCookie(token, isHttps(req)) } });
+    const facts = clientFacts(req);
+    const form = (req.headers.get("content-type") ?? "").startsWith("application/x-www-form-urlencoded");
+    if (!form) {
+      const body = loginSchema.parse(await readJsonBody(req));
+      const { token, user } = await signIn(deps(), facts.client, body.username, body.password);
+      return Response.json({ user }, { headers: { "set-cookie": sessionCookie(token, facts.https) } });
+    }
+    const fields = await readFormBody(req);
+    const next = safeNext(fields.next);
+    try {
+      const body = loginSchema.parse(fields);
+      const { token } = await signIn(deps(), facts.client, body.username, body.password);
+      return seeOther(next, { "set-cookie": sessionCookie(token, facts.https) });
+    } catch (err) {
+      return seeOther(`/login?${new URLSearchParams({ error: toApiError(err).code, next })}`);
+    }
   },
-  { auth: "public", body: loginSchema },
+  { auth: "public" },
 );
+
+const deps = () => ({ db: db(), redis: redis(), redisPrefix: env.REDIS_PREFIX });
+
+function seeOther(location: string, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status: 303, headers: { location, ...headers } });
+}
