@@ -395,7 +395,7 @@ describe("live tail", () => {
     const anon = await openTail(a.name, {}, { as: "anonymous" });
     expect(anon.status).toBe(401);
     const other = await openTail(hidden.name, {}, { as: { cookie: viewer.cookie } });
-    expect(other.status).toBe(403);
+    expect(other.status).toBe(404);
     const own = await openTail(a.name, {}, { as: { cookie: viewer.cookie } });
     expect(own.status).toBe(200);
     await own.close();
