@@ -9,7 +9,7 @@
  *    AMQP message id); reader calls over loopback HTTP at READ_RATE a second, at most READ_CONCURRENCY in flight
  *    (rare word, common word, field filters, three pages down by cursor, histogram, facets); 20 live tails with
  *    queries from "everything" (sampled at the per-connection limit) to one line in a thousand, open throughout.
- *    Every 5 s: resident set (VmRSS) of the collector, of the process serving HTTP under `next start`, and of
+ *    Every 5 s: resident set (VmRSS) of the collector, of the process serving HTTP (`npm start`), and of
  *    searchd (for information); queue depth (ready messages) and records stored.
  * 3. Drain what is queued, then look for every sequence number in the index.
  *
@@ -26,12 +26,12 @@
  *   several times what they use here) at any sample; or a growth trend over the second half of the load (the
  *   first half is warm-up): its least-squares slope, less two standard errors, above 2 MiB a minute, i.e. growth
  *   faster than 2 MiB/min with ~97.5% confidence. The summary prints the slowest growth a run could have caught
- *   (bound + 2 standard errors): GC sawtooth makes a 90 s run catch only fast growth, the 600 s run slow growth.
- *   The trend needs a second half of at least RSS_MIN_WINDOW_SECONDS: 30 s for the collector (warmed up by the
- *   calibration drain), 120 s for the web server (runs of 240 s and more), whose heap grows for its first 70 s or
- *   so of this load, to its first major collection, and then swings by up to ~200 MiB, so in a 90 s run its
- *   second half is still ramp: there its slope is reported, not judged. searchd's resident set is shown, not
- *   judged: an RT index's RAM chunk grows with its rows;
+ *   (bound + 2 standard errors). The trend is judged only on a second half of at least RSS_MIN_WINDOW_SECONDS
+ *   (150 s, so runs of 300 s and more: `npm run test:soak`). A shorter window cannot tell growth from noise on two
+ *   shared cores: the collector's heap sawtooth and the young generation's resizing moved a 45 s slope by ±10
+ *   MiB/min on a fresh machine (115 → 138 MiB under a flat heap cap), and the web server's heap ramps for its first
+ *   minute or so and then swings by up to ~200 MiB. So the 90 s run of `npm test` judges the ceilings only and
+ *   reports the slopes. searchd's resident set is shown, not judged: an RT index's RAM chunk grows with its rows;
  * - a crash of either process.
  *
  * Writes tmp/soak-results.json (rates, latency percentiles per kind, the RSS series and their trends, the tails)
@@ -71,6 +71,7 @@ import {
   type TailStats,
 } from "./soak-load";
 import { collectorArgs } from "../collector-command";
+import { webArgs, webEnv } from "../web-command";
 import { cpuSeconds, findSearchd, listenerPid, rssBytes, spawnLogged, type Spawned } from "./soak-process";
 import { prefill, startPacedPublisher, type PacedResult } from "./soak-publisher";
 import { rssTrend, summarizeLatencies, type RssSample, type RssTrend } from "./soak-stats";
@@ -121,11 +122,8 @@ const TAIL_STALL_EXPECTED_LINES = 20;
 /** From a batch stored to its lines at a tail: the live exchange, the reorder window (500 ms), the send tick. */
 const TAIL_PIPELINE_MS = 2000;
 const RSS_BOUND_MIB_PER_MIN = 2;
-/**
- * A trend is judged only on a second half at least this long. The collector has warmed up on the calibration
- * drain before the load starts; the web server's heap still grows for its first minute or so of load.
- */
-const RSS_MIN_WINDOW_SECONDS = { collector: 30, web: 120 };
+/** A trend is judged only on a second half at least this long: see the header for why 45 s could not be. */
+const RSS_MIN_WINDOW_SECONDS = { collector: 150, web: 150 };
 /**
  * Runaway guards, judged in every run. The collector runs as production does (test/collector-command.ts), heap
  * capped, at 110–145 MiB under this load (the issue's target is 150); the web server's heap is not capped and swings.
@@ -275,15 +273,11 @@ describe("soak", () => {
       };
       const procs: Spawned[] = [];
       const port = await freePort();
-      const web = spawnLogged(
-        "web",
-        [process.execPath, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"],
-        {
-          cwd: root,
-          env,
-          logFile: path.join(root, "tmp/soak-web.log"),
-        },
-      );
+      const web = spawnLogged("web", [process.execPath, ...webArgs()], {
+        cwd: root,
+        env: { ...env, ...webEnv(port) },
+        logFile: path.join(root, "tmp/soak-web.log"),
+      });
       procs.push(web);
       cleanups.push(() => web.stop());
       const base = `http://127.0.0.1:${port}`;
