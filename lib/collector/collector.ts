@@ -129,7 +129,7 @@ export class Collector {
       let indexes: LoggerIndex[];
       try {
         indexes = await listIndexes(this.db);
-        await this.columns.sync(this.db);
+        await this.columns.sync(this.db, new Set(indexes.map((i) => i.name)));
         this.knownIndexes = indexes;
         this.refreshFailures = 0;
       } catch (err) {

@@ -50,10 +50,14 @@ export class ColumnCache {
     }
   }
 
-  /** Registers queued columns, then reloads all flags (an admin may have changed them). */
-  async sync(db: Db): Promise<void> {
+  /**
+   * Registers queued columns of the indexes that still exist, then reloads all flags (an admin may have changed
+   * them). The columns of an index deleted since its records came are forgotten: their insert would fail on every
+   * sync, and with it every refresh of the collector's index list.
+   */
+  async sync(db: Db, indexes: ReadonlySet<string>): Promise<void> {
     for (const [index, cols] of this.pending) {
-      await registerColumns(db, index, [...cols]);
+      if (indexes.has(index)) await registerColumns(db, index, [...cols]);
       this.pending.delete(index);
     }
     const rows = await listColumns(db);
