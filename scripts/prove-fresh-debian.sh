@@ -66,6 +66,13 @@ install -D -m 0755 "$node_bin" "$root/usr/local/bin/node"
 mkdir -p "$root/usr/local/lib/node_modules" && cp -a "$npm_dir" "$root/usr/local/lib/node_modules/npm"
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
+# CA certificates added on this machine (say, for a TLS-inspecting proxy) are trusted there too, as their admin would.
+extra_ca=""
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cat /usr/local/share/ca-certificates/*.crt >"$root/usr/local/share/alco-proof-extra-ca.pem"
+  extra_ca=NODE_EXTRA_CA_CERTS=/usr/local/share/alco-proof-extra-ca.pem
+  say "trusting this machine's local CA certificates there too (NODE_EXTRA_CA_CERTS)"
+fi
 git clone --quiet --no-hardlinks "$repo" "$root/opt/alco"
 say "cloned $(git -C "$repo" rev-parse --short HEAD) into /opt/alco; node $(node -v) and npm $(npm -v) copied in"
 
@@ -133,7 +140,7 @@ sleep 1
 in_root() {
   ip netns exec "$ns" unshare --uts -- chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    http_proxy=http://127.0.0.1:3128 https_proxy=http://127.0.0.1:3128 ALCO_SKIP_BROWSER=1 \
+    http_proxy=http://127.0.0.1:3128 https_proxy=http://127.0.0.1:3128 ALCO_SKIP_BROWSER=1 $extra_ca \
     /bin/bash -c "hostname $host && $1"
 }
 
@@ -162,7 +169,7 @@ out=$(in_root "cd /opt/alco && bash scripts/setup.sh" 2>&1) || { echo "$out"; di
 say "second setup printed nothing and took $((SECONDS - start)) s"
 
 say "npm run dev (until 'alco is up'):"
-setsid bash -c "$(declare -f in_root); ns=$ns root=$root host=$host; in_root 'cd /opt/alco && nice -n 10 npm run dev'" \
+setsid bash -c "$(declare -f in_root); ns=$ns root=$root host=$host extra_ca=$extra_ca; in_root 'cd /opt/alco && nice -n 10 npm run dev'" \
   >"$work/dev.log" 2>&1 &
 dev=$!
 pids+=("$dev")

@@ -41,7 +41,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     say "then run this again"
     exit 1
   fi
-  if [ ${#fresh[@]} -gt 0 ]; then say "${fresh[*]} not installed; installing ${need_apt[*]} from Debian"
+  if [ ${#fresh[@]} -gt 0 ]; then say "$(IFS=,; echo "${fresh[*]}" | sed 's/,/, /g') not installed; installing ${need_apt[*]} from Debian"
   else say "installing ${need_apt[*]} from Debian"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
