@@ -29,7 +29,7 @@ node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.ex
 npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
 mirror=${ALCO_PROOF_MIRROR:-$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
   grep -E '^[[:space:]]*(deb[[:space:]]|URIs:)' | grep -oE 'https?://[^[:space:]]+' | grep -E '/debian/?$' | head -n 1 || true)}
-mirror=${mirror:-http://deb.debian.org/debian}
+[ -n "$mirror" ] || die "no Debian mirror in /etc/apt/sources.list*: set ALCO_PROOF_MIRROR"
 registry=$(npm config get registry)
 command -v debootstrap >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
 
