@@ -79,8 +79,10 @@ fi
 if ! port_open 5672; then
   say "starting RabbitMQ"
   rabbitmq-server -detached
-  rabbitmqctl await_startup >/dev/null
-  wait_port 5672 || { say "RabbitMQ did not come up"; exit 1; }
+  # -detached returns before the node has registered, so `rabbitmqctl await_startup` can find no node yet on a
+  # first boot; the AMQP port opens last, when the broker is ready. A first boot (a new database) takes longest.
+  for _ in $(seq 1 120); do port_open 5672 && break; sleep 1; done
+  port_open 5672 || { say "RabbitMQ did not come up in 120 s; its log:"; tail -n 20 /var/log/rabbitmq/*.log 2>/dev/null; exit 1; }
 fi
 if [ ${#fresh[@]} -gt 0 ]; then
   up=()
