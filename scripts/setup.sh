@@ -97,5 +97,5 @@ if [ ${#fresh[@]} -gt 0 ]; then
       RabbitMQ) up+=("RabbitMQ (guest over 127.0.0.1)") ;;
     esac
   done
-  say "installed from Debian and up on the default URLs: $(IFS=,; echo "${up[*]}" | sed 's/,/, /g')"
+  say "installed from Debian and up on the default URLs: $(IFS=';'; echo "${up[*]}" | sed 's/;/; /g')"
 fi
