@@ -4,6 +4,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 let passed = 0;
 let failed = 0;
 const missing = [];
+// CI shows only the end of the output: the failures' names come last, just above the closing line.
+const failures = [];
 for (const suite of ["unit", "integration", "faults"]) {
   const file = `tmp/results-${suite}.json`;
   if (!existsSync(file)) {
@@ -13,15 +15,28 @@ for (const suite of ["unit", "integration", "faults"]) {
   const r = JSON.parse(readFileSync(file, "utf8"));
   passed += r.numPassedTests;
   failed += r.numFailedTests;
+  for (const f of r.testResults ?? []) {
+    for (const a of f.assertionResults ?? []) {
+      if (a.status === "failed")
+        failures.push(`${suite}: ${f.name.replace(`${process.cwd()}/`, "")} > ${a.fullName}`);
+    }
+  }
   // A file that failed to load has no test results but must still count as a failure.
   failed += (r.testResults ?? []).filter(
     (f) => f.status === "failed" && (f.assertionResults ?? []).length === 0,
   ).length;
+  for (const f of r.testResults ?? []) {
+    if (f.status === "failed" && (f.assertionResults ?? []).length === 0)
+      failures.push(`${suite}: ${f.name} did not load`);
+  }
 }
 const lint = "tmp/results-lint.txt";
 if (existsSync(lint)) {
   if (readFileSync(lint, "utf8").trim() === "pass") passed += 1;
-  else failed += 1;
+  else {
+    failed += 1;
+    failures.push("lint: types, lint or format (see above)");
+  }
 } else missing.push("lint");
 const pw = "tmp/results-e2e.json";
 if (!existsSync(pw)) missing.push("e2e");
@@ -29,11 +44,23 @@ else {
   const r = JSON.parse(readFileSync(pw, "utf8"));
   passed += r.stats?.expected ?? 0;
   failed += (r.stats?.unexpected ?? 0) + (r.stats?.flaky ?? 0);
+  const walk = (suite, titles) => {
+    for (const s of suite.suites ?? []) walk(s, [...titles, s.title]);
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status === "unexpected" || t.status === "flaky") {
+          failures.push(`e2e (${t.status}): ${[...titles, spec.title].filter(Boolean).join(" > ")}`);
+        }
+      }
+    }
+  };
+  for (const s of r.suites ?? []) walk(s, [s.title]);
 }
 if (missing.length) {
   console.error(`no results for: ${missing.join(", ")}`);
   failed += missing.length;
 }
+for (const f of failures) console.log(`failed: ${f}`);
 const summary = `${passed} passed, ${failed} failed`;
 writeFileSync("tmp/summary.txt", `${summary}\n`);
 console.log(summary);
