@@ -76,9 +76,7 @@ describe("PostgreSQL down (proxy down while the reader and the collector run)", 
   beforeAll(async () => {
     const proxy: TcpProxy = await startTcpProxy(postgres());
     undo(() => proxy.close());
-    const viaProxy = new URL(process.env.DATABASE_URL!);
-    viaProxy.hostname = "127.0.0.1";
-    viaProxy.port = String(proxy.port);
+    const viaProxy = proxy.url(process.env.DATABASE_URL!);
 
     const known: LoggerIndex = await createTestIndex();
     undo(() => dropTestIndex(known));
@@ -87,12 +85,12 @@ describe("PostgreSQL down (proxy down while the reader and the collector run)", 
     const routingKey = `logstash.${known.name}`;
 
     const collectorLog: string[] = [];
-    const collector = new Collector(collectorEnv({ DATABASE_URL: viaProxy.toString() }), {
+    const collector = new Collector(collectorEnv({ DATABASE_URL: viaProxy }), {
       log: (l) => collectorLog.push(l),
     });
     await collector.start();
     undo(() => collector.stop());
-    const web: Web = await startWeb({ DATABASE_URL: viaProxy.toString() });
+    const web: Web = await startWeb({ DATABASE_URL: viaProxy });
     undo(() => web.stop());
 
     const token: Auth = { bearer: (await createTestToken("read")).token };

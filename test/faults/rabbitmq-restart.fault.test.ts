@@ -1,7 +1,7 @@
 /**
  * RabbitMQ restarted mid-stream, as every alco process sees it: the collector, the agent (`workers/agent.ts`, the
  * process `alco agent` runs), the winston and pino transports and the web app's live hub all talk to the broker
- * through one TCP proxy (test/faults/tcp-proxy.ts, in a child process: faultsB-proxy.ts says why), which the test
+ * through one TCP proxy (test/faults/tcp-proxy.ts, in a child process: that file says why), which the test
  * takes down for OUTAGE_MS, dropping every connection and refusing new ones, then brings back. The shared broker
  * itself keeps running for everyone else; its durable queues keep what was confirmed, as a restarted broker would.
  *
@@ -37,7 +37,7 @@ import {
   type LiveTail,
   type Logged,
 } from "./faultsB-kit";
-import { startProxyProcess, type ProxyProcess } from "./faultsB-proxy";
+import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
 import { ensureWebBuild, startWeb, type Web } from "./faultsB-web";
 
 const OUTAGE_MS = 10_000;
@@ -137,7 +137,7 @@ describe("RabbitMQ restarted mid-stream (proxy down for 10 s)", () => {
   beforeAll(() => ensureWebBuild(), 15 * 60_000);
 
   beforeAll(async () => {
-    const proxy: ProxyProcess = await startProxyProcess(broker());
+    const proxy: TcpProxy = await startTcpProxy(broker(), { ownProcess: true });
     undo(() => proxy.close());
     const viaProxy = proxy.url(process.env.AMQP_URL!);
     const exchange = process.env.AMQP_EXCHANGE!;

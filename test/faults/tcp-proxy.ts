@@ -1,31 +1,54 @@
 /**
  * A loopback TCP proxy the fault tests put between alco and a shared service (RabbitMQ, Redis, PostgreSQL) so
  * they can take the service away from alco alone: `down()` drops every open connection and refuses new ones,
- * which is what a client sees when the server restarts or dies; `up()` accepts again. The real service keeps
- * running for everyone else on the machine.
+ * which is what a client sees when the server restarts or dies; `up()` accepts again on the same port. The real
+ * service keeps running for everyone else on the machine.
+ *
+ * `ownProcess` runs the proxy in a child process (this file as its entry point, driven by lines on stdin). A test
+ * needs it when its own thread may block: pino's `transport.end()` waits synchronously for its worker, whose last
+ * words to RabbitMQ go through the proxy, so a proxy in the blocked thread would stall the very close it waits for.
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import net from "node:net";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+type Target = { host: string; port: number };
 
 export type TcpProxy = {
   /** `127.0.0.1:<port>` of the proxy's listening side. */
   port: number;
-  /** Connections made through the proxy since it started. */
-  connections: () => number;
+  /** `base` (a service URL) pointed at the proxy. */
+  url: (base: string) => string;
   down: () => Promise<void>;
   up: () => Promise<void>;
   close: () => Promise<void>;
 };
 
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(target: Target, opts: { ownProcess?: boolean } = {}): Promise<TcpProxy> {
+  const proxy = opts.ownProcess ? await inChildProcess(target) : await inThisProcess(target);
+  return {
+    ...proxy,
+    url: (base) => {
+      const u = new URL(base);
+      u.hostname = "127.0.0.1";
+      u.port = String(proxy.port);
+      return u.toString();
+    },
+  };
+}
+
+type Controls = Omit<TcpProxy, "url">;
+
+async function inThisProcess(target: Target): Promise<Controls> {
   const sockets = new Set<net.Socket>();
-  let made = 0;
   let server: net.Server | null = null;
   let port = 0;
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       const s = net.createServer((client) => {
-        made++;
         const upstream = net.connect(target.port, target.host);
         sockets.add(client);
         sockets.add(upstream);
@@ -60,11 +83,75 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   await listen();
   return {
     port,
-    connections: () => made,
     down,
     up: async () => {
       if (!server) await listen();
     },
     close: down,
   };
+}
+
+async function inChildProcess(target: Target): Promise<Controls> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", fileURLToPath(import.meta.url), target.host, String(target.port)],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  const lines = createInterface({ input: child.stdout });
+  const replies: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  lines.on("line", (line) => {
+    const w = waiting.shift();
+    if (w) w(line);
+    else replies.push(line);
+  });
+  const exited = once(child, "exit");
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      const ready = replies.shift();
+      if (ready !== undefined) return resolve(ready);
+      const timer = setTimeout(() => reject(new Error("the proxy process did not answer in 10 s")), 10_000);
+      waiting.push((line) => {
+        clearTimeout(timer);
+        resolve(line);
+      });
+    });
+  const ask = async (command: string) => {
+    child.stdin.write(`${command}\n`);
+    await next();
+  };
+  let port: number;
+  try {
+    port = Number(await next());
+  } catch (err) {
+    child.kill("SIGKILL");
+    throw err;
+  }
+  return {
+    port,
+    down: () => ask("down"),
+    up: () => ask("up"),
+    close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.stdin.end();
+      const t = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+// The child side of `ownProcess`: prints its port, answers each `down`/`up` line with one line, and exits when
+// stdin closes, so it never outlives the test that started it.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [host, port] = process.argv.slice(2);
+  const proxy = await inThisProcess({ host: host!, port: Number(port) });
+  process.stdout.write(`${proxy.port}\n`);
+  for await (const command of createInterface({ input: process.stdin })) {
+    if (command === "down") await proxy.down();
+    else if (command === "up") await proxy.up();
+    process.stdout.write(`${command} ok\n`);
+  }
+  await proxy.close();
+  process.exit(0);
 }
