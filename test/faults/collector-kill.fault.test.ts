@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoggerIndex } from "@/db/schema";
 import { createTestIndex, dropTestIndex, engine, engineCount, uniqueName, waitFor } from "../helpers";
-import { publishNumbered, QueueWatch, seededRandom, seqFigures, sleep, wholeStream } from "./faultsA-stream";
+import { publishNumbered, QueueWatch, seededRandom, seqFigures, sleep, wholeStream } from "./numbered-stream";
 import {
   collectorCounters,
   startCollector,

@@ -30,9 +30,9 @@ import {
   waitFor,
   type ErrorBody,
 } from "@/test/helpers";
-import { getJson, openLiveTail, pause, range, type Answer, type Auth } from "./faultsB-kit";
+import { getJson, openLiveTail, pause, range, type Answer, type Auth } from "./reader-client";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
-import { ensureWebBuild, startWeb, type Web } from "./faultsB-web";
+import { ensureWebBuild, startWeb, type Web } from "./web-process";
 
 /** How long an answer may take while PostgreSQL is down: fast, not the kernel's TCP timeout. */
 const FAST_MS = 5_000;

@@ -27,18 +27,10 @@ import {
   publish,
   waitFor,
 } from "@/test/helpers";
-import {
-  grepAll,
-  numbersOf,
-  openLiveTail,
-  pause,
-  range,
-  startWorker,
-  type LiveTail,
-  type Logged,
-} from "./faultsB-kit";
+import { grepAll, numbersOf, openLiveTail, pause, range, type LiveTail } from "./reader-client";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
-import { ensureWebBuild, startWeb, type Web } from "./faultsB-web";
+import { ensureWebBuild, startWeb, type Web } from "./web-process";
+import { startWorker, type Logged } from "./worker-process";
 
 const OUTAGE_MS = 10_000;
 /** Records each source sends before the outage, and during it: under the transports' default bound of 10,000. */
@@ -172,7 +164,7 @@ describe("RabbitMQ restarted mid-stream (proxy down for 10 s)", () => {
     undo(() => web.stop());
     const auth = { bearer: (await createTestToken("read")).token };
 
-    const dir = await mkdtemp(path.join(os.tmpdir(), "alco-faultsB-"));
+    const dir = await mkdtemp(path.join(os.tmpdir(), "alco-rabbitmq-restart-"));
     undo(() => rm(dir, { recursive: true, force: true }));
     const file = path.join(dir, "app.log");
     await writeFile(file, agentLines(0, BEFORE));

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoggerIndex } from "@/db/schema";
 import { valuesKey } from "@/lib/collector/field-values";
 import { createTestIndex, dropTestIndex, engine, engineCount, uniqueName, waitFor } from "../helpers";
-import { publishNumbered, QueueWatch, seqFigures, sleep, wholeStream } from "./faultsA-stream";
+import { publishNumbered, QueueWatch, seqFigures, sleep, wholeStream } from "./numbered-stream";
 import {
   collectorCounters,
   startCollector,

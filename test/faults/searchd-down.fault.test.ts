@@ -7,7 +7,7 @@
  * - the reader API answers with the API's error shape (503 `unavailable`) instead of hanging: at once while
  *   searchd is stopped, within the engine client's query timeout (10 s) while it is frozen; the reader page in
  *   Chromium shows its error banner after the first failed attempt, not after all of its retries.
- * The web app is the production build (`npm start`, faultsB-web.ts) on the stack's services and this searchd.
+ * The web app is the production build (`npm start`, web-process.ts) on the stack's services and this searchd.
  */
 import { chromium, type Browser } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -22,9 +22,9 @@ import { freePort, SearchdSupervisor } from "@/lib/engine/searchd-supervisor";
 import { countTableSql } from "@/lib/engine/sphinxql-dialect";
 import { listIndexes } from "@/lib/indexes/logger-indexes";
 import { createTestIndex, createTestUser, db, dropTestIndex, uniqueName, waitFor } from "../helpers";
-import { DIST_DIR, ensureWebBuild } from "./faultsB-web";
+import { DIST_DIR, ensureWebBuild } from "./web-process";
 import { webArgs, webEnv } from "../web-command";
-import { publishNumbered, QueueWatch, seqFigures, sleep, wholeStream } from "./faultsA-stream";
+import { publishNumbered, QueueWatch, seqFigures, sleep, wholeStream } from "./numbered-stream";
 import {
   collectorCounters,
   startCollector,
@@ -144,7 +144,7 @@ describe("searchd down", () => {
   beforeAll(async () => {
     await ensureWebBuild();
     index = await createTestIndex();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), "alco-faultsA-searchd-"));
+    dataDir = await mkdtemp(path.join(os.tmpdir(), "alco-searchd-down-"));
     searchd = new OwnSearchd(dataDir);
     await searchd.start();
     engine = createEngine({ host: "127.0.0.1", port: searchd.port }, { connections: 1 });

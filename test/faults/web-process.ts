@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { freePort } from "@/lib/engine/searchd-supervisor";
-import { collectLines } from "./faultsB-kit";
+import { collectLines } from "./worker-process";
 import { webArgs, webEnv } from "../web-command";
 
 const root = path.resolve(import.meta.dirname, "../..");

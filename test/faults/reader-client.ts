@@ -1,16 +1,9 @@
 /**
- * What the RabbitMQ and PostgreSQL fault tests share: alco's processes started as they run in production, and
- * the reader API and live tails as an HTTP client sees them.
+ * The reader API and live tails of a running web app as an HTTP client sees them, for the fault tests that count
+ * what a user gets back during and after an outage.
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import path from "node:path";
-import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
 import type { LogRecord, GrepResult } from "@/lib/query/search-records";
 import { SseParser } from "@/lib/live/sse-format";
-
-const root = path.resolve(import.meta.dirname, "../..");
 
 export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -122,41 +115,4 @@ export async function openLiveTail(baseUrl: string, auth: Auth, index: string): 
     }
   })();
   return tail;
-}
-
-/** Appends each line `stream` writes to `lines`, stamped with when it arrived. */
-export function collectLines(stream: Readable, lines: { at: number; text: string }[]): void {
-  createInterface({ input: stream }).on("line", (text) => {
-    if (text.trim()) lines.push({ at: Date.now(), text });
-  });
-}
-
-export type Logged = {
-  /** Everything the process wrote, line by line, with when it arrived. */
-  lines: { at: number; text: string }[];
-  /** SIGTERM (a graceful stop), then SIGKILL if it has not exited in 15 s. */
-  stop: () => Promise<void>;
-};
-
-/** Starts one of alco's TypeScript entry points (`workers/…`) as its own process, as `npm run` would. */
-export function startWorker(entry: string, args: string[], env: Record<string, string>): Logged {
-  const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const lines: Logged["lines"] = [];
-  collectLines(child.stdout, lines);
-  collectLines(child.stderr, lines);
-  const exited = once(child, "exit");
-  return {
-    lines,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const t = setTimeout(() => child.kill("SIGKILL"), 15_000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
 }
