@@ -31,7 +31,7 @@ import { renderLatencyChart, type ChartSeries } from "./chart";
 import { measureThroughput, type ThroughputResult } from "./collector-throughput";
 import { machine, prependSection, runBench, stamp } from "./results";
 import { startServerStack, treeRss, type ServerStack } from "./server-stack";
-import { fetchResendingOnReset } from "../test/keep-alive";
+import { fetchResendingOnReset } from "../test/fetch-resending-on-reset";
 
 const { values: args } = parseArgs({
   options: {

@@ -3,7 +3,7 @@
  * (SSE) held open, each noting when lines arrive. Both talk to the web app over loopback HTTP as a script with a
  * read token would; nothing here is in the web app's process.
  */
-import { fetchResendingOnReset } from "../keep-alive";
+import { fetchResendingOnReset } from "../fetch-resending-on-reset";
 import { SseParser } from "@/lib/live/sse-format";
 
 export type QueryKind = "rare" | "common" | "filter" | "page" | "histogram" | "facets";
