@@ -1,6 +1,6 @@
 /**
  * PostgreSQL down under a running alco: the web app (`next start` of the production build) and the collector
- * reach PostgreSQL through a TCP proxy (test/faults/tcp-proxy.ts) that the test takes down, dropping their
+ * reach PostgreSQL through a TCP proxy (test/tcp-proxy.ts) that the test takes down, dropping their
  * connections and refusing new ones; the shared server keeps running for everyone else, the test's own set-up
  * included.
  *
@@ -30,19 +30,14 @@ import {
   waitFor,
   type ErrorBody,
 } from "@/test/helpers";
+import { startTcpProxy, targetOf, type TcpProxy } from "@/test/tcp-proxy";
 import { getJson, openLiveTail, pause, range, type Answer, type Auth } from "./reader-client";
-import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
 import { ensureWebBuild, startWeb, type Web } from "./web-process";
 
 /** How long an answer may take while PostgreSQL is down: fast, not the kernel's TCP timeout. */
 const FAST_MS = 5_000;
 /** A session made to expire a few seconds into the outage. */
 const SHORT_SESSION_MS = 8_000;
-
-const postgres = () => {
-  const u = new URL(process.env.DATABASE_URL!);
-  return { host: u.hostname, port: Number(u.port || 5432) };
-};
 
 type Grep = Answer<GrepResult & ErrorBody>;
 type Err = Answer<ErrorBody>;
@@ -74,7 +69,7 @@ describe("PostgreSQL down (proxy down while the reader and the collector run)", 
   beforeAll(() => ensureWebBuild(), 15 * 60_000);
 
   beforeAll(async () => {
-    const proxy: TcpProxy = await startTcpProxy(postgres());
+    const proxy: TcpProxy = await startTcpProxy(targetOf(process.env.DATABASE_URL!, 5432));
     undo(() => proxy.close());
     const viaProxy = proxy.url(process.env.DATABASE_URL!);
 

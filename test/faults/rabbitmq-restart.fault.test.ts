@@ -1,7 +1,7 @@
 /**
  * RabbitMQ restarted mid-stream, as every alco process sees it: the collector, the agent (`workers/agent.ts`, the
  * process `alco agent` runs), the winston and pino transports and the web app's live hub all talk to the broker
- * through one TCP proxy (test/faults/tcp-proxy.ts, in a child process: that file says why), which the test
+ * through one TCP proxy (test/tcp-proxy.ts, in a child process: that file says why), which the test
  * takes down for OUTAGE_MS, dropping every connection and refusing new ones, then brings back. The shared broker
  * itself keeps running for everyone else; its durable queues keep what was confirmed, as a restarted broker would.
  *
@@ -27,8 +27,8 @@ import {
   publish,
   waitFor,
 } from "@/test/helpers";
+import { startTcpProxy, targetOf, type TcpProxy } from "@/test/tcp-proxy";
 import { grepAll, numbersOf, openLiveTail, pause, range, type LiveTail } from "./reader-client";
-import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
 import { ensureWebBuild, startWeb, type Web } from "./web-process";
 import { startWorker, type Logged } from "./worker-process";
 
@@ -47,10 +47,6 @@ const SOURCES = ["direct", "agent", "winston", "pino", "small", "live"] as const
 type Source = (typeof SOURCES)[number];
 /** The sources whose every record is counted in the index. */
 const COUNTED = ["direct", "agent", "winston", "pino", "small"] as const;
-const broker = () => {
-  const u = new URL(process.env.AMQP_URL!);
-  return { host: u.hostname, port: Number(u.port || 5672) };
-};
 const record = (source: string, n: number) => ({
   level: "info",
   message: `${source} line ${n}`,
@@ -129,7 +125,7 @@ describe("RabbitMQ restarted mid-stream (proxy down for 10 s)", () => {
   beforeAll(() => ensureWebBuild(), 15 * 60_000);
 
   beforeAll(async () => {
-    const proxy: TcpProxy = await startTcpProxy(broker(), { ownProcess: true });
+    const proxy: TcpProxy = await startTcpProxy(targetOf(process.env.AMQP_URL!, 5672), { ownProcess: true });
     undo(() => proxy.close());
     const viaProxy = proxy.url(process.env.AMQP_URL!);
     const exchange = process.env.AMQP_EXCHANGE!;

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoggerIndex } from "@/db/schema";
 import { valuesKey } from "@/lib/collector/field-values";
 import { createTestIndex, dropTestIndex, engine, engineCount, uniqueName, waitFor } from "../helpers";
+import { startTcpProxy, targetOf, type TcpProxy } from "../tcp-proxy";
 import { publishNumbered, QueueWatch, seqFigures, sleep, wholeStream } from "./numbered-stream";
 import {
   collectorCounters,
@@ -23,7 +24,6 @@ import {
   waitUntilServing,
   type CollectorProcess,
 } from "./collector-process";
-import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
 
 const TOTAL = 40_000;
 const RATE = 1000;
@@ -36,8 +36,7 @@ describe("Redis down under the collector", () => {
   let index: LoggerIndex;
   let proxy: TcpProxy;
   beforeAll(async () => {
-    const target = new URL(process.env.REDIS_URL!);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    proxy = await startTcpProxy(targetOf(process.env.REDIS_URL!, 6379));
     index = await createTestIndex();
   });
   afterAll(async () => {

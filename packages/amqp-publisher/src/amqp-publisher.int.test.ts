@@ -6,7 +6,7 @@ import amqp, { type Channel, type ChannelModel, type GetMessage } from "amqplib"
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@/test/helpers";
-import { TcpProxy } from "../test/tcp-proxy";
+import { startTcpProxy, targetOf } from "@/test/tcp-proxy";
 import { AmqpPublisher, type PublisherOptions } from "./amqp-publisher";
 
 const exchange = () => process.env.AMQP_EXCHANGE!;
@@ -43,8 +43,8 @@ describe("AmqpPublisher on RabbitMQ", () => {
   async function throughProxy() {
     const logger = `p_${randomUUID().slice(0, 8)}`;
     const queue = await queueFor(logger);
-    const proxy = await TcpProxy.start(process.env.AMQP_URL!);
-    const p = publisher(logger, { url: proxy.url });
+    const proxy = await startTcpProxy(targetOf(process.env.AMQP_URL!, 5672), { ownProcess: true });
+    const p = publisher(logger, { url: proxy.url(process.env.AMQP_URL!) });
     await waitFor("connected", () => Promise.resolve(p.stats().connected));
     return { queue, proxy, p };
   }
@@ -99,7 +99,7 @@ describe("AmqpPublisher on RabbitMQ", () => {
       }
       expect(await p.close()).toMatchObject({ buffered: 0, confirmed: 3000, dropped: 0 });
     } finally {
-      await proxy.down();
+      await proxy.close();
     }
     const stats = p.stats();
     expect(stats.published).toBeGreaterThan(3000);
@@ -121,7 +121,7 @@ describe("AmqpPublisher on RabbitMQ", () => {
       await proxy.up();
       expect(await p.close()).toMatchObject({ buffered: 0, published: 1000, confirmed: 500, dropped: 0 });
     } finally {
-      await proxy.down();
+      await proxy.close();
     }
     const got = await drain(queue);
     expect(got).toHaveLength(1000);

@@ -9,8 +9,8 @@ import pino from "pino";
 import { describe, it } from "vitest";
 import type { LoggerIndex } from "@/db/schema";
 import { engineCount, waitFor } from "@/test/helpers";
+import { startTcpProxy, targetOf } from "@/test/tcp-proxy";
 import * as alco from "../../amqp-publisher/test/alco-harness";
-import { TcpProxy } from "../../amqp-publisher/test/tcp-proxy";
 import type { AlcoPinoTransportOptions } from "./index";
 
 function pinoTo(index: LoggerIndex, options: Partial<AlcoPinoTransportOptions> = {}) {
@@ -81,9 +81,9 @@ describe("@alco/pino-transport", () => {
 
   it("buffers 3000 lines while RabbitMQ is unreachable and delivers each exactly once when it is back", async () => {
     const index = await newIndex();
-    const proxy = await TcpProxy.start(process.env.AMQP_URL!);
+    const proxy = await startTcpProxy(targetOf(process.env.AMQP_URL!, 5672), { ownProcess: true });
     try {
-      const { transport, logger } = pinoTo(index, { url: proxy.url });
+      const { transport, logger } = pinoTo(index, { url: proxy.url(process.env.AMQP_URL!) });
       for (let n = 0; n < 1000; n++) logger.info({ n }, `before the outage ${n}`);
       await flush(logger);
       // 500 lines reach RabbitMQ and get indexed, but their confirms are lost with the connection.
@@ -96,7 +96,7 @@ describe("@alco/pino-transport", () => {
       await proxy.up();
       await end(transport);
     } finally {
-      await proxy.down();
+      await proxy.close();
     }
     await alco.expectExactlyOnce(index.name, 0, 4500);
   });

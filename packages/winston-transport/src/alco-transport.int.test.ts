@@ -10,8 +10,8 @@ import { describe, expect, it } from "vitest";
 import winston from "winston";
 import type { LoggerIndex } from "@/db/schema";
 import { engineCount, waitFor } from "@/test/helpers";
+import { startTcpProxy, targetOf } from "@/test/tcp-proxy";
 import * as alco from "../../amqp-publisher/test/alco-harness";
-import { TcpProxy } from "../../amqp-publisher/test/tcp-proxy";
 import { AlcoTransport, type AlcoTransportOptions } from "./alco-transport";
 
 function setup(index: LoggerIndex, options: Partial<AlcoTransportOptions> = {}) {
@@ -72,8 +72,10 @@ describe("@alco/winston-transport", () => {
   });
 
   it("buffers 3000 lines while RabbitMQ is unreachable and delivers each exactly once when it is back", async () => {
-    const proxy = await TcpProxy.start(process.env.AMQP_URL!);
-    const { index, transport, logger, warnings } = setup(await newIndex(), { url: proxy.url });
+    const proxy = await startTcpProxy(targetOf(process.env.AMQP_URL!, 5672), { ownProcess: true });
+    const { index, transport, logger, warnings } = setup(await newIndex(), {
+      url: proxy.url(process.env.AMQP_URL!),
+    });
     try {
       await waitFor("connected", () => Promise.resolve(transport.stats().connected));
       // 1000 lines reach RabbitMQ and get indexed, but their confirms are lost with the connection: the
@@ -90,7 +92,7 @@ describe("@alco/winston-transport", () => {
       await proxy.up();
       await endLogger(logger);
     } finally {
-      await proxy.down();
+      await proxy.close();
     }
     expect(warnings.filter((w) => w.code === "ALCO_RABBITMQ_UNAVAILABLE")).toHaveLength(1);
     expect(transport.stats()).toMatchObject({ buffered: 0, published: 5000, confirmed: 4000, dropped: 0 });
@@ -98,9 +100,9 @@ describe("@alco/winston-transport", () => {
   });
 
   it("keeps only the newest maxBuffer lines through a longer outage and counts the dropped ones", async () => {
-    const proxy = await TcpProxy.start(process.env.AMQP_URL!);
+    const proxy = await startTcpProxy(targetOf(process.env.AMQP_URL!, 5672), { ownProcess: true });
     const { index, transport, logger, warnings } = setup(await newIndex(), {
-      url: proxy.url,
+      url: proxy.url(process.env.AMQP_URL!),
       maxBuffer: 100,
     });
     const warned: Error[] = [];
@@ -115,7 +117,7 @@ describe("@alco/winston-transport", () => {
       await proxy.up();
       await endLogger(logger);
     } finally {
-      await proxy.down();
+      await proxy.close();
     }
     expect(warnings.filter((w) => w.code === "ALCO_RECORDS_DROPPED")).toHaveLength(1);
     expect(warned.map((e) => (e as Error & { code: string }).code)).toContain("ALCO_RECORDS_DROPPED");

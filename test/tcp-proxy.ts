@@ -1,8 +1,9 @@
 /**
- * A loopback TCP proxy the fault tests put between alco and a shared service (RabbitMQ, Redis, PostgreSQL) so
- * they can take the service away from alco alone: `down()` drops every open connection and refuses new ones,
- * which is what a client sees when the server restarts or dies; `up()` accepts again on the same port. The real
- * service keeps running for everyone else on the machine.
+ * A loopback TCP proxy the fault and transport tests put between a client and a shared service (RabbitMQ, Redis,
+ * PostgreSQL) so they can take the service away from that client alone: `down()` drops every open connection and
+ * refuses new ones, which is what a client sees when the server restarts or dies; `up()` accepts again on the
+ * same port. `mute()` stops passing the server's replies on while the client's bytes still get through, as when
+ * confirms are lost with a dying connection. The real service keeps running for everyone else on the machine.
  *
  * `ownProcess` runs the proxy in a child process (this file as its entry point, driven by lines on stdin). A test
  * needs it when its own thread may block: pino's `transport.end()` waits synchronously for its worker, whose last
@@ -16,6 +17,12 @@ import { fileURLToPath } from "node:url";
 
 type Target = { host: string; port: number };
 
+/** The host and port of a service URL, `defaultPort` when it names none. */
+export function targetOf(url: string, defaultPort: number): Target {
+  const u = new URL(url);
+  return { host: u.hostname, port: Number(u.port || defaultPort) };
+}
+
 export type TcpProxy = {
   /** `127.0.0.1:<port>` of the proxy's listening side. */
   port: number;
@@ -23,6 +30,8 @@ export type TcpProxy = {
   url: (base: string) => string;
   down: () => Promise<void>;
   up: () => Promise<void>;
+  /** Drops what the server sends from now until the next `down()`. */
+  mute: () => Promise<void>;
   close: () => Promise<void>;
 };
 
@@ -45,6 +54,7 @@ async function inThisProcess(target: Target): Promise<Controls> {
   const sockets = new Set<net.Socket>();
   let server: net.Server | null = null;
   let port = 0;
+  let muted = false;
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
@@ -61,7 +71,13 @@ async function inThisProcess(target: Target): Promise<Controls> {
         client.on("error", drop).on("close", drop);
         upstream.on("error", drop).on("close", drop);
         client.pipe(upstream);
-        upstream.pipe(client);
+        // By hand rather than pipe(), so that a mute can drop the server's bytes; still with backpressure.
+        upstream.on("data", (chunk: Buffer) => {
+          if (muted || client.write(chunk)) return;
+          upstream.pause();
+          client.once("drain", () => upstream.resume());
+        });
+        upstream.on("end", () => client.end());
       });
       s.once("error", reject);
       // The same port after a `down()`, so clients reconnect to the address they were given.
@@ -75,6 +91,7 @@ async function inThisProcess(target: Target): Promise<Controls> {
   const down = async () => {
     const s = server;
     server = null;
+    muted = false;
     for (const sock of sockets) sock.destroy();
     sockets.clear();
     if (s) await new Promise<void>((r) => s.close(() => r()));
@@ -86,6 +103,10 @@ async function inThisProcess(target: Target): Promise<Controls> {
     down,
     up: async () => {
       if (!server) await listen();
+    },
+    mute: () => {
+      muted = true;
+      return Promise.resolve();
     },
     close: down,
   };
@@ -131,6 +152,7 @@ async function inChildProcess(target: Target): Promise<Controls> {
     port,
     down: () => ask("down"),
     up: () => ask("up"),
+    mute: () => ask("mute"),
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.stdin.end();
@@ -141,8 +163,8 @@ async function inChildProcess(target: Target): Promise<Controls> {
   };
 }
 
-// The child side of `ownProcess`: prints its port, answers each `down`/`up` line with one line, and exits when
-// stdin closes, so it never outlives the test that started it.
+// The child side of `ownProcess`: prints its port, answers each `down`/`up`/`mute` line with one line, and exits
+// when stdin closes, so it never outlives the test that started it.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [host, port] = process.argv.slice(2);
   const proxy = await inThisProcess({ host: host!, port: Number(port) });
@@ -150,6 +172,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for await (const command of createInterface({ input: process.stdin })) {
     if (command === "down") await proxy.down();
     else if (command === "up") await proxy.up();
+    else if (command === "mute") await proxy.mute();
     process.stdout.write(`${command} ok\n`);
   }
   await proxy.close();
