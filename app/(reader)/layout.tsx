@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { Providers } from "./providers";
+import { Providers } from "@/app/providers";
 
 export default function ReaderLayout({ children }: { children: ReactNode }) {
   return <Providers>{children}</Providers>;
