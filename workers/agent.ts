@@ -1,14 +1,16 @@
 /**
  * `npm run agent -- --logger nginx --state /var/lib/alco/agent.json '/var/log/nginx/*.log'`: tails files and
  * publishes their lines to RabbitMQ (lib/agent/agent.ts). Two-stage shutdown: the first SIGTERM, SIGINT or SIGHUP
- * stops reading, waits until the broker has confirmed everything sent and saves the offsets; a second one exits
- * at once (what was not confirmed is read and sent again on the next start, under the same message ids).
+ * stops reading, waits until the broker has confirmed everything sent and saves the offsets; a second one, or
+ * GRACE_MS without the broker confirming, exits at once (what was not confirmed is read and sent again on the next
+ * start, under the same message ids).
  */
 import { Agent } from "@/lib/agent/agent";
 import { AGENT_USAGE, parseAgentCommandLine, type AgentCliOptions } from "@/lib/agent/agent-options";
 import { onTwoStageShutdown } from "@/lib/ops/two-stage-shutdown";
 
 const REPORT_INTERVAL_MS = 60_000;
+const GRACE_MS = 30_000;
 const log = (line: string) => console.log(`[agent] ${line}`);
 
 let options: AgentCliOptions;
@@ -38,6 +40,7 @@ const report = setInterval(() => {
 
 onTwoStageShutdown({
   name: "agent",
+  graceMs: GRACE_MS,
   stop: () => {
     clearInterval(report);
     return agent.stop();

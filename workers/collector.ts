@@ -1,17 +1,20 @@
 /**
  * The collector process: RabbitMQ -> engine + Redis. Two-stage shutdown: the first SIGTERM/SIGINT stops
- * consuming, writes and acks what was received, and exits; a second one exits at once (unacked messages are
- * redelivered, and ids make that harmless).
+ * consuming, writes and acks what was received, and exits; a second one, or GRACE_MS without the stop done (the
+ * engine down, retrying), exits at once (unacked messages are redelivered, and ids make that harmless).
  */
 import { Collector } from "@/lib/collector/collector";
 import { parseCollectorEnv } from "@/lib/collector/env";
 import { onTwoStageShutdown } from "@/lib/ops/two-stage-shutdown";
+
+const GRACE_MS = 30_000;
 
 const env = parseCollectorEnv(process.env);
 const collector = new Collector(env);
 
 onTwoStageShutdown({
   name: "collector",
+  graceMs: GRACE_MS,
   stop: () => collector.stop(),
   abandon: () => {
     collector.abandon();

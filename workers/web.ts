@@ -59,6 +59,8 @@ server.listen(env.PORT, env.HOST, () => {
 
 onTwoStageShutdown({
   name: "web",
+  // In-flight requests get GRACE_MS, then Next.js closes.
+  graceMs: GRACE_MS + 5_000,
   stop: async () => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
