@@ -8,7 +8,7 @@
  * lost with the connection is published again after reconnecting (record ids derive from the message id, so a
  * duplicate is harmless). Reconnects back off exponentially up to 30 s; the records that fell due meanwhile go out
  * at once with their original times. Two-stage shutdown: the first SIGINT/SIGTERM stops publishing, waits for
- * outstanding confirms and closes; a second one exits at once.
+ * outstanding confirms and closes; a second one, or GRACE_MS without the confirms, exits at once.
  */
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -17,6 +17,7 @@ import { z } from "zod";
 import { assertExchanges } from "@/lib/amqp/topology";
 import { createRecordGenerator, type GeneratedRecord } from "@/lib/demo/generate-records";
 import { indexNameSchema } from "@/lib/indexes/schema";
+import { onTwoStageShutdown } from "@/lib/ops/two-stage-shutdown";
 
 const routingWord = z.string().regex(/^[A-Za-z0-9_-]+$/, "one routing key word: letters, digits, _ or -");
 
@@ -42,6 +43,7 @@ const CONFIRM_EVERY = 1000;
 const CONFIRM_INTERVAL_MS = 1000;
 const REPORT_INTERVAL_MS = 30_000;
 const MAX_RECONNECT_DELAY_MS = 30_000;
+const GRACE_MS = 15_000;
 
 const log = (line: string) => console.log(`[demo-publisher] ${line}`);
 
@@ -192,17 +194,6 @@ async function run(): Promise<void> {
   );
 }
 
-const onSignal = (sig: NodeJS.Signals) => {
-  if (stop.signal.aborted) {
-    log(`${sig} again: exiting with ${unconfirmed.size} records unconfirmed`);
-    process.exit(1);
-  }
-  log(`${sig}: waiting for outstanding confirms (send again to force)`);
-  stop.abort();
-};
-process.on("SIGINT", onSignal);
-process.on("SIGTERM", onSignal);
-
 const report = setInterval(() => {
   log(
     `${counts.published} published, ${counts.confirmed} confirmed in the last ${REPORT_INTERVAL_MS / 1000} s; ` +
@@ -216,10 +207,22 @@ log(
   `publishing ~${env.DEMO_RATE} records/s (seed ${env.DEMO_SEED}) to exchange "${env.AMQP_EXCHANGE}" at ` +
     `${brokerAddress(env.AMQP_URL)}, routing keys ${env.DEMO_PREFIX}.${env.DEMO_INDEX}.<logger>`,
 );
-run().then(
+const running = run().then(
   () => clearInterval(report),
   (err: unknown) => {
     console.error(err);
     process.exit(1);
   },
 );
+
+onTwoStageShutdown({
+  name: "demo-publisher",
+  signals: ["SIGINT", "SIGTERM"],
+  graceMs: GRACE_MS,
+  stopping: "waiting for outstanding confirms",
+  stop: () => {
+    stop.abort();
+    return running;
+  },
+  abandon: () => `${unconfirmed.size} records unconfirmed`,
+});

@@ -1,7 +1,8 @@
 /**
  * `npm run dev`: the whole stack on one machine. Checks the services (naming any that is down and how to start
  * it), migrates and seeds PostgreSQL, then runs searchd (supervised), the collector, the web app and a demo
- * publisher streaming into the `demo` index as child processes, and prints the URL. Ctrl-C stops them all.
+ * publisher streaming into the `demo` index as child processes, and prints the URL. Ctrl-C stops them all, one
+ * after another; a second Ctrl-C kills them at once.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -15,6 +16,7 @@ import { assertIndexQueue } from "@/lib/amqp/topology";
 import { createFirstAdmin } from "@/lib/auth/users";
 import { createIndex } from "@/lib/indexes/logger-indexes";
 import { checkServices } from "@/lib/ops/check-services";
+import { onTwoStageShutdown } from "@/lib/ops/two-stage-shutdown";
 
 const env = z
   .object({
@@ -27,6 +29,8 @@ const env = z
     DEMO_RATE: z.coerce.number().default(20),
   })
   .parse(process.env);
+
+const CHILD_STOP_MS = 15_000;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const children: ChildProcess[] = [];
@@ -48,7 +52,7 @@ function run(name: string, args: string[], extraEnv: Record<string, string> = {}
   child.once("exit", (code, signal) => {
     if (!stopping) {
       log(`${name} exited (code ${code}, signal ${signal}); stopping the stack`);
-      void stop(1);
+      void shutdown(1);
     }
   });
   children.push(child);
@@ -69,22 +73,38 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
 }
 
 let stopping = false;
-async function stop(code: number) {
-  if (stopping) return;
-  stopping = true;
-  // Producers first, searchd last: the collector must still reach the engine to finish its last batch.
-  for (const c of [...children].reverse()) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    const exited = new Promise((r) => c.once("exit", r));
-    c.kill("SIGTERM");
-    const timer = setTimeout(() => c.kill("SIGKILL"), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  process.exit(code);
-}
-process.on("SIGINT", () => void stop(0));
-process.on("SIGTERM", () => void stop(0));
+const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+const shutdown = onTwoStageShutdown({
+  name: "dev",
+  signals: ["SIGINT", "SIGTERM"],
+  // The four children are stopped in turn, each given CHILD_STOP_MS.
+  graceMs: 4 * CHILD_STOP_MS + 5_000,
+  stopping: "stopping the stack",
+  stop: async () => {
+    stopping = true;
+    // Producers first, searchd last: the collector must still reach the engine to finish its last batch.
+    for (const c of [...children].reverse()) {
+      if (!running(c)) continue;
+      const exited = new Promise((r) => c.once("exit", r));
+      c.kill("SIGTERM");
+      const timer = setTimeout(() => c.kill("SIGKILL"), CHILD_STOP_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+  },
+  abandon: () => {
+    // Each child leads its own process group, searchd's own child included: kill the groups, or they outlive us.
+    const left = children.filter(running);
+    for (const c of left) {
+      try {
+        process.kill(-c.pid!, "SIGKILL");
+      } catch {
+        // Exited meanwhile.
+      }
+    }
+    return `${left.length} processes killed`;
+  },
+});
 
 async function main() {
   const problems = await checkServices({
@@ -129,5 +149,5 @@ async function main() {
 
 main().catch((err: unknown) => {
   console.error(`[dev] ${(err as Error).message}`);
-  void stop(1);
+  void shutdown(1);
 });

@@ -1,6 +1,7 @@
 /**
  * Runs and supervises searchd: generated config, restarts when it dies, tables kept in step with the logger
- * indexes and the retention window (lib/engine/engine-sync.ts).
+ * indexes and the retention window (lib/engine/engine-sync.ts). Two-stage shutdown once it serves: the first
+ * SIGTERM/SIGINT stops the sync and then searchd; a second one exits at once.
  */
 import { getDb } from "@/db/client";
 import { EngineSync } from "@/lib/engine/engine-sync";
@@ -8,6 +9,7 @@ import { parseEngineAddress } from "@/lib/engine/engine-client";
 import { parseSearchdEnv } from "@/lib/engine/searchd-env";
 import { SearchdSupervisor } from "@/lib/engine/searchd-supervisor";
 import { listIndexes } from "@/lib/indexes/logger-indexes";
+import { onTwoStageShutdown } from "@/lib/ops/two-stage-shutdown";
 
 const env = parseSearchdEnv(process.env);
 const log = (l: string) => console.log(`[searchd] ${l}`);
@@ -32,17 +34,15 @@ async function main() {
   log(`searchd (${supervisor.engineFlavor}) listening on ${host}:${port}, data in ${supervisor.dataDir}`);
   const sync = new EngineSync(supervisor, db, env.ENGINE_SYNC_MS, log);
   await sync.start();
-  let stopping = false;
-  const stop = () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    void sync
-      .stop()
-      .then(() => supervisor.stop())
-      .then(() => process.exit(0));
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  onTwoStageShutdown({
+    name: "searchd",
+    signals: ["SIGTERM", "SIGINT"],
+    // searchd itself gets SEARCHD_STOP_TIMEOUT_MS to save its RAM chunks before the supervisor kills it.
+    graceMs: env.SEARCHD_STOP_TIMEOUT_MS + 10_000,
+    stopping: "stopping the engine sync, then searchd",
+    stop: () => sync.stop().then(() => supervisor.stop()),
+    abandon: () => `searchd, pid ${supervisor.pid ?? "none"}, is not waited for`,
+  });
 }
 
 main().catch((err: unknown) => {
