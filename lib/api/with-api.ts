@@ -7,6 +7,7 @@
 import "server-only";
 import type { z } from "zod";
 import { ApiError, errorResponse, toApiError } from "./errors";
+import { readJsonBody } from "./read-body";
 import { searchParamsToObject } from "@/lib/query/schema";
 import {
   assertSameOrigin,
@@ -18,38 +19,6 @@ import {
 import { db } from "@/lib/services";
 
 type Ctx<P> = { params: Promise<P> };
-
-/** Request bodies are small JSON objects (saved searches, settings); anything bigger is refused unread. */
-export const MAX_BODY_BYTES = 64 * 1024;
-
-async function readBodyText(req: Request): Promise<string> {
-  const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES)
-    throw new ApiError("payload_too_large", `body: at most ${MAX_BODY_BYTES} bytes`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES)
-    throw new ApiError("payload_too_large", `body: at most ${MAX_BODY_BYTES} bytes`);
-  return text;
-}
-
-/** An HTML form's fields (application/x-www-form-urlencoded), within the same size bound as JSON bodies. */
-export async function readFormBody(req: Request): Promise<Record<string, string>> {
-  return Object.fromEntries(new URLSearchParams(await readBodyText(req)));
-}
-
-export async function readJsonBody(req: Request): Promise<unknown> {
-  const text = await readBodyText(req);
-  if (text.trim() === "") throw new ApiError("bad_request", "body: expected a JSON object, got nothing");
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ApiError("bad_request", "body: not valid JSON");
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value))
-    throw new ApiError("bad_request", "body: expected a JSON object");
-  return value;
-}
 
 /**
  * `Server-Timing: auth;dur=…, app;dur=…`: where a slow answer spent its time (browser dev tools show it), split

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { clientFacts } from "@/lib/api/client-address";
-import { readFormBody, readJsonBody, withApi } from "@/lib/api/with-api";
+import { readFormBody, readJsonBody } from "@/lib/api/read-body";
+import { withApi } from "@/lib/api/with-api";
 import { toApiError } from "@/lib/api/errors";
 import { assertSameOrigin } from "@/lib/auth/authenticate";
 import { safeNext } from "@/lib/auth/safe-next";

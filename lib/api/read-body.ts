@@ -1,0 +1,37 @@
+/**
+ * The one place a request body is read, so that every route refuses an oversized body the same way: by its
+ * declared Content-Length before reading anything, and by what actually arrived when that header lies or is absent.
+ */
+import "server-only";
+import { ApiError } from "./errors";
+
+/** Request bodies are small JSON objects (saved searches, settings); anything bigger is refused unread. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+async function readBodyText(req: Request, maxBytes: number, tooLarge: string): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > maxBytes) throw new ApiError("payload_too_large", tooLarge);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > maxBytes) throw new ApiError("payload_too_large", tooLarge);
+  return text;
+}
+
+/** An HTML form's fields (application/x-www-form-urlencoded), within the same size bound as JSON bodies. */
+export async function readFormBody(req: Request): Promise<Record<string, string>> {
+  const text = await readBodyText(req, MAX_BODY_BYTES, `body: at most ${MAX_BODY_BYTES} bytes`);
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+export async function readJsonBody(req: Request): Promise<unknown> {
+  const text = await readBodyText(req, MAX_BODY_BYTES, `body: at most ${MAX_BODY_BYTES} bytes`);
+  if (text.trim() === "") throw new ApiError("bad_request", "body: expected a JSON object, got nothing");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ApiError("bad_request", "body: not valid JSON");
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new ApiError("bad_request", "body: expected a JSON object");
+  return value;
+}
