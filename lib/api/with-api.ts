@@ -1,8 +1,12 @@
 /**
  * The one wrapper every route handler goes through: authenticates the caller and checks the route's access
- * level, refuses cross-site writes that ride on the session cookie, awaits the dynamic params, parses the query
- * string with the resource's schema (and a JSON body with its body schema, when the route takes one), and turns
- * every thrown error into the API's error shape.
+ * level, refuses cross-site writes that ride on the session cookie, parses the dynamic params, the query string
+ * and the body with the route's schemas, and turns every thrown error into the API's error shape.
+ *
+ *   export const GET = withApi(
+ *     { auth: "read", params: z.object({ logger: z.string() }), query: grepParamsSchema },
+ *     async ({ params, query, principal }) => Response.json(await search(params.logger, query, principal)),
+ *   );
  */
 import "server-only";
 import type { z } from "zod";
@@ -18,7 +22,29 @@ import {
 } from "@/lib/auth/authenticate";
 import { db } from "@/lib/services";
 
-type Ctx<P> = { params: Promise<P> };
+type ParamsSchema = z.ZodType<object>;
+
+/** What a route takes; each schema left out means the route takes none of that input. */
+export type RouteSpec<A extends Access, P, Q, B> = {
+  /** Who may call: "public" skips authentication; the others are checked by `authorize`. */
+  auth: A;
+  /** The dynamic segments (`[logger]`, `[id]`), as Next passes them in `ctx.params`. */
+  params?: P;
+  query?: Q;
+  /** A schema for a JSON body. */
+  body?: B;
+};
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+
+export type HandlerArgs<A extends Access, P, Q, B> = {
+  req: Request;
+  /** Who is calling; a route that is not public has refused everyone else before the handler runs. */
+  principal: A extends "public" ? null : Principal;
+  params: Parsed<P>;
+  query: Parsed<Q>;
+  body: B extends z.ZodType ? z.output<B> : undefined;
+};
 
 /**
  * `Server-Timing: auth;dur=…, app;dur=…`: where a slow answer spent its time (browser dev tools show it), split
@@ -34,44 +60,36 @@ function withServerTiming(res: Response, started: number, authMs: number): Respo
   return res;
 }
 
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw parsed.error;
+  return parsed.data;
+}
+
 export function withApi<
-  P extends Record<string, string>,
-  S extends z.ZodType,
-  B extends z.ZodType = z.ZodUndefined,
->(
-  schema: S,
-  handler: (args: {
-    req: Request;
-    params: P;
-    query: z.output<S>;
-    body: z.output<B>;
-    principal: Principal | null;
-  }) => Promise<Response>,
-  options: { body?: B; auth: Access },
-) {
-  return async (req: Request, ctx: Ctx<P>): Promise<Response> => {
+  A extends Access,
+  P extends ParamsSchema | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<A, P, Q, B>, handler: (args: HandlerArgs<A, P, Q, B>) => Response | Promise<Response>) {
+  // Next hands every handler its segments as `ctx.params`; their shape is the params schema's to check.
+  return async (req: Request, ctx: { params: Promise<unknown> }): Promise<Response> => {
     const started = performance.now();
     let authMs = 0;
     try {
-      const who = options.auth === "public" ? null : await authenticate(db(), req);
+      const who = spec.auth === "public" ? null : await authenticate(db(), req);
       authMs = performance.now() - started;
-      authorize(who?.principal ?? null, options.auth);
+      authorize(who?.principal ?? null, spec.auth);
       if (who?.via === "cookie" && req.method !== "GET" && req.method !== "HEAD") assertSameOrigin(req);
-      const principal = who?.principal ?? null;
-      const params = await ctx.params;
-      const parsed = schema.safeParse(searchParamsToObject(new URL(req.url).searchParams));
-      if (!parsed.success) throw parsed.error;
-      let body: z.output<B> = undefined as z.output<B>;
-      if (options.body) {
-        const b = options.body.safeParse(await readJsonBody(req));
-        if (!b.success) throw b.error;
-        body = b.data;
-      }
-      return withServerTiming(
-        await handler({ req, params, query: parsed.data, body, principal }),
-        started,
-        authMs,
-      );
+      const args = {
+        req,
+        // authorize() has refused a missing principal on every route but the public ones.
+        principal: who?.principal ?? null,
+        params: spec.params ? parse(spec.params, await ctx.params) : {},
+        query: spec.query ? parse(spec.query, searchParamsToObject(new URL(req.url).searchParams)) : {},
+        body: spec.body ? parse(spec.body, await readJsonBody(req)) : undefined,
+      } as HandlerArgs<A, P, Q, B>;
+      return withServerTiming(await handler(args), started, authMs);
     } catch (err) {
       return withServerTiming(errorResponse(toApiError(err)), started, authMs);
     }

@@ -16,8 +16,6 @@ export function isHostName(host: string): boolean {
   return host.length > 0 && host.length <= 256 && !/[\u0000-\u001f\u007f]/.test(host);
 }
 
-export const noParamsSchema = z.object({});
-
 /** The window the sources of a host are counted over when the request names none. */
 export const DEFAULT_FILES_WINDOW_MS = 24 * 3_600_000;
 

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { withApi } from "@/lib/api/with-api";
 import { listAdminIndexes } from "@/lib/admin/index-stats";
 import { createIndexWithQueue } from "@/lib/admin/manage-indexes";
@@ -7,22 +6,12 @@ import { db, searchEngine } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
 
-const noQuery = z.object({});
+export const GET = withApi({ auth: "admin" }, async () => {
+  const indexes = await listAdminIndexes(db(), searchEngine());
+  return Response.json({ indexes }, { headers: { "cache-control": "no-store" } });
+});
 
-export const GET = withApi(
-  noQuery,
-  async () => {
-    const indexes = await listAdminIndexes(db(), searchEngine());
-    return Response.json({ indexes }, { headers: { "cache-control": "no-store" } });
-  },
-  { auth: "admin" },
-);
-
-export const POST = withApi(
-  noQuery,
-  async ({ body }) => {
-    const index = await createIndexWithQueue(db(), body);
-    return Response.json({ index }, { status: 201 });
-  },
-  { auth: "admin", body: createIndexSchema },
-);
+export const POST = withApi({ auth: "admin", body: createIndexSchema }, async ({ body }) => {
+  const index = await createIndexWithQueue(db(), body);
+  return Response.json({ index }, { status: 201 });
+});

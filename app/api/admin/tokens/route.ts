@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { withApi } from "@/lib/api/with-api";
 import { actingAdmin } from "@/lib/admin/acting-admin";
 import { createApiToken, listApiTokens } from "@/lib/auth/api-tokens";
@@ -7,21 +6,12 @@ import { db } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
 
-const noQuery = z.object({});
-
-export const GET = withApi(
-  noQuery,
-  async () =>
-    Response.json({ tokens: await listApiTokens(db()) }, { headers: { "cache-control": "no-store" } }),
-  { auth: "admin" },
+export const GET = withApi({ auth: "admin" }, async () =>
+  Response.json({ tokens: await listApiTokens(db()) }, { headers: { "cache-control": "no-store" } }),
 );
 
 /** The token itself is in this response only: it is stored as a hash. */
-export const POST = withApi(
-  noQuery,
-  async ({ body, principal }) => {
-    const { token, record } = await createApiToken(db(), { ...body, createdBy: actingAdmin(principal).id });
-    return Response.json({ token, record }, { status: 201, headers: { "cache-control": "no-store" } });
-  },
-  { auth: "admin", body: createTokenSchema },
-);
+export const POST = withApi({ auth: "admin", body: createTokenSchema }, async ({ body, principal }) => {
+  const { token, record } = await createApiToken(db(), { ...body, createdBy: actingAdmin(principal).id });
+  return Response.json({ token, record }, { status: 201, headers: { "cache-control": "no-store" } });
+});

@@ -1,16 +1,10 @@
-import { z } from "zod";
 import { withApi } from "@/lib/api/with-api";
 import { publicUser } from "@/lib/auth/users";
 
-export const GET = withApi(
-  z.object({}),
-  ({ principal }) =>
-    Promise.resolve(
-      Response.json(
-        principal?.kind === "user"
-          ? { user: publicUser(principal.user) }
-          : { token: { name: principal?.token.name, scope: principal?.token.scope } },
-      ),
-    ),
-  { auth: "read" },
+export const GET = withApi({ auth: "read" }, ({ principal }) =>
+  Response.json(
+    principal.kind === "user"
+      ? { user: publicUser(principal.user) }
+      : { token: { name: principal.token.name, scope: principal.token.scope } },
+  ),
 );

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { withApi } from "@/lib/api/with-api";
 import { hostFiles } from "@/lib/hosts/host-files";
 import { hostsContext } from "@/lib/hosts/hosts-context";
@@ -6,8 +7,8 @@ import { hostFilesParamsSchema, hostUrls, type HostDetail } from "@/lib/hosts/sc
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi<{ host: string }, typeof hostFilesParamsSchema>(
-  hostFilesParamsSchema,
+export const GET = withApi(
+  { auth: "read", params: z.object({ host: z.string() }), query: hostFilesParamsSchema },
   async ({ params, query, principal }) => {
     const { sources, indexes } = await hostsContext(principal);
     const files = await hostFiles(sources.engine, indexes, params.host, query);
@@ -15,5 +16,4 @@ export const GET = withApi<{ host: string }, typeof hostFilesParamsSchema>(
     const data: HostDetail = { host: params.host, ...hostUrls(params.host), files };
     return Response.json({ data }, { headers: { "cache-control": "no-store" } });
   },
-  { auth: "read" },
 );

@@ -10,8 +10,8 @@ import { db, withAmqpChannel } from "@/lib/services";
 export const dynamic = "force-dynamic";
 
 /** `POST /api/ingest/<logger>`: NDJSON records for scripts and places without AMQP, behind an ingest token. */
-export const POST = withApi<{ logger: string }, z.ZodObject>(
-  z.object({}),
+export const POST = withApi(
+  { auth: "ingest", params: z.object({ logger: z.string() }) },
   async ({ req, params }) => {
     const index = await requireIndex(db(), params.logger);
     if (Number(req.headers.get("content-length") ?? 0) > MAX_INGEST_BYTES) {
@@ -36,5 +36,4 @@ export const POST = withApi<{ logger: string }, z.ZodObject>(
     });
     return Response.json({ accepted }, { status: 202 });
   },
-  { auth: "ingest" },
 );

@@ -7,17 +7,13 @@ import { db } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
 
-const noQuery = z.object({});
-
-export const DELETE = withApi<{ id: string }, typeof noQuery>(
-  noQuery,
-  async ({ params, principal }) => {
-    const id = savedSearchIdSchema.parse(params.id);
+export const DELETE = withApi(
+  { auth: "read", params: z.object({ id: savedSearchIdSchema }) },
+  async ({ params: { id }, principal }) => {
     const saved = await getSavedSearch(db(), id);
     if (!saved) throw new ApiError("not_found", `no saved search with id ${id}`);
     await requireReadableIndex(db(), principal, saved.indexName);
     await deleteSavedSearch(db(), id);
     return new Response(null, { status: 204 });
   },
-  { auth: "read" },
 );

@@ -8,28 +8,22 @@ import { db, redis, searchEngine } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
 
-type Params = { name: string };
-const noQuery = z.object({});
+const indexParams = z.object({ name: z.string() });
 
-export const GET = withApi<Params, typeof noQuery>(
-  noQuery,
-  async ({ params }) => {
-    const index = await requireIndex(db(), params.name);
-    const [withStats] = await listAdminIndexes(db(), searchEngine(), index.name);
-    if (!withStats) throw new ApiError("not_found", `no logger index named ${JSON.stringify(index.name)}`);
-    return Response.json({ index: withStats }, { headers: { "cache-control": "no-store" } });
-  },
-  { auth: "admin" },
-);
+export const GET = withApi({ auth: "admin", params: indexParams }, async ({ params }) => {
+  const index = await requireIndex(db(), params.name);
+  const [withStats] = await listAdminIndexes(db(), searchEngine(), index.name);
+  if (!withStats) throw new ApiError("not_found", `no logger index named ${JSON.stringify(index.name)}`);
+  return Response.json({ index: withStats }, { headers: { "cache-control": "no-store" } });
+});
 
-export const PATCH = withApi<Params, typeof noQuery, typeof updateIndexSchema>(
-  noQuery,
+export const PATCH = withApi(
+  { auth: "admin", params: indexParams, body: updateIndexSchema },
   async ({ params, body }) => Response.json({ index: await updateIndexSettings(db(), params.name, body) }),
-  { auth: "admin", body: updateIndexSchema },
 );
 
-export const DELETE = withApi<Params, typeof deleteIndexQuerySchema>(
-  deleteIndexQuerySchema,
+export const DELETE = withApi(
+  { auth: "admin", params: indexParams, query: deleteIndexQuerySchema },
   async ({ params, query }) => {
     if (query.confirm !== params.name)
       throw new ApiError(
@@ -39,5 +33,4 @@ export const DELETE = withApi<Params, typeof deleteIndexQuerySchema>(
     await deleteIndexEverywhere(db(), redis(), params.name);
     return new Response(null, { status: 204 });
   },
-  { auth: "admin" },
 );

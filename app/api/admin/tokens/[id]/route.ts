@@ -6,17 +6,12 @@ import { db } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
 
-type Params = { id: string };
-const noQuery = z.object({});
-
 /** Revokes: the token fails on its very next request (each request looks it up). */
-export const DELETE = withApi<Params, typeof noQuery>(
-  noQuery,
-  async ({ params }) => {
-    const id = idParamSchema.parse(params.id);
+export const DELETE = withApi(
+  { auth: "admin", params: z.object({ id: idParamSchema }) },
+  async ({ params: { id } }) => {
     if (!(await revokeApiToken(db(), id)))
       throw new ApiError("not_found", `no unrevoked token with id ${id}`);
     return new Response(null, { status: 204 });
   },
-  { auth: "admin" },
 );

@@ -8,23 +8,15 @@ import { db } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
 
-type Params = { id: string };
-const noQuery = z.object({});
+const userParams = z.object({ id: idParamSchema });
 
-export const PATCH = withApi<Params, typeof noQuery, typeof updateUserSchema>(
-  noQuery,
+export const PATCH = withApi(
+  { auth: "admin", params: userParams, body: updateUserSchema },
   async ({ params, body, principal }) =>
-    Response.json({
-      user: await updateUser(db(), actingAdmin(principal), idParamSchema.parse(params.id), body),
-    }),
-  { auth: "admin", body: updateUserSchema },
+    Response.json({ user: await updateUser(db(), actingAdmin(principal), params.id, body) }),
 );
 
-export const DELETE = withApi<Params, typeof noQuery>(
-  noQuery,
-  async ({ params, principal }) => {
-    await removeUser(db(), actingAdmin(principal), idParamSchema.parse(params.id));
-    return new Response(null, { status: 204 });
-  },
-  { auth: "admin" },
-);
+export const DELETE = withApi({ auth: "admin", params: userParams }, async ({ params, principal }) => {
+  await removeUser(db(), actingAdmin(principal), params.id);
+  return new Response(null, { status: 204 });
+});

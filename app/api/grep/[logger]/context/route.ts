@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { ApiError, withApi } from "@/lib/api/with-api";
 import { requireReadableIndex } from "@/lib/api/require-index";
 import { encodeCursor } from "@/lib/query/cursor";
@@ -7,8 +8,8 @@ import { db, searchEngine } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi<{ logger: string }, typeof contextParamsSchema>(
-  contextParamsSchema,
+export const GET = withApi(
+  { auth: "read", params: z.object({ logger: z.string() }), query: contextParamsSchema },
   async ({ params, query, principal }) => {
     await requireReadableIndex(db(), principal, params.logger);
     const result = await recordContext(searchEngine(), params.logger, query);
@@ -20,5 +21,4 @@ export const GET = withApi<{ logger: string }, typeof contextParamsSchema>(
     }
     return Response.json(result, { headers: { "cache-control": "no-store" } });
   },
-  { auth: "read" },
 );

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { withApi } from "@/lib/api/with-api";
 import { requireReadableIndex } from "@/lib/api/require-index";
 import { EXPORT_CONTENT_TYPES, exportFilename, exportRecords } from "@/lib/query/export-records";
@@ -6,8 +7,8 @@ import { db, searchEngine } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi<{ logger: string }, typeof exportParamsSchema>(
-  exportParamsSchema,
+export const GET = withApi(
+  { auth: "read", params: z.object({ logger: z.string() }), query: exportParamsSchema },
   async ({ req, params, query, principal }) => {
     await requireReadableIndex(db(), principal, params.logger);
     const stream = await exportRecords(searchEngine(), params.logger, query, req.signal);
@@ -20,5 +21,4 @@ export const GET = withApi<{ logger: string }, typeof exportParamsSchema>(
       },
     });
   },
-  { auth: "read" },
 );

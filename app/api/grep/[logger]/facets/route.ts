@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { withApi } from "@/lib/api/with-api";
 import { requireReadableIndex } from "@/lib/api/require-index";
 import { readFieldValues } from "@/lib/collector/field-values";
@@ -9,8 +10,8 @@ import { db, redis, searchEngine } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi<{ logger: string }, typeof facetsParamsSchema>(
-  facetsParamsSchema,
+export const GET = withApi(
+  { auth: "read", params: z.object({ logger: z.string() }), query: facetsParamsSchema },
   async ({ params, query, principal }) => {
     const index = await requireReadableIndex(db(), principal, params.logger);
     const fields = facetFields(await listColumns(db(), index.name));
@@ -35,5 +36,4 @@ export const GET = withApi<{ logger: string }, typeof facetsParamsSchema>(
     const result = await searchFacets({ engine: searchEngine(), trackedValues }, index, fields, query);
     return Response.json(result, { headers: { "cache-control": "no-store" } });
   },
-  { auth: "read" },
 );

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { ApiError, withApi } from "@/lib/api/with-api";
 import { requireReadableIndex } from "@/lib/api/require-index";
 import { listColumns } from "@/lib/indexes/logger-indexes";
@@ -13,8 +14,8 @@ import { db, searchEngine } from "@/lib/services";
 export const dynamic = "force-dynamic";
 
 /** Live tail of one index as Server-Sent Events (docs/API.md "Live tail"). */
-export const GET = withApi<{ logger: string }, typeof liveParamsSchema>(
-  liveParamsSchema,
+export const GET = withApi(
+  { auth: "read", params: z.object({ logger: z.string() }), query: liveParamsSchema },
   async ({ req, params, query, principal }) => {
     const index = await requireReadableIndex(db(), principal, params.logger);
     const resumeHeader = req.headers.get("last-event-id");
@@ -43,5 +44,4 @@ export const GET = withApi<{ logger: string }, typeof liveParamsSchema>(
     });
     return new Response(body, { headers: SSE_HEADERS });
   },
-  { auth: "read" },
 );

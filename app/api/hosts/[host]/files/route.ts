@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { withApi } from "@/lib/api/with-api";
 import { hostFiles } from "@/lib/hosts/host-files";
 import { hostsContext } from "@/lib/hosts/hosts-context";
@@ -6,13 +7,12 @@ import { hostFilesParamsSchema } from "@/lib/hosts/schema";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi<{ host: string }, typeof hostFilesParamsSchema>(
-  hostFilesParamsSchema,
+export const GET = withApi(
+  { auth: "read", params: z.object({ host: z.string() }), query: hostFilesParamsSchema },
   async ({ params, query, principal }) => {
     const { sources, indexes } = await hostsContext(principal);
     const data = await hostFiles(sources.engine, indexes, params.host, query);
     if (data.length === 0) await requireHost(sources, indexes, params.host);
     return Response.json({ data }, { headers: { "cache-control": "no-store" } });
   },
-  { auth: "read" },
 );

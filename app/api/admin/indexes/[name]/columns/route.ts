@@ -6,17 +6,13 @@ import { db } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
 
-type Params = { name: string };
-const noQuery = z.object({});
+const indexParams = z.object({ name: z.string() });
 
-export const GET = withApi<Params, typeof noQuery>(
-  noQuery,
-  async ({ params }) => Response.json({ columns: await listIndexColumns(db(), params.name) }),
-  { auth: "admin" },
+export const GET = withApi({ auth: "admin", params: indexParams }, async ({ params }) =>
+  Response.json({ columns: await listIndexColumns(db(), params.name) }),
 );
 
-export const PATCH = withApi<Params, typeof noQuery, typeof updateColumnsSchema>(
-  noQuery,
+export const PATCH = withApi(
+  { auth: "admin", params: indexParams, body: updateColumnsSchema },
   async ({ params, body }) => Response.json({ columns: await updateIndexColumns(db(), params.name, body) }),
-  { auth: "admin", body: updateColumnsSchema },
 );

@@ -7,27 +7,24 @@ import { db } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
 
-type Params = { name: string };
-const noQuery = z.object({});
+const indexParams = z.object({ name: z.string() });
 
-export const GET = withApi<Params, typeof deadLettersQuerySchema>(
-  deadLettersQuerySchema,
+export const GET = withApi(
+  { auth: "admin", params: indexParams, query: deadLettersQuerySchema },
   async ({ params, query }) => {
     const index = await requireIndex(db(), params.name);
     return Response.json(await peekDeadLetters(index, query.limit), {
       headers: { "cache-control": "no-store" },
     });
   },
-  { auth: "admin" },
 );
 
-export const POST = withApi<Params, typeof noQuery, typeof deadLetterActionSchema>(
-  noQuery,
+export const POST = withApi(
+  { auth: "admin", params: indexParams, body: deadLetterActionSchema },
   async ({ params, body }) => {
     const index = await requireIndex(db(), params.name);
     return Response.json(
       body.action === "republish" ? await republishDeadLetters(index) : await dropDeadLetters(index),
     );
   },
-  { auth: "admin", body: deadLetterActionSchema },
 );
