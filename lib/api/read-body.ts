@@ -8,6 +8,9 @@ import { ApiError } from "./errors";
 /** Request bodies are small JSON objects (saved searches, settings); anything bigger is refused unread. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** A body the route reads itself (NDJSON batches), within the route's own bound. */
+export type RawBody = { text(): Promise<string> };
+
 async function readBodyText(req: Request, maxBytes: number, tooLarge: string): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > maxBytes) throw new ApiError("payload_too_large", tooLarge);
@@ -16,14 +19,22 @@ async function readBodyText(req: Request, maxBytes: number, tooLarge: string): P
   return text;
 }
 
+/**
+ * Read only when the route asks, so that a route can refuse the request (an unknown index) before a large body is
+ * read. A raw body is a batch a client can split, hence the limit is said per request.
+ */
+export function rawBody(req: Request, maxBytes: number): RawBody {
+  return { text: () => readBodyText(req, maxBytes, `body: at most ${maxBytes} bytes per request`) };
+}
+
 /** An HTML form's fields (application/x-www-form-urlencoded), within the same size bound as JSON bodies. */
 export async function readFormBody(req: Request): Promise<Record<string, string>> {
   const text = await readBodyText(req, MAX_BODY_BYTES, `body: at most ${MAX_BODY_BYTES} bytes`);
   return Object.fromEntries(new URLSearchParams(text));
 }
 
-export async function readJsonBody(req: Request): Promise<unknown> {
-  const text = await readBodyText(req, MAX_BODY_BYTES, `body: at most ${MAX_BODY_BYTES} bytes`);
+export async function readJsonBody(req: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  const text = await readBodyText(req, maxBytes, `body: at most ${maxBytes} bytes`);
   if (text.trim() === "") throw new ApiError("bad_request", "body: expected a JSON object, got nothing");
   let value: unknown;
   try {

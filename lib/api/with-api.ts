@@ -11,7 +11,7 @@
 import "server-only";
 import type { z } from "zod";
 import { ApiError, errorResponse, toApiError } from "./errors";
-import { readJsonBody } from "./read-body";
+import { MAX_BODY_BYTES, rawBody, readJsonBody, type RawBody } from "./read-body";
 import { searchParamsToObject } from "@/lib/query/schema";
 import {
   assertSameOrigin,
@@ -23,6 +23,7 @@ import {
 import { db } from "@/lib/services";
 
 type ParamsSchema = z.ZodType<object>;
+type BodySpec = z.ZodType | "raw";
 
 /** What a route takes; each schema left out means the route takes none of that input. */
 export type RouteSpec<A extends Access, P, Q, B> = {
@@ -31,8 +32,10 @@ export type RouteSpec<A extends Access, P, Q, B> = {
   /** The dynamic segments (`[logger]`, `[id]`), as Next passes them in `ctx.params`. */
   params?: P;
   query?: Q;
-  /** A schema for a JSON body. */
+  /** A schema for a JSON body, or "raw" for a route that reads the body itself (`body.text()`). */
   body?: B;
+  /** The most bytes a body may have; small JSON objects unless the route says otherwise. */
+  maxBodyBytes?: number;
 };
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
@@ -43,7 +46,7 @@ export type HandlerArgs<A extends Access, P, Q, B> = {
   principal: A extends "public" ? null : Principal;
   params: Parsed<P>;
   query: Parsed<Q>;
-  body: B extends z.ZodType ? z.output<B> : undefined;
+  body: B extends "raw" ? RawBody : B extends z.ZodType ? z.output<B> : undefined;
 };
 
 /**
@@ -70,8 +73,9 @@ export function withApi<
   A extends Access,
   P extends ParamsSchema | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
-  B extends z.ZodType | undefined = undefined,
+  B extends BodySpec | undefined = undefined,
 >(spec: RouteSpec<A, P, Q, B>, handler: (args: HandlerArgs<A, P, Q, B>) => Response | Promise<Response>) {
+  const maxBodyBytes = spec.maxBodyBytes ?? MAX_BODY_BYTES;
   // Next hands every handler its segments as `ctx.params`; their shape is the params schema's to check.
   return async (req: Request, ctx: { params: Promise<unknown> }): Promise<Response> => {
     const started = performance.now();
@@ -87,7 +91,12 @@ export function withApi<
         principal: who?.principal ?? null,
         params: spec.params ? parse(spec.params, await ctx.params) : {},
         query: spec.query ? parse(spec.query, searchParamsToObject(new URL(req.url).searchParams)) : {},
-        body: spec.body ? parse(spec.body, await readJsonBody(req)) : undefined,
+        body:
+          spec.body === "raw"
+            ? rawBody(req, maxBodyBytes)
+            : spec.body
+              ? parse(spec.body, await readJsonBody(req, maxBodyBytes))
+              : undefined,
       } as HandlerArgs<A, P, Q, B>;
       return withServerTiming(await handler(args), started, authMs);
     } catch (err) {

@@ -11,16 +11,15 @@ export const dynamic = "force-dynamic";
 
 /** `POST /api/ingest/<logger>`: NDJSON records for scripts and places without AMQP, behind an ingest token. */
 export const POST = withApi(
-  { auth: "ingest", params: z.object({ logger: z.string() }) },
-  async ({ req, params }) => {
+  {
+    auth: "ingest",
+    params: z.object({ logger: z.string() }),
+    body: "raw",
+    maxBodyBytes: MAX_INGEST_BYTES,
+  },
+  async ({ params, body }) => {
     const index = await requireIndex(db(), params.logger);
-    if (Number(req.headers.get("content-length") ?? 0) > MAX_INGEST_BYTES) {
-      throw new ApiError("payload_too_large", `body: at most ${MAX_INGEST_BYTES} bytes per request`);
-    }
-    const text = await req.text();
-    if (Buffer.byteLength(text) > MAX_INGEST_BYTES)
-      throw new ApiError("payload_too_large", `body: at most ${MAX_INGEST_BYTES} bytes per request`);
-    const parsed = parseNdjson(text);
+    const parsed = parseNdjson(await body.text());
     if (!parsed.ok) throw new ApiError("bad_request", `nothing was accepted: ${parsed.errors.join("; ")}`);
     if (parsed.records.length === 0)
       throw new ApiError("bad_request", "body: expected NDJSON records, one JSON object per line");
