@@ -38,6 +38,7 @@ export type RouteSpec<A extends Access, P, Q, B> = {
   maxBodyBytes?: number;
 };
 
+type SegmentsOf<P> = P extends z.ZodType ? z.input<P> : unknown;
 type Parsed<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
 
 export type HandlerArgs<A extends Access, P, Q, B> = {
@@ -76,8 +77,8 @@ export function withApi<
   B extends BodySpec | undefined = undefined,
 >(spec: RouteSpec<A, P, Q, B>, handler: (args: HandlerArgs<A, P, Q, B>) => Response | Promise<Response>) {
   const maxBodyBytes = spec.maxBodyBytes ?? MAX_BODY_BYTES;
-  // Next hands every handler its segments as `ctx.params`; their shape is the params schema's to check.
-  return async (req: Request, ctx: { params: Promise<unknown> }): Promise<Response> => {
+  // Typed by the schema's input, so that Next's route type check refuses a schema naming segments the route lacks.
+  return async (req: Request, ctx: { params: Promise<SegmentsOf<P>> }): Promise<Response> => {
     const started = performance.now();
     let authMs = 0;
     try {
