@@ -1,8 +1,9 @@
 import { defineConfig } from "drizzle-kit";
+import { LOCAL_SERVICE_URLS } from "./lib/base-env";
 
 export default defineConfig({
   schema: "./db/schema.ts",
   out: "./db/migrations",
   dialect: "postgresql",
-  dbCredentials: { url: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/alco" },
+  dbCredentials: { url: process.env.DATABASE_URL ?? LOCAL_SERVICE_URLS.DATABASE_URL },
 });

@@ -13,31 +13,13 @@
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import amqp, { type ChannelModel, type ConfirmChannel } from "amqplib";
-import { z } from "zod";
 import { assertExchanges } from "@/lib/amqp/topology";
+import { envOrExit } from "@/lib/base-env";
+import { parseDemoEnv } from "@/lib/demo/demo-env";
 import { createRecordGenerator, type GeneratedRecord } from "@/lib/demo/generate-records";
-import { indexNameSchema } from "@/lib/indexes/schema";
 import { onTwoStageShutdown } from "@/lib/ops/two-stage-shutdown";
 
-const routingWord = z.string().regex(/^[A-Za-z0-9_-]+$/, "one routing key word: letters, digits, _ or -");
-
-const envSchema = z.object({
-  AMQP_URL: z.string().default("amqp://guest:guest@127.0.0.1:5672"),
-  AMQP_EXCHANGE: z.string().min(1).default("logstash"),
-  DEMO_INDEX: indexNameSchema.default("demo"),
-  DEMO_PREFIX: routingWord.default("logstash"),
-  DEMO_RATE: z.coerce.number().positive().max(100_000).default(20),
-  DEMO_SEED: z.coerce.number().int().default(1),
-});
-
-const parsedEnv = envSchema.safeParse(process.env);
-if (!parsedEnv.success) {
-  console.error(
-    `[demo-publisher] invalid environment: ${parsedEnv.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-  );
-  process.exit(1);
-}
-const env = parsedEnv.data;
+const env = envOrExit(() => parseDemoEnv(process.env));
 
 const CONFIRM_EVERY = 1000;
 const CONFIRM_INTERVAL_MS = 1000;

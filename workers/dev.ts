@@ -9,26 +9,17 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import amqp from "amqplib";
-import { z } from "zod";
 import { closeDb, getDb } from "@/db/client";
 import { ensureDatabase, migrateDatabase } from "@/db/migrate";
 import { assertIndexQueue } from "@/lib/amqp/topology";
 import { createFirstAdmin } from "@/lib/auth/users";
+import { envOrExit } from "@/lib/base-env";
 import { createIndex } from "@/lib/indexes/logger-indexes";
 import { checkServices } from "@/lib/ops/check-services";
 import { onTwoStageShutdown } from "@/lib/ops/two-stage-shutdown";
+import { parseDevEnv } from "@/lib/ops/dev-env";
 
-const env = z
-  .object({
-    DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/alco"),
-    REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
-    AMQP_URL: z.string().default("amqp://guest:guest@127.0.0.1:5672"),
-    AMQP_EXCHANGE: z.string().default("logstash"),
-    SEARCHD_LISTEN: z.string().default("127.0.0.1:9306"),
-    WEB_PORT: z.coerce.number().int().default(3000),
-    DEMO_RATE: z.coerce.number().default(20),
-  })
-  .parse(process.env);
+const env = envOrExit(() => parseDevEnv(process.env));
 
 const CHILD_STOP_MS = 15_000;
 

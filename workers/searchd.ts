@@ -4,6 +4,7 @@
  * SIGTERM/SIGINT stops the sync and then searchd; a second one exits at once.
  */
 import { getDb } from "@/db/client";
+import { envOrExit } from "@/lib/base-env";
 import { EngineSync } from "@/lib/engine/engine-sync";
 import { parseEngineAddress } from "@/lib/engine/engine-client";
 import { parseSearchdEnv } from "@/lib/engine/searchd-env";
@@ -11,7 +12,7 @@ import { SearchdSupervisor } from "@/lib/engine/searchd-supervisor";
 import { listIndexes } from "@/lib/indexes/logger-indexes";
 import { onTwoStageShutdown } from "@/lib/ops/two-stage-shutdown";
 
-const env = parseSearchdEnv(process.env);
+const env = envOrExit(() => parseSearchdEnv(process.env));
 const log = (l: string) => console.log(`[searchd] ${l}`);
 const { host, port } = parseEngineAddress(env.SEARCHD_LISTEN);
 const supervisor = new SearchdSupervisor({

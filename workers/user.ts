@@ -14,10 +14,10 @@ import { users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/passwords";
 import { createUserSchema, passwordSchema } from "@/lib/auth/schema";
 import { createUser, findUserByName } from "@/lib/auth/users";
+import { envOrExit } from "@/lib/base-env";
+import { parseUserCommandEnv } from "@/lib/ops/db-commands-env";
 
-const env = z
-  .object({ DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/alco") })
-  .parse(process.env);
+const env = envOrExit(() => parseUserCommandEnv(process.env));
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {

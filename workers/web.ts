@@ -9,9 +9,10 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import next from "next";
-import { z } from "zod";
-import { PEER_HEADER, TrustedProxies } from "@/lib/api/trusted-proxies";
+import { PEER_HEADER } from "@/lib/api/trusted-proxies";
+import { envOrExit } from "@/lib/base-env";
 import { onTwoStageShutdown } from "@/lib/ops/two-stage-shutdown";
+import { parseWebEnv } from "@/lib/web-env";
 
 const FORWARDING_HEADERS = [
   "forwarded",
@@ -22,15 +23,17 @@ const FORWARDING_HEADERS = [
 ];
 const GRACE_MS = 10_000;
 
-const env = z
-  .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOST: z.string().default("0.0.0.0"),
-    TRUSTED_PROXIES: z.string().default(""),
-  })
-  .parse(process.env);
 const dev = process.argv.includes("--dev");
-const trusted = new TrustedProxies(env.TRUSTED_PROXIES);
+// The whole web env is parsed here, before Next.js loads the app, so that a production server missing a service
+// URL stops now rather than at its first request. Without NODE_ENV, a server that is not --dev is a production
+// one, as for `next start`, which this server stands in for.
+const env = envOrExit(() =>
+  parseWebEnv({
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV || (dev ? "development" : "production"),
+  }),
+);
+const trusted = env.TRUSTED_PROXIES;
 const key = randomBytes(24).toString("base64url");
 // Before Next.js loads the app: lib/env.ts reads it there.
 process.env.ALCO_PEER_KEY = key;
@@ -53,7 +56,7 @@ server.listen(env.PORT, env.HOST, () => {
   const port = typeof address === "object" && address ? address.port : env.PORT;
   console.log(
     `[web] ${dev ? "development" : "production"} server on http://${env.HOST}:${port}` +
-      (trusted.empty ? "" : ` (forwarding headers believed from ${env.TRUSTED_PROXIES})`),
+      (trusted.empty ? "" : ` (forwarding headers believed from ${trusted.spec})`),
   );
 });
 

@@ -66,6 +66,13 @@ describe("parseAgentCommandLine", () => {
     });
   });
 
+  it("refuses a production agent no broker URL was given, and takes --url in place of AMQP_URL", () => {
+    const argv = ["--logger", "x", "--state", "s", "a.log"];
+    expect(() => parseAgentCommandLine(argv, { NODE_ENV: "production" })).toThrow(/set AMQP_URL/);
+    const r = parseAgentCommandLine(["--url", "amqp://mq", ...argv], { NODE_ENV: "production" });
+    expect(r.help ? null : r.options.url).toBe("amqp://mq");
+  });
+
   it.each([
     [["--state", "s", "a.log"], /--logger is required/],
     [["--logger", "x", "a.log"], /--state is required/],

@@ -1,10 +1,12 @@
 /**
- * The agent's command line, parsed once with zod. Flags override the environment (`AMQP_URL`, `AMQP_EXCHANGE`,
- * as the other processes use): prefer `AMQP_URL` for credentials, since a command line is visible in `ps`.
+ * The agent's command line and environment, parsed once with zod. Flags override the environment (`AMQP_URL`,
+ * `AMQP_EXCHANGE`, from lib/base-env.ts as the other processes use): prefer `AMQP_URL` for credentials, since a
+ * command line is visible in `ps`.
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { baseEnvSchema, parseEnv, type EnvSource } from "@/lib/base-env";
 import { indexNameSchema } from "@/lib/indexes/schema";
 import { LINE_FORMATS } from "./line-parsers";
 
@@ -30,6 +32,8 @@ const routingWords = z
   .string()
   .regex(/^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/, "dot-separated words of letters, digits, _ or -");
 
+const agentEnvSchema = baseEnvSchema.pick({ NODE_ENV: true, AMQP_URL: true, AMQP_EXCHANGE: true });
+
 export const agentCliSchema = z.object({
   url: z.string().min(1),
   exchange: z.string().min(1),
@@ -48,10 +52,7 @@ export type AgentCliOptions = z.infer<typeof agentCliSchema>;
 export type ParsedCommandLine = { help: true } | { help: false; options: AgentCliOptions };
 
 /** Throws an Error whose message names every problem. */
-export function parseAgentCommandLine(
-  argv: string[],
-  env: Record<string, string | undefined>,
-): ParsedCommandLine {
+export function parseAgentCommandLine(argv: string[], source: EnvSource): ParsedCommandLine {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -72,9 +73,15 @@ export function parseAgentCommandLine(
   if (values.help) return { help: true };
   if (!values.logger) throw new Error("--logger is required");
   if (!values.state) throw new Error("--state is required");
+  // A flag stands in for its variable, so that with --url a production agent needs no AMQP_URL.
+  const env = parseEnv("agent", agentEnvSchema, {
+    ...source,
+    ...(values.url !== undefined && { AMQP_URL: values.url }),
+    ...(values.exchange !== undefined && { AMQP_EXCHANGE: values.exchange }),
+  });
   const r = agentCliSchema.safeParse({
-    url: values.url ?? env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672",
-    exchange: values.exchange ?? env.AMQP_EXCHANGE ?? "logstash",
+    url: env.AMQP_URL,
+    exchange: env.AMQP_EXCHANGE,
     prefix: values.prefix ?? "agent",
     index: values.index ?? values.logger,
     logger: values.logger,

@@ -7,7 +7,7 @@ let warned = false;
 
 export function clientFacts(req: Request): RequestFacts {
   const facts = requestFacts(req, env.ALCO_PEER_KEY, env.TRUSTED_PROXIES);
-  if (facts.client === UNKNOWN_PEER && !warned && process.env.NODE_ENV === "production") {
+  if (facts.client === UNKNOWN_PEER && !warned && env.NODE_ENV === "production") {
     warned = true;
     console.warn(
       "[web] this request did not come through alco's web server (npm start, workers/web.ts): client addresses are unknown, so every client shares one sign-in limit",

@@ -27,6 +27,8 @@ export function normalizeAddress(raw: string): string {
 export class TrustedProxies {
   private readonly list = new BlockList();
   readonly empty: boolean;
+  /** The entries, for logs. */
+  readonly spec: string;
 
   /** `10.0.0.0/8, 127.0.0.1 ::1`: addresses and CIDRs, separated by commas or spaces. */
   constructor(spec: string) {
@@ -47,6 +49,7 @@ export class TrustedProxies {
       }
     }
     this.empty = entries.length === 0;
+    this.spec = entries.join(", ");
   }
 
   has(address: string): boolean {

@@ -1,13 +1,8 @@
-/** The collector's environment, parsed once. Defaults are the local services of a development machine. */
+/** The collector's environment, parsed once: every service of lib/base-env.ts, and the collector's own settings. */
 import { z } from "zod";
+import { baseEnvSchema, parseEnv, type EnvSource } from "@/lib/base-env";
 
-export const collectorEnvSchema = z.object({
-  DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/alco"),
-  AMQP_URL: z.string().default("amqp://guest:guest@127.0.0.1:5672"),
-  AMQP_EXCHANGE: z.string().default("logstash"),
-  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
-  REDIS_PREFIX: z.string().default("alco:"),
-  SEARCHD_URL: z.string().default("127.0.0.1:9306"),
+export const collectorEnvSchema = baseEnvSchema.extend({
   /** Rows per batch and the longest a record waits for its batch to fill (see batcher.ts for the trade). */
   BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(2000),
   BATCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(200),
@@ -32,12 +27,6 @@ export const collectorEnvSchema = z.object({
 
 export type CollectorEnv = z.infer<typeof collectorEnvSchema>;
 
-export function parseCollectorEnv(source: Record<string, string | undefined>): CollectorEnv {
-  const r = collectorEnvSchema.safeParse(source);
-  if (!r.success) {
-    throw new Error(
-      `invalid collector environment: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-    );
-  }
-  return r.data;
+export function parseCollectorEnv(source: EnvSource): CollectorEnv {
+  return parseEnv("collector", collectorEnvSchema, source);
 }

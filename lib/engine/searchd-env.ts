@@ -1,10 +1,12 @@
-/** Environment of the searchd supervisor process (workers/searchd.ts). */
+/** Environment of the searchd supervisor (workers/searchd.ts): PostgreSQL for the indexes, and searchd's own. */
 import { z } from "zod";
+import { baseEnvSchema, LOCAL_SERVICE_URLS, parseEnv, type EnvSource } from "@/lib/base-env";
 
-const schema = z.object({
-  DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/alco"),
+const schema = baseEnvSchema.pick({ NODE_ENV: true, DATABASE_URL: true }).extend({
   SEARCHD_DATA_DIR: z.string().default("./tmp/searchd"),
-  SEARCHD_LISTEN: z.string().default("127.0.0.1:9306"),
+  // Where searchd listens (by default where the others look for it), not a service it connects to: the local
+  // default is safe in production too.
+  SEARCHD_LISTEN: z.string().default(LOCAL_SERVICE_URLS.SEARCHD_URL),
   SEARCHD_BINARY: z.string().default("searchd"),
   ENGINE_SYNC_MS: z.coerce.number().int().min(100).default(2000),
   // A production searchd may replay minutes of binlog before it serves; giving up would restart the replay.
@@ -15,8 +17,6 @@ const schema = z.object({
 
 export type SearchdEnv = z.infer<typeof schema>;
 
-export function parseSearchdEnv(source: Record<string, string | undefined>): SearchdEnv {
-  const r = schema.safeParse(source);
-  if (!r.success) throw new Error(`invalid searchd environment: ${r.error.message}`);
-  return r.data;
+export function parseSearchdEnv(source: EnvSource): SearchdEnv {
+  return parseEnv("searchd", schema, source);
 }
