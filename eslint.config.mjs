@@ -26,6 +26,18 @@ export default tseslint.config(
     },
   },
   {
+    // Env is parsed once per runtime (lib/base-env.ts): the app reads lib/env.ts, and a worker's entry point hands
+    // process.env to its env module. Tests set up their own processes' environments.
+    files: ["app/**", "lib/**", "db/**"],
+    ignores: ["lib/env.ts", "**/*.test.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "read the runtime's env module (lib/base-env.ts)" },
+      ],
+    },
+  },
+  {
     files: ["**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
   },
