@@ -2,6 +2,7 @@
  * One error shape for the whole API: `{ "error": { "code", "message" } }`, with a closed table from code to HTTP
  * status. Unexpected errors become a generic 500 that says nothing about internals.
  */
+import "server-only";
 import { z } from "zod";
 import { isDatabaseUnavailable } from "@/db/client";
 import { QuerySyntaxError } from "@/lib/query/parse-query";
