@@ -1,7 +1,7 @@
-/** The admin API's use of RabbitMQ: one short-lived channel per operation, and a 503 when the broker is away. */
+/** The admin API's use of RabbitMQ: one short-lived channel per operation, `unavailable` when it is away. */
 import "server-only";
 import type { Channel, ConfirmChannel } from "amqplib";
-import { ApiError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors/app-error";
 import { withAmqpChannel } from "@/lib/services";
 
 /** Whether an AMQP failure means "the broker is not reachable" rather than "this operation was refused". */
@@ -15,7 +15,7 @@ function isBrokerDown(err: unknown): boolean {
 function unavailable(err: unknown): never {
   if (isBrokerDown(err)) {
     console.error(`amqp unavailable: ${(err as Error).message}`);
-    throw new ApiError("unavailable", "RabbitMQ is not reachable right now; try again in a moment");
+    throw new AppError("unavailable", "RabbitMQ is not reachable right now; try again in a moment");
   }
   throw err;
 }
@@ -44,7 +44,7 @@ export async function queueCounts(queue: string): Promise<{ messages: number; co
   }
 }
 
-/** Whether a queue exists; throws 503 when the broker cannot say. */
+/** Whether a queue exists; throws `unavailable` when the broker cannot say. */
 export async function queueExists(queue: string): Promise<boolean> {
   try {
     await onBroker((ch) => ch.checkQueue(queue));

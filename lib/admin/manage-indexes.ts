@@ -10,7 +10,7 @@ import type { Redis } from "ioredis";
 import type { Db } from "@/db/client";
 import { loggerColumns, loggerIndexes, users, type LoggerColumn, type LoggerIndex } from "@/db/schema";
 import { assertIndexQueue, deadLetterQueue } from "@/lib/amqp/topology";
-import { ApiError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors/app-error";
 import { requireIndex } from "@/lib/api/require-index";
 import { valuesKey } from "@/lib/collector/field-values";
 import { env } from "@/lib/env";
@@ -37,17 +37,17 @@ const quoted = (s: string) => JSON.stringify(s);
 export async function createIndexWithQueue(db: Db, input: CreateIndexInput): Promise<LoggerIndex> {
   const values = withIndexDefaults(input);
   if (await getIndex(db, values.name))
-    throw new ApiError("conflict", `an index named ${quoted(values.name)} already exists`);
+    throw new AppError("conflict", `an index named ${quoted(values.name)} already exists`);
   if (await findIndexByQueue(db, values.queueName))
-    throw new ApiError("conflict", `the queue ${quoted(values.queueName)} belongs to another index`);
+    throw new AppError("conflict", `the queue ${quoted(values.queueName)} belongs to another index`);
   if (await queueExists(values.queueName))
-    throw new ApiError("conflict", `a queue named ${quoted(values.queueName)} already exists in RabbitMQ`);
+    throw new AppError("conflict", `a queue named ${quoted(values.queueName)} already exists in RabbitMQ`);
   let index: LoggerIndex;
   try {
     index = await insertIndex(db, values);
   } catch (err) {
     if (isUniqueViolation(err))
-      throw new ApiError(
+      throw new AppError(
         "conflict",
         `an index named ${quoted(values.name)} or using its queue already exists`,
       );
@@ -139,7 +139,7 @@ export async function deleteIndexEverywhere(db: Db, redis: Redis, name: string):
     await deleteValueKeys(redis, index.name);
   } catch (err) {
     console.error(`redis: values of deleted index ${index.name} not removed: ${(err as Error).message}`);
-    throw new ApiError(
+    throw new AppError(
       "unavailable",
       `the index is deleted, but Redis did not answer and still holds its field values; delete it again later to remove them`,
     );
@@ -171,7 +171,7 @@ export async function updateIndexColumns(
   const known = new Set((await listColumns(db, index.name)).map((c) => c.name));
   const unknown = input.columns.filter((c) => !known.has(c.name)).map((c) => quoted(c.name));
   if (unknown.length)
-    throw new ApiError(
+    throw new AppError(
       "bad_request",
       `columns: ${unknown.slice(0, 10).join(", ")} not seen in ${index.name}`,
     );

@@ -8,7 +8,7 @@ import { asc, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { loggerIndexes, sessions, users, type User } from "@/db/schema";
-import { ApiError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors/app-error";
 import { hashPassword } from "@/lib/auth/passwords";
 import type { createUserSchema, updateUserSchema } from "@/lib/auth/schema";
 import { createUser, publicUser, type PublicUser } from "@/lib/auth/users";
@@ -34,7 +34,7 @@ async function assertIndexesExist(db: Db, names: string[] | null | undefined): P
   );
   const missing = names.filter((n) => !found.has(n));
   if (missing.length)
-    throw new ApiError(
+    throw new AppError(
       "bad_request",
       `allowedIndexes: no index named ${missing.map((n) => JSON.stringify(n)).join(", ")}`,
     );
@@ -46,13 +46,13 @@ export async function addUser(db: Db, input: CreateUserInput): Promise<PublicUse
     return publicUser(await createUser(db, input));
   } catch (err) {
     if (isUniqueViolation(err))
-      throw new ApiError("conflict", `a user named ${JSON.stringify(input.username)} already exists`);
+      throw new AppError("conflict", `a user named ${JSON.stringify(input.username)} already exists`);
     throw err;
   }
 }
 
-function notFound(id: number): ApiError {
-  return new ApiError("not_found", `no user with id ${id}`);
+function notFound(id: number): AppError {
+  return new AppError("not_found", `no user with id ${id}`);
 }
 
 /**
@@ -72,7 +72,7 @@ export async function updateUser(
     const [target] = await tx.select().from(users).where(eq(users.id, id)).for("update");
     if (!target) throw notFound(id);
     if (target.role === "admin" && input.role === "viewer" && admins.length <= 1)
-      throw new ApiError("conflict", "this is the last admin: make another user admin first");
+      throw new AppError("conflict", "this is the last admin: make another user admin first");
     const changes: Partial<User> = {};
     if (input.role !== undefined) changes.role = input.role;
     if (input.allowedIndexes !== undefined) changes.allowedIndexes = input.allowedIndexes;
@@ -87,13 +87,13 @@ export async function updateUser(
 
 /** Deletes a user (their sessions go with them; tokens they made stay, without a creator). */
 export async function removeUser(db: Db, actor: User, id: number): Promise<void> {
-  if (id === actor.id) throw new ApiError("conflict", "you cannot delete yourself: ask another admin");
+  if (id === actor.id) throw new AppError("conflict", "you cannot delete yourself: ask another admin");
   await db.transaction(async (tx) => {
     const admins = await tx.select({ id: users.id }).from(users).where(eq(users.role, "admin")).for("update");
     const [target] = await tx.select().from(users).where(eq(users.id, id)).for("update");
     if (!target) throw notFound(id);
     if (target.role === "admin" && admins.filter((a) => a.id !== id).length === 0)
-      throw new ApiError("conflict", "this is the last admin and cannot be deleted");
+      throw new AppError("conflict", "this is the last admin and cannot be deleted");
     await tx.delete(users).where(eq(users.id, id));
   });
 }

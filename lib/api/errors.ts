@@ -1,10 +1,12 @@
 /**
  * One error shape for the whole API: `{ "error": { "code", "message" } }`, with a closed table from code to HTTP
- * status. Unexpected errors become a generic 500 that says nothing about internals.
+ * status. Domain code throws AppError (lib/errors/app-error.ts) and never sees a status; this module is where its
+ * codes meet HTTP. Unexpected errors become a generic 500 that says nothing about internals.
  */
 import "server-only";
 import { z } from "zod";
 import { isDatabaseUnavailable } from "@/db/client";
+import { AppError, type AppErrorCode } from "@/lib/errors/app-error";
 import { QuerySyntaxError } from "@/lib/query/parse-query";
 import { isTransientEngineError } from "@/lib/engine/write-rows";
 
@@ -19,10 +21,11 @@ const STATUS = {
   internal_error: 500,
   unavailable: 503,
   database_unavailable: 503,
-} as const;
+} as const satisfies Record<AppErrorCode | "internal_error", number>;
 
 export type ErrorCode = keyof typeof STATUS;
 
+/** The API's answer to a failed request; route handlers may throw one directly. */
 export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -44,9 +47,10 @@ function zodMessage(err: z.ZodError): string {
     .join("; ");
 }
 
-/** Maps anything thrown in a handler to an ApiError; logs what the client must not see. */
+/** Maps anything thrown in a handler to the API's answer; logs what the client must not see. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof AppError) return new ApiError(err.code, err.message);
   if (err instanceof z.ZodError) return new ApiError("bad_request", zodMessage(err));
   if (err instanceof QuerySyntaxError) return new ApiError("bad_request", `query: ${err.message}`);
   const e = err as { code?: string; errno?: number; message?: string; sqlMessage?: string };

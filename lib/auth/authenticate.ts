@@ -7,7 +7,7 @@ import "server-only";
 import type { Db } from "@/db/client";
 import type { ApiToken, User } from "@/db/schema";
 import { clientFacts } from "@/lib/api/client-address";
-import { ApiError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors/app-error";
 import { findActiveToken } from "./api-tokens";
 import { SESSION_COOKIE, sessionUser } from "./sessions";
 
@@ -62,7 +62,7 @@ export function assertSameOrigin(req: Request): void {
   } else if (req.headers.get("sec-fetch-site") === "same-origin") {
     return;
   }
-  throw new ApiError(
+  throw new AppError(
     "forbidden",
     "cross-site request refused: send it from alco's own pages or with a bearer token",
   );
@@ -72,16 +72,16 @@ export function isAdmin(p: Principal): boolean {
   return p.kind === "user" && p.user.role === "admin";
 }
 
-/** Checks a principal against what a route requires; throws the API's 401/403. */
+/** Checks a principal against what a route requires; throws unauthorized or forbidden. */
 export function authorize(p: Principal | null, access: Access): void {
   if (access === "public") return;
   if (!p)
-    throw new ApiError("unauthorized", "sign in, or send an API token as `Authorization: Bearer <token>`");
-  if (access === "admin" && !isAdmin(p)) throw new ApiError("forbidden", "this needs an admin");
+    throw new AppError("unauthorized", "sign in, or send an API token as `Authorization: Bearer <token>`");
+  if (access === "admin" && !isAdmin(p)) throw new AppError("forbidden", "this needs an admin");
   if (access === "read" && p.kind === "token" && p.token.scope !== "read")
-    throw new ApiError("forbidden", `this token's scope is ${p.token.scope}, not read`);
+    throw new AppError("forbidden", `this token's scope is ${p.token.scope}, not read`);
   if (access === "ingest" && (p.kind !== "token" || p.token.scope !== "ingest"))
-    throw new ApiError("forbidden", "this needs an API token with the ingest scope");
+    throw new AppError("forbidden", "this needs an API token with the ingest scope");
 }
 
 /** Viewers may be limited to some indexes; admins and read tokens see all. */

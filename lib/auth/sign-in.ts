@@ -1,7 +1,7 @@
 import "server-only";
 import type { Redis } from "ioredis";
 import type { Db } from "@/db/client";
-import { ApiError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors/app-error";
 import { loginGate, recordLoginFailure, recordLoginSuccess } from "./login-limiter";
 import { dummyHash, verifyPassword } from "./passwords";
 import { createSession } from "./sessions";
@@ -16,7 +16,7 @@ export async function signIn(
 ) {
   const gate = await loginGate(deps.redis, deps.redisPrefix, ip, username);
   if (gate.refusedForSeconds > 0)
-    throw new ApiError(
+    throw new AppError(
       "rate_limited",
       `too many failed sign-ins from this address; try again in ${Math.ceil(gate.refusedForSeconds / 60)} min`,
     );
@@ -27,7 +27,7 @@ export async function signIn(
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
   if (!user || !ok) {
     await recordLoginFailure(deps.redis, deps.redisPrefix, ip, username);
-    throw new ApiError("unauthorized", "wrong username or password");
+    throw new AppError("unauthorized", "wrong username or password");
   }
   await recordLoginSuccess(deps.redis, deps.redisPrefix, ip, username);
   return { token: await createSession(deps.db, user.id), user: publicUser(user) };

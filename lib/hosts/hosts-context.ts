@@ -1,6 +1,6 @@
 /** The web runtime's side of the /hosts API: its connections, and the indexes the caller may read. */
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors/app-error";
 import type { Principal } from "@/lib/auth/authenticate";
 import { env } from "@/lib/env";
 import { db, redis, searchEngine } from "@/lib/services";
@@ -11,7 +11,7 @@ export async function hostsContext(
   principal: Principal | null,
 ): Promise<{ sources: HostSources; indexes: ReadableIndex[] }> {
   if (!principal)
-    throw new ApiError("unauthorized", "sign in, or send an API token as `Authorization: Bearer <token>`");
+    throw new AppError("unauthorized", "sign in, or send an API token as `Authorization: Bearer <token>`");
   return {
     sources: {
       engine: searchEngine(),

@@ -3,7 +3,7 @@
  * engine holds a record of it. The engine check stops at the first record (`cutoff=1`), so it is cheap where the
  * host logs and scans once where it does not; it runs only when Redis does not know the host.
  */
-import { ApiError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors/app-error";
 import { valuesKey } from "@/lib/collector/field-values";
 import { anyRecordSql } from "@/lib/engine/sphinxql-dialect";
 import { runStatements } from "@/lib/query/run-statements";
@@ -49,14 +49,14 @@ export async function hostExists(
   return sets.some((rows) => rows.length > 0);
 }
 
-/** The API's 404 for a host no readable index knows. */
+/** `not_found` for a host no readable index knows. */
 export async function requireHost(
   sources: HostSources,
   indexes: ReadableIndex[],
   host: string,
 ): Promise<void> {
   if (!(await hostExists(sources, indexes, host)))
-    throw new ApiError(
+    throw new AppError(
       "not_found",
       `no host named ${JSON.stringify(host.slice(0, 64))} in the indexes you can read`,
     );

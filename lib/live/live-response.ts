@@ -5,7 +5,7 @@
  * cancelled): its queue is deleted and every timer stopped.
  */
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { AppError } from "@/lib/errors/app-error";
 import { env } from "@/lib/env";
 import { encodeCursor } from "@/lib/query/cursor";
 import { BrokerUnavailableError, liveHub } from "./live-hub";
@@ -79,8 +79,8 @@ export function liveSettings(): Pick<
 }
 
 /**
- * Opens the session (subscribed and back-filled, or an ApiError: 503 when the broker is unreachable) and
- * returns the body to stream.
+ * Opens the session (subscribed and back-filled, or an AppError: `unavailable` when the broker is unreachable)
+ * and returns the body to stream.
  */
 export async function openLiveBody(args: {
   source: LiveSource;
@@ -142,13 +142,13 @@ export async function openLiveBody(args: {
   );
   signal.addEventListener("abort", onAbort);
   try {
-    if (signal.aborted) throw new ApiError("bad_request", "the client went away");
+    if (signal.aborted) throw new AppError("bad_request", "the client went away");
     await session.open();
   } catch (err) {
     await end();
     if (err instanceof BrokerUnavailableError) {
       console.error(`[live] ${err.message}`);
-      throw new ApiError(
+      throw new AppError(
         "unavailable",
         "live tail unavailable: the message broker is not reachable right now",
       );
