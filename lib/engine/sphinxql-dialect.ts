@@ -177,14 +177,6 @@ export function isAttributeField(name: string): name is AttributeField {
 // ---------------------------------------------------------------------------------------------------------------
 // Values
 
-// Control characters come back from searchd raw (NUL even as "0") and make its JSON output invalid.
-
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-
-export function stripControlChars(s: string): string {
-  return s.replace(CONTROL_CHARS, "");
-}
-
 /** A SQL string literal with the escaping searchd's MySQL protocol expects. */
 export function sqlString(s: string): string {
   // Most log text has nothing to escape; skipping the escaper for it is measurable at 20k rows/s.

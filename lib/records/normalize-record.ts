@@ -5,7 +5,6 @@
  * dead-letter queue.
  */
 import { z } from "zod";
-import { stripControlChars } from "@/lib/engine/sphinxql-dialect";
 import { normalizeLevel } from "./levels";
 import { dateMs, parseTime, parseWallClock } from "./parse-time";
 import { recordId } from "./record-id";
@@ -102,6 +101,14 @@ function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
   if (k === "__proto__")
     Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;
+}
+
+// Control characters come back from searchd raw (NUL even as "0") and make its JSON output invalid. Newlines and
+// tabs are kept: they are part of multi-line messages.
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+function stripControlChars(s: string): string {
+  return s.replace(CONTROL_CHARS, "");
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
