@@ -1,8 +1,8 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { apiTokens, type ApiToken } from "@/db/schema";
+import { staleCache } from "@/lib/cache/stale-cache";
 import { newToken, tokenHash } from "./secret-tokens";
-import { staleCache } from "./stale-cache";
 
 export type PublicApiToken = Omit<ApiToken, "tokenHash">;
 
@@ -32,7 +32,7 @@ export async function createApiToken(
 
 /**
  * The token's record if it exists and is not revoked. Revocation takes effect on the next request. While
- * PostgreSQL is unreachable, a token it confirmed recently is still accepted (stale-cache.ts).
+ * PostgreSQL is unreachable, a token it confirmed recently is still accepted (lib/cache/stale-cache.ts).
  */
 export async function findActiveToken(db: Db, token: string): Promise<ApiToken | null> {
   const hash = tokenHash(token);

@@ -1,8 +1,8 @@
 import { and, eq, gt, lt } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { sessions, users, type User } from "@/db/schema";
+import { staleCache } from "@/lib/cache/stale-cache";
 import { newToken, tokenHash } from "./secret-tokens";
-import { staleCache } from "./stale-cache";
 
 export const SESSION_COOKIE = "alco_session";
 export const SESSION_TTL_MS = 7 * 86_400_000;
@@ -19,7 +19,7 @@ export async function createSession(db: Db, userId: number): Promise<string> {
 
 /**
  * The session's user, if the session exists and has not expired. While PostgreSQL is unreachable, a session it
- * confirmed recently still signs its user in until the session's own expiry (stale-cache.ts).
+ * confirmed recently still signs its user in until the session's own expiry (lib/cache/stale-cache.ts).
  */
 export async function sessionUser(db: Db, token: string): Promise<User | null> {
   const hash = tokenHash(token);

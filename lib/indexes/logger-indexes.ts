@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { loggerColumns, loggerIndexes, type LoggerColumn, type LoggerIndex } from "@/db/schema";
-import { staleCache } from "@/lib/auth/stale-cache";
+import { staleCache } from "@/lib/cache/stale-cache";
 import { defaultColumnFlags, withIndexDefaults, type ColumnFlags, type CreateIndexInput } from "./schema";
 
 export async function listIndexes(db: Db): Promise<LoggerIndex[]> {
@@ -9,8 +9,8 @@ export async function listIndexes(db: Db): Promise<LoggerIndex[]> {
 }
 
 /**
- * One index's row. While PostgreSQL is unreachable, a row it gave recently is served (stale-cache.ts), so the
- * reader keeps searching the indexes it was searching.
+ * One index's row. While PostgreSQL is unreachable, a row it gave recently is served (lib/cache/stale-cache.ts),
+ * so the reader keeps searching the indexes it was searching.
  */
 export async function getIndex(db: Db, name: string): Promise<LoggerIndex | undefined> {
   const row = await staleCache<LoggerIndex>("logger index", db).read(name, async () => {
@@ -76,7 +76,7 @@ export async function deleteIndex(db: Db, name: string): Promise<void> {
 
 /**
  * Every index's columns, or one index's. One index's, as the reader asks for them, are served from the last
- * answer while PostgreSQL is unreachable (stale-cache.ts).
+ * answer while PostgreSQL is unreachable (lib/cache/stale-cache.ts).
  */
 export async function listColumns(db: Db, indexName?: string): Promise<LoggerColumn[]> {
   const q = db.select().from(loggerColumns);

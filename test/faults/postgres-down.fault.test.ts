@@ -5,7 +5,7 @@
  * included.
  *
  * What must hold meanwhile: people and tokens the web app served just before keep searching the indexes they
- * searched (their answers come from a bounded in-process cache, lib/auth/stale-cache.ts), the collector keeps
+ * searched (their answers come from a bounded in-process cache, lib/cache/stale-cache.ts), the collector keeps
  * indexing the indexes it knows, and everything that needs the metadata answers fast with the API's one error
  * shape (503 `database_unavailable`) or, for the admin page, a page that says so.
  */
