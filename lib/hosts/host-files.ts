@@ -5,7 +5,7 @@
  */
 import type { Engine } from "@/lib/engine/engine-client";
 import { groupCountsSql, type FieldFilter } from "@/lib/engine/sphinxql-dialect";
-import { runStatements } from "@/lib/query/run-statements";
+import { runStatements } from "@/lib/engine/run-statements";
 import { facetValueText } from "@/lib/query/search-facets";
 import { servedIndexes, type ReadableIndex } from "./host-sources";
 import type { HostFile, HostFilesParams } from "./schema";

@@ -7,7 +7,7 @@
 import type { Engine } from "@/lib/engine/engine-client";
 import { compileMatch, selectRecordsSql, type FieldFilter } from "@/lib/engine/sphinxql-dialect";
 import { parseQuery } from "@/lib/query/parse-query";
-import { runStatements } from "@/lib/query/run-statements";
+import { runStatements } from "@/lib/engine/run-statements";
 import { toLogRecord, type LogRecord } from "@/lib/query/search-records";
 import { FILE_FIELD, hostFilter } from "./host-files";
 import { servedIndexes, type ReadableIndex } from "./host-sources";

@@ -6,7 +6,7 @@
  */
 import { readFieldValues } from "@/lib/collector/field-values";
 import { groupCountsSql } from "@/lib/engine/sphinxql-dialect";
-import { runStatements } from "@/lib/query/run-statements";
+import { runStatements } from "@/lib/engine/run-statements";
 import { facetValueText } from "@/lib/query/search-facets";
 import { servedIndexes, type HostSources, type ReadableIndex } from "./host-sources";
 import { hostUrls, type HostSummary } from "./schema";

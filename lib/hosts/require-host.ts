@@ -6,7 +6,7 @@
 import { AppError } from "@/lib/errors/app-error";
 import { valuesKey } from "@/lib/collector/field-values";
 import { anyRecordSql } from "@/lib/engine/sphinxql-dialect";
-import { runStatements } from "@/lib/query/run-statements";
+import { runStatements } from "@/lib/engine/run-statements";
 import { servedIndexes, type HostSources, type ReadableIndex } from "./host-sources";
 import { isHostName } from "./schema";
 

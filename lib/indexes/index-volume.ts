@@ -3,7 +3,7 @@ import "server-only";
 import type { Db } from "@/db/client";
 import type { Engine } from "@/lib/engine/engine-client";
 import { countSinceSql } from "@/lib/engine/sphinxql-dialect";
-import { runStatements } from "@/lib/query/run-statements";
+import { runStatements } from "@/lib/engine/run-statements";
 import { listIndexes } from "./logger-indexes";
 
 export const VOLUME_WINDOW_MS = 5 * 60_000;

@@ -10,9 +10,9 @@
  */
 import type { Engine } from "@/lib/engine/engine-client";
 import { selectRecordsSql, type Cursor } from "@/lib/engine/sphinxql-dialect";
+import { runStatements } from "@/lib/engine/run-statements";
 import { encodeCursor } from "./cursor";
 import type { ContextParams } from "./reader-schema";
-import { runStatements } from "./run-statements";
 import { mergeFilters, toLogRecord, type LogRecord } from "./search-records";
 
 export type RecordContext = {

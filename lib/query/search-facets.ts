@@ -19,10 +19,10 @@ import {
   isExpressibleField,
   type FieldFilter,
 } from "@/lib/engine/sphinxql-dialect";
+import { runStatements, type Row } from "@/lib/engine/run-statements";
 import { parseQuery } from "./parse-query";
 import type { FacetsParams } from "./reader-schema";
 import { onQueryTables, type QueryTarget } from "./query-tables";
-import { runStatements, type Row } from "./run-statements";
 import { mergeFilters } from "./search-records";
 
 export type FacetValue = { value: string; count: number };

@@ -4,10 +4,10 @@
  */
 import type { Engine } from "@/lib/engine/engine-client";
 import { compileMatch, histogramSql } from "@/lib/engine/sphinxql-dialect";
+import { runStatements } from "@/lib/engine/run-statements";
 import { parseQuery } from "./parse-query";
 import type { HistogramParams } from "./reader-schema";
 import { onQueryTables, type QueryTarget } from "./query-tables";
-import { runStatements } from "./run-statements";
 import { mergeFilters } from "./search-records";
 
 const S = 1_000;

@@ -11,10 +11,10 @@ import {
   type Cursor,
   type FieldFilter,
 } from "@/lib/engine/sphinxql-dialect";
+import type { Row } from "@/lib/engine/run-statements";
 import { encodeCursor } from "./cursor";
 import { parseQuery } from "./parse-query";
 import { onTables, pageSteps, probeSteps, queryTables, type DayStep, type QueryTarget } from "./query-tables";
-import type { Row } from "./run-statements";
 
 const maxDefined = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
 const minDefined = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));

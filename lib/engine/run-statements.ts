@@ -1,6 +1,6 @@
 /** Several statements in as few engine round trips as the engine allows, one row list per statement. */
-import type { Engine } from "@/lib/engine/engine-client";
-import { MAX_BATCH_STATEMENTS } from "@/lib/engine/sphinxql-dialect";
+import type { Engine } from "./engine-client";
+import { MAX_BATCH_STATEMENTS } from "./sphinxql-dialect";
 
 export type Row = Record<string, unknown>;
 

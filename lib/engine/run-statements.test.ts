@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Engine } from "@/lib/engine/engine-client";
-import { MAX_BATCH_STATEMENTS } from "@/lib/engine/sphinxql-dialect";
+import type { Engine } from "./engine-client";
+import { MAX_BATCH_STATEMENTS } from "./sphinxql-dialect";
 import { runStatements } from "./run-statements";
 
 /** Answers each statement `SELECT <n>` with one row `{ n }`, as mysql2 nests them, and records each round trip. */
