@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Engine } from "./engine-client";
 import { MAX_BATCH_STATEMENTS } from "./sphinxql-dialect";
-import { runStatements } from "./run-statements";
+import { runStatements, selectWithTotal } from "./run-statements";
 
 /** Answers each statement `SELECT <n>` with one row `{ n }`, as mysql2 nests them, and records each round trip. */
 function fakeEngine() {
@@ -31,5 +31,39 @@ describe("runStatements", () => {
     expect(await runStatements(engine, ["SELECT 7"])).toEqual([[{ n: 7 }]]);
     expect(await runStatements(engine, [])).toEqual([]);
     expect(trips).toEqual([1]);
+  });
+});
+
+describe("selectWithTotal", () => {
+  /** Answers `<select>; SHOW META` as searchd does: the rows, then the meta variables. */
+  const answering = (rows: Record<string, unknown>[], meta: Record<string, unknown>[]) => {
+    const sent: string[] = [];
+    const engine = {
+      queryMulti: (sql: string) => {
+        sent.push(sql);
+        return Promise.resolve([rows, meta]);
+      },
+    } as unknown as Engine;
+    return { engine, sent };
+  };
+
+  it("sends the SELECT and its SHOW META in one round trip and reads total_found", async () => {
+    const { engine, sent } = answering(
+      [{ id: "1" }, { id: "2" }],
+      [
+        { Variable_name: "total", Value: "2" },
+        { Variable_name: "total_found", Value: "1234" },
+      ],
+    );
+    expect(await selectWithTotal(engine, "SELECT id FROM web LIMIT 2")).toEqual({
+      rows: [{ id: "1" }, { id: "2" }],
+      total: 1234,
+    });
+    expect(sent).toEqual(["SELECT id FROM web LIMIT 2; SHOW META"]);
+  });
+
+  it("counts the rows when the engine reports no total_found", async () => {
+    const { engine } = answering([{ id: "1" }], []);
+    expect((await selectWithTotal(engine, "SELECT id FROM web")).total).toBe(1);
   });
 });

@@ -1,6 +1,9 @@
-/** Several statements in as few engine round trips as the engine allows, one row list per statement. */
+/**
+ * Reads in as few engine round trips as the engine allows: several statements batched, one row list per
+ * statement, and a SELECT together with its SHOW META.
+ */
 import type { Engine } from "./engine-client";
-import { MAX_BATCH_STATEMENTS } from "./sphinxql-dialect";
+import { MAX_BATCH_STATEMENTS, SHOW_META_SQL, totalFoundFromMeta } from "./sphinxql-dialect";
 
 export type Row = Record<string, unknown>;
 
@@ -16,4 +19,13 @@ export async function runStatements(engine: Engine, statements: string[]): Promi
     }),
   );
   return sets.flat();
+}
+
+/** A SELECT's rows and how many rows matched in all (its LIMIT aside), or the rows' count if the engine won't say. */
+export async function selectWithTotal(
+  engine: Engine,
+  select: string,
+): Promise<{ rows: Row[]; total: number }> {
+  const [rows = [], meta = []] = await engine.queryMulti(`${select}; ${SHOW_META_SQL}`);
+  return { rows, total: totalFoundFromMeta(meta) ?? rows.length };
 }

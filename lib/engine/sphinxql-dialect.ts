@@ -491,6 +491,15 @@ export function tableNamesFromShowTables(rows: Record<string, unknown>[]): Set<s
   return names;
 }
 
+/** Sent after a SELECT in the same round trip, it reports on that SELECT. */
+export const SHOW_META_SQL = "SHOW META";
+
+/** `total_found` from SHOW_META_SQL's rows `{ Variable_name, Value }`: how many matched beyond the LIMIT. */
+export function totalFoundFromMeta(rows: Record<string, unknown>[]): number | undefined {
+  const value = rows.find((r) => r.Variable_name === "total_found")?.Value;
+  return value === undefined || value === null ? undefined : Number(value);
+}
+
 /**
  * Most statements one multi-statement round trip carries: `max_batch_queries`, 32 by default in both engines
  * (Manticore's manual, Server_settings/Searchd.md: "Limits the amount of queries per batch. Optional, default is

@@ -11,7 +11,7 @@ import {
   type Cursor,
   type FieldFilter,
 } from "@/lib/engine/sphinxql-dialect";
-import type { Row } from "@/lib/engine/run-statements";
+import { selectWithTotal, type Row } from "@/lib/engine/run-statements";
 import { encodeCursor } from "./cursor";
 import { parseQuery } from "./parse-query";
 import { onTables, pageSteps, probeSteps, queryTables, type DayStep, type QueryTarget } from "./query-tables";
@@ -151,11 +151,9 @@ export async function searchRecords(
         limit,
         highlight: positive,
       });
-    const [found = [], meta = []] = await onTables(index, step.tables, (t) =>
-      engine.queryMulti(`${sql(t)}; SHOW META`),
-    );
-    rows.push(...found);
-    total += Number(meta.find((m) => m.Variable_name === "total_found")?.Value ?? found.length);
+    const found = await onTables(index, step.tables, (t) => selectWithTotal(engine, sql(t)));
+    rows.push(...found.rows);
+    total += found.total;
     if (rows.length > params.limit && i < steps.length - 1) {
       totalComplete = false;
       break;
