@@ -8,7 +8,7 @@ import { z } from "zod";
 import { isDatabaseUnavailable } from "@/db/client";
 import { AppError, type AppErrorCode } from "@/lib/errors/app-error";
 import { QuerySyntaxError } from "@/lib/query/parse-query";
-import { isTransientEngineError } from "@/lib/engine/write-rows";
+import { isTransientEngineError } from "@/lib/engine/engine-errors";
 
 const STATUS = {
   bad_request: 400,

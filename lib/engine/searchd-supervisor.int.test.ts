@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { createEngine } from "./engine-client";
 import { SearchdSupervisor, binaryFlavor } from "./searchd-supervisor";
 import { isMissingTableError, replaceRowsSql, VERSION_SQL } from "./sphinxql-dialect";
-import { isTransientEngineError } from "./write-rows";
+import { isTransientEngineError } from "./engine-errors";
 
 const NOW = Date.UTC(2026, 10, 21, 12);
 const row = {

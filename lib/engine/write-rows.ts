@@ -4,13 +4,8 @@
  * max_packet_size is dropped silently, with only PROTOCOL_CONNECTION_LOST on the client.
  */
 import type { Engine } from "./engine-client";
-import {
-  engineOwnWords,
-  isMissingTableError,
-  replaceRowsSql,
-  rowSqlBytes,
-  type EngineRow,
-} from "./sphinxql-dialect";
+import { isTransientEngineError } from "./engine-errors";
+import { replaceRowsSql, rowSqlBytes, type EngineRow } from "./sphinxql-dialect";
 
 export const MAX_STATEMENT_BYTES = 16 * 1024 * 1024;
 export const MAX_STATEMENT_ROWS = 5000;
@@ -36,24 +31,6 @@ export function chunkRows(
   }
   if (cur.length) chunks.push(cur);
   return chunks;
-}
-
-/**
- * Errors worth retrying as they are: the engine is down, restarting, or does not serve the table yet (a new index
- * or a new day before the supervisor's reload). Anything else is about the statement's content.
- */
-export function isTransientEngineError(err: unknown): boolean {
-  const e = err as { code?: string; fatal?: boolean };
-  if (e.fatal) return true;
-  if (
-    e.code &&
-    /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|PROTOCOL_CONNECTION_LOST|PROTOCOL_SEQUENCE_TIMEOUT|POOL_CLOSED)$/.test(
-      e.code,
-    )
-  )
-    return true;
-  if (isMissingTableError(err)) return true;
-  return /not ready|too many|is not available|timed? ?out/i.test(engineOwnWords(err));
 }
 
 export type Statement = { rows: EngineRow[]; sql: string };
