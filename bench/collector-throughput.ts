@@ -27,7 +27,7 @@ import { dropDatabase, ensureDatabase, migrateDatabase } from "@/db/migrate";
 import { assertIndexQueue, deadLetterExchange, deleteIndexQueue } from "@/lib/amqp/topology";
 import { createRecordGenerator } from "@/lib/demo/generate-records";
 import { createEngine } from "@/lib/engine/engine-client";
-import { EngineSync } from "@/lib/engine/engine-sync";
+import { EngineSync } from "@/lib/indexes/engine-sync";
 import { utcDayStart } from "@/lib/engine/retention";
 import { SearchdSupervisor } from "@/lib/engine/searchd-supervisor";
 import {

@@ -11,7 +11,7 @@ import path from "node:path";
 import { closeDb, getDb } from "@/db/client";
 import { dropDatabase, ensureDatabase, migrateDatabase } from "@/db/migrate";
 import { deadLetterExchange, liveExchange } from "@/lib/amqp/topology";
-import { EngineSync } from "@/lib/engine/engine-sync";
+import { EngineSync } from "@/lib/indexes/engine-sync";
 import { SearchdSupervisor } from "@/lib/engine/searchd-supervisor";
 import { checkServices } from "@/lib/ops/check-services";
 

@@ -1,11 +1,11 @@
 /**
  * Runs and supervises searchd: generated config, restarts when it dies, tables kept in step with the logger
- * indexes and the retention window (lib/engine/engine-sync.ts). Two-stage shutdown once it serves: the first
+ * indexes and the retention window (lib/indexes/engine-sync.ts). Two-stage shutdown once it serves: the first
  * SIGTERM/SIGINT stops the sync and then searchd; a second one exits at once.
  */
 import { getDb } from "@/db/client";
 import { envOrExit } from "@/lib/base-env";
-import { EngineSync } from "@/lib/engine/engine-sync";
+import { EngineSync } from "@/lib/indexes/engine-sync";
 import { parseEngineAddress } from "@/lib/engine/engine-client";
 import { parseSearchdEnv } from "@/lib/engine/searchd-env";
 import { SearchdSupervisor } from "@/lib/engine/searchd-supervisor";

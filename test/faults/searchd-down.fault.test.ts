@@ -17,7 +17,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoggerIndex } from "@/db/schema";
 import { createEngine, type Engine } from "@/lib/engine/engine-client";
-import { EngineSync } from "@/lib/engine/engine-sync";
+import { EngineSync } from "@/lib/indexes/engine-sync";
 import { freePort, SearchdSupervisor } from "@/lib/engine/searchd-supervisor";
 import { countTableSql } from "@/lib/engine/sphinxql-dialect";
 import { listIndexes } from "@/lib/indexes/logger-indexes";

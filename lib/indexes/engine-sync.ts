@@ -4,8 +4,8 @@
  * window (the retention job). Polls, because a missed notification must not leave an index without tables.
  */
 import type { Db } from "@/db/client";
-import { listIndexes } from "@/lib/indexes/logger-indexes";
-import type { SearchdSupervisor } from "./searchd-supervisor";
+import type { SearchdSupervisor } from "@/lib/engine/searchd-supervisor";
+import { listIndexes } from "./logger-indexes";
 
 export class EngineSync {
   private timer: NodeJS.Timeout | null = null;
