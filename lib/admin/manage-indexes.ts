@@ -11,7 +11,7 @@ import type { Db } from "@/db/client";
 import { loggerColumns, loggerIndexes, users, type LoggerColumn, type LoggerIndex } from "@/db/schema";
 import { assertIndexQueue, deadLetterQueue } from "@/lib/amqp/topology";
 import { AppError } from "@/lib/errors/app-error";
-import { requireIndex } from "@/lib/api/require-index";
+import { requireIndex } from "@/lib/indexes/require-index";
 import { valuesKey } from "@/lib/collector/field-values";
 import { env } from "@/lib/env";
 import {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
-import { requireIndex } from "@/lib/api/require-index";
+import { requireIndex } from "@/lib/indexes/require-index";
 import { withApi } from "@/lib/api/with-api";
 import { env } from "@/lib/env";
 import { publishForIndex } from "@/lib/ingest/ingest-records";

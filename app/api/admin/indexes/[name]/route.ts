@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ApiError, withApi } from "@/lib/api/with-api";
-import { requireIndex } from "@/lib/api/require-index";
+import { requireIndex } from "@/lib/indexes/require-index";
 import { listAdminIndexes } from "@/lib/admin/index-stats";
 import { deleteIndexEverywhere, updateIndexSettings } from "@/lib/admin/manage-indexes";
 import { deleteIndexQuerySchema, updateIndexSchema } from "@/lib/indexes/schema";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { withApi } from "@/lib/api/with-api";
-import { requireIndex } from "@/lib/api/require-index";
+import { requireIndex } from "@/lib/indexes/require-index";
 import { dropDeadLetters, peekDeadLetters, republishDeadLetters } from "@/lib/admin/dead-letters";
 import { deadLetterActionSchema, deadLettersQuerySchema } from "@/lib/admin/schema";
 import { db } from "@/lib/services";
