@@ -4,7 +4,7 @@
  * next.config.mjs at build. No `server-only`: workers/web.ts runs on plain Node, and next.config.mjs too.
  */
 import { z } from "zod";
-import { TrustedProxies } from "@/lib/api/trusted-proxies";
+import { TrustedProxies } from "@/lib/net/trusted-proxies";
 import { baseEnvSchema, parseEnv, type EnvSource, type ParseEnvOptions } from "@/lib/base-env";
 
 export const webEnvSchema = baseEnvSchema.extend({
@@ -21,7 +21,7 @@ export const webEnvSchema = baseEnvSchema.extend({
   LIVE_BUFFER_MAX: z.coerce.number().int().min(100).default(20_000),
   /**
    * Proxies whose X-Forwarded-For/-Proto/-Host are believed (addresses or CIDRs, comma- or space-separated).
-   * None by default: the socket's peer is the client, whatever headers it sends (lib/api/client-address.ts).
+   * None by default: the socket's peer is the client, whatever headers it sends (lib/auth/client-address.ts).
    */
   TRUSTED_PROXIES: z
     .string()

@@ -3,13 +3,13 @@
  * the socket, because only the socket knows who the client is. Forwarding headers from a peer that is not in
  * TRUSTED_PROXIES are dropped before Next.js sees them, and every request carries the peer's address in
  * PEER_HEADER tagged with a key made here, so route handlers can tell it from anything a client sent
- * (lib/api/trusted-proxies.ts). Two-stage shutdown: the first signal stops accepting connections and lets
+ * (lib/net/trusted-proxies.ts). Two-stage shutdown: the first signal stops accepting connections and lets
  * in-flight requests finish (live tails are streams, so at most GRACE_MS), a second exits at once.
  */
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import next from "next";
-import { PEER_HEADER } from "@/lib/api/trusted-proxies";
+import { PEER_HEADER } from "@/lib/net/trusted-proxies";
 import { envOrExit } from "@/lib/base-env";
 import { onTwoStageShutdown } from "@/lib/ops/two-stage-shutdown";
 import { parseWebEnv } from "@/lib/web-env";

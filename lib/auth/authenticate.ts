@@ -6,9 +6,9 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import type { ApiToken, User } from "@/db/schema";
-import { clientFacts } from "@/lib/api/client-address";
 import { AppError } from "@/lib/errors/app-error";
 import { findActiveToken } from "./api-tokens";
+import { clientFacts } from "./client-address";
 import { SESSION_COOKIE, sessionUser } from "./sessions";
 
 export type Principal = { kind: "user"; user: User } | { kind: "token"; token: ApiToken };

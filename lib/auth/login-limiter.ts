@@ -7,7 +7,7 @@
  * - per username, from anywhere: never refused, only slowed. Each attempt waits longer as failures pile up
  *   (USER_FREE failures are free, then 0.25 s doubling to 8 s), so that guessing from many addresses is slow,
  *   while a stranger cannot lock the owner (or the last admin) out: the right password still works after the wait.
- * The client address is the one lib/api/client-address.ts believes, never a header the client chose.
+ * The client address is the one lib/auth/client-address.ts believes, never a header the client chose.
  */
 import type { Redis } from "ioredis";
 

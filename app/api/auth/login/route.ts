@@ -1,4 +1,4 @@
-import { clientFacts } from "@/lib/api/client-address";
+import { clientFacts } from "@/lib/auth/client-address";
 import { readFormBody, readJsonBody } from "@/lib/api/read-body";
 import { withApi } from "@/lib/api/with-api";
 import { toApiError } from "@/lib/api/errors";

@@ -1,4 +1,4 @@
-import { clientFacts } from "@/lib/api/client-address";
+import { clientFacts } from "@/lib/auth/client-address";
 import { withApi } from "@/lib/api/with-api";
 import { readCookie } from "@/lib/auth/authenticate";
 import { SESSION_COOKIE, deleteSession, sessionCookie } from "@/lib/auth/sessions";

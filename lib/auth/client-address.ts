@@ -1,7 +1,7 @@
-/** The facts of a request as this deployment should believe them (lib/api/trusted-proxies.ts says why). */
+/** The facts of a request as this deployment should believe them (lib/net/trusted-proxies.ts says why). */
 import "server-only";
 import { env } from "@/lib/env";
-import { requestFacts, UNKNOWN_PEER, type RequestFacts } from "./trusted-proxies";
+import { requestFacts, UNKNOWN_PEER, type RequestFacts } from "@/lib/net/trusted-proxies";
 
 let warned = false;
 
