@@ -39,10 +39,18 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A message that names its field already, as this project's schemas write them (`limit: at most 1000`). zod's
+ * own messages have a colon too (`Invalid input: expected number, received NaN`) but name no field.
+ */
+const NAMES_ITS_FIELD = /^[a-z_][\w.-]*: /;
+
 function zodMessage(err: z.ZodError): string {
   return err.issues
     .map((i) =>
-      i.message.includes(":") || i.path.length === 0 ? i.message : `${i.path.join(".")}: ${i.message}`,
+      NAMES_ITS_FIELD.test(i.message) || i.path.length === 0
+        ? i.message
+        : `${i.path.join(".")}: ${i.message}`,
     )
     .join("; ");
 }
