@@ -7,7 +7,9 @@ export const START_COMMANDS = {
   PostgreSQL: "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
   Redis:
     'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
-  RabbitMQ: "rabbitmq-server -detached && rabbitmqctl await_startup",
+  // -detached returns before the node has registered, so `rabbitmqctl await_startup` finds no node on a first
+  // boot; the AMQP port opens last, once the broker is ready (scripts/setup.sh waits for it the same way).
+  RabbitMQ: "rabbitmq-server -detached, then wait until port 5672 accepts connections",
 } as const;
 
 export async function checkServices(urls: {
