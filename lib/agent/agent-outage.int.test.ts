@@ -7,9 +7,9 @@ import { randomUUID } from "node:crypto";
 import { appendFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { QueueTap, TcpProxy, tempDir } from "@/test/agent-kit";
 import { waitFor } from "@/test/helpers";
 import { Agent } from "./agent";
-import { QueueTap, TcpProxy, tempDir } from "./test-kit";
 
 const broker = () => {
   const u = new URL(process.env.AMQP_URL!);

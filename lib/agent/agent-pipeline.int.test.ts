@@ -19,8 +19,8 @@ import {
   engineCount,
   waitFor,
 } from "@/test/helpers";
+import { tempDir } from "@/test/agent-kit";
 import { Agent } from "./agent";
-import { tempDir } from "./test-kit";
 
 const root = path.resolve(import.meta.dirname, "../..");
 

@@ -6,9 +6,9 @@ import { randomUUID } from "node:crypto";
 import { appendFile, copyFile, mkdir, rename, rm, stat, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { QueueTap, tempDir } from "@/test/agent-kit";
 import { waitFor } from "@/test/helpers";
 import { Agent, type AgentOptions } from "./agent";
-import { QueueTap, tempDir } from "./test-kit";
 
 type Scenario = {
   dir: string;

@@ -2,7 +2,7 @@
 import { appendFile, readFile, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tailerHarness, tempDir, type TailerHarness } from "./test-kit";
+import { tailerHarness, tempDir, type TailerHarness } from "@/test/agent-kit";
 
 let dir: string;
 let cleanup: () => Promise<void>;

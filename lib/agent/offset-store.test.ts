@@ -1,8 +1,8 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tempDir } from "@/test/agent-kit";
 import { OffsetStore, type OffsetEntry } from "./offset-store";
-import { tempDir } from "./test-kit";
 
 let dir: string;
 let cleanup: () => Promise<void>;

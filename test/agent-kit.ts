@@ -9,9 +9,15 @@ import { mkdtemp, open, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { FileTailer, fingerprint, newFileEntry, type TailedRecord, type TailerContext } from "./file-tailer";
-import type { LineFormat } from "./line-parsers";
-import { OffsetStore } from "./offset-store";
+import {
+  FileTailer,
+  fingerprint,
+  newFileEntry,
+  type TailedRecord,
+  type TailerContext,
+} from "@/lib/agent/file-tailer";
+import type { LineFormat } from "@/lib/agent/line-parsers";
+import { OffsetStore } from "@/lib/agent/offset-store";
 
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "alco-agent-"));
