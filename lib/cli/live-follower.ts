@@ -5,6 +5,7 @@
  * `Last-Event-ID` so that the server resumes right after it. Answers that trying again cannot fix (400, 401,
  * 403, 404, or not an event stream) end it with their error.
  */
+import { backoffDelay } from "@/lib/retry/backoff-delay";
 import { CliError } from "./cli-errors";
 import { HttpError, NetworkError, type AlcoClient, type Params } from "./http-client";
 import { SseParser, type SseMessage } from "./sse-parser";
@@ -56,7 +57,6 @@ export async function followLive(opts: FollowOptions): Promise<void> {
   const idleMs = opts.idleTimeoutMs ?? 60_000;
   let lastId = opts.lastId ?? "";
   let baseDelay = firstDelay;
-  let delay = baseDelay;
   let attempt = 0;
 
   while (!opts.signal.aborted) {
@@ -82,7 +82,6 @@ export async function followLive(opts: FollowOptions): Promise<void> {
       }
       if (attempt > 1) opts.log(`reconnected to ${opts.client.baseUrl}`);
       attempt = 1;
-      delay = baseDelay;
       const parser = new SseParser(lastId);
       const decoder = new TextDecoder();
       if (!res.body) throw new Error("empty response");
@@ -90,7 +89,7 @@ export async function followLive(opts: FollowOptions): Promise<void> {
         touch();
         for (const item of parser.push(decoder.decode(chunk, { stream: true }))) {
           if (item.kind !== "event") continue;
-          if (item.retry !== undefined) baseDelay = delay = Math.max(firstDelay, item.retry);
+          if (item.retry !== undefined) baseDelay = Math.max(firstDelay, item.retry);
           opts.onEvent(item);
           lastId = item.id;
         }
@@ -105,9 +104,13 @@ export async function followLive(opts: FollowOptions): Promise<void> {
       clearTimeout(idleTimer);
     }
     if (opts.signal.aborted) break;
+    // A server's `retry:` above the cap is still honoured.
+    const delay = backoffDelay(attempt - 1, {
+      initialDelayMs: baseDelay,
+      maxDelayMs: Math.max(maxDelay, baseDelay),
+    });
     const wait = delay < 1000 ? `${delay} ms` : `${Math.round(delay / 100) / 10} s`;
     opts.log(`live stream lost (${reason}); reconnecting in ${wait} (attempt ${attempt + 1})`);
     await sleep(delay, opts.signal);
-    delay = Math.min(maxDelay, delay * 2);
   }
 }

@@ -8,6 +8,8 @@
  * (test/faults/searchd-down.fault.test.ts). A failed attempt against a service that is down costs a refused
  * connection, so trying every few seconds is cheap.
  */
+import { backoffDelay } from "@/lib/retry/backoff-delay";
+
 export type RetryOptions = {
   label: string;
   baseDelayMs?: number;
@@ -21,15 +23,14 @@ export type RetryOptions = {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function retryUntilDone<T>(fn: () => Promise<T>, opts: RetryOptions): Promise<T> {
-  const base = opts.baseDelayMs ?? 100;
-  const max = opts.maxDelayMs ?? 5_000;
+  const backoff = { initialDelayMs: opts.baseDelayMs ?? 100, maxDelayMs: opts.maxDelayMs ?? 5_000 };
   for (let attempt = 1; ; attempt++) {
     const started = Date.now();
     try {
       return await fn();
     } catch (err) {
       if (opts.abandoned?.()) throw err;
-      const delay = Math.min(max, base * 2 ** Math.min(attempt - 1, 20));
+      const delay = backoffDelay(attempt - 1, backoff);
       opts.log(
         `${opts.label}: attempt ${attempt} failed after ${Date.now() - started} ms: ${(err as Error).message}; retrying in ${delay} ms`,
       );

@@ -9,6 +9,7 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdir, readFile, rename, rm, writeFile, readdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import { backoffDelay, RECONNECT_BACKOFF } from "@/lib/retry/backoff-delay";
 import { createEngine, type Engine } from "./engine-client";
 import { renderSearchdConfig, type EngineIndexSpec } from "./searchd-config";
 import { BANNER_ARGS, HEALTH_TABLE, flavorFromBanner, type EngineFlavor } from "./sphinxql-dialect";
@@ -191,7 +192,7 @@ export class SearchdSupervisor {
     child.once("exit", (code, signal) => {
       if (this.stopping || this.child !== child) return;
       this.restarts++;
-      const delay = Math.min(30_000, 250 * 2 ** Math.min(this.restarts, 7));
+      const delay = backoffDelay(this.restarts, RECONNECT_BACKOFF);
       this.log(`searchd exited (code ${code}, signal ${signal}); restart ${this.restarts} in ${delay} ms`);
       setTimeout(() => {
         if (this.stopping) return;

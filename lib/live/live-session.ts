@@ -26,6 +26,7 @@
 import type { Cursor } from "@/lib/engine/sphinxql-dialect";
 import type { LogRecord } from "@/lib/query/search-records";
 import type { LiveFeed, LiveSubscription } from "./live-hub";
+import { backoffDelay } from "@/lib/retry/backoff-delay";
 import { comparePositions } from "./positions";
 import { sampleEvenly, TokenBucket } from "./token-bucket";
 
@@ -82,6 +83,7 @@ type Held = LiveItem & { backfill: boolean };
 
 const RECENT_KEPT = 20_000;
 const DROP_REPORT_MS = 1000;
+const BACKFILL_BACKOFF = { initialDelayMs: 500, maxDelayMs: 10_000 };
 
 const keyOf = (it: LiveItem) => `${it.index}\u0000${it.record.id}`;
 
@@ -311,17 +313,16 @@ export class LiveSession {
       this.again = true;
       return;
     }
-    let delay = 500;
-    while (!this.closed) {
+    for (let failures = 0; !this.closed;) {
       try {
         await this.backfill();
         if (!this.again) return;
       } catch (err) {
         if (this.closed) return;
+        const delay = backoffDelay(failures++, BACKFILL_BACKOFF);
         this.log(`back-fill failed: ${(err as Error).message}; retrying in ${delay} ms`);
         await new Promise<void>((wake) => (this.retry = { timer: setTimeout(wake, delay), wake }));
         this.retry = null;
-        delay = Math.min(10_000, delay * 2);
       }
     }
   }
