@@ -1,8 +1,9 @@
 /** The web runtime's connections, one each per process. */
 import "server-only";
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from "amqplib";
+import type { Channel, ConfirmChannel } from "amqplib";
 import { Redis } from "ioredis";
 import { getDb, type Db } from "@/db/client";
+import { AmqpConnection } from "@/lib/amqp/amqp-connection";
 import { createEngine, parseEngineAddress, type Engine } from "@/lib/engine/engine-client";
 import { env } from "@/lib/env";
 
@@ -27,52 +28,36 @@ export function redis(): Redis {
   return redisClient;
 }
 
-let amqpConn: Promise<ChannelModel> | null = null;
+let broker: AmqpConnection | null = null;
 
 /**
- * The web runtime's RabbitMQ connection, opened on first use and opened again on the next use after it is lost
- * (no background reconnect loop: the admin API is the only user, and it can answer 503 meanwhile).
+ * The web runtime's RabbitMQ connection for one-off operations, opened on first use and opened again on the next
+ * use after it is lost (no background reconnect loop: the admin API and HTTP ingest are its users, and they can
+ * answer 503 meanwhile). The live hub (lib/live/live-hub.ts) holds a connection of its own.
  */
-export function amqpConnection(): Promise<ChannelModel> {
-  amqpConn ??= amqp.connect(env.AMQP_URL, { timeout: 3_000 }).then(
-    (conn) => {
-      const forget = () => {
-        amqpConn = null;
-      };
-      // Without an 'error' listener a broker-side close (or a lost socket) would crash the process.
-      conn.on("error", (err: Error) => console.error(`amqp: ${err.message}`));
-      conn.on("close", forget);
-      return conn;
-    },
-    (err: unknown) => {
-      amqpConn = null;
-      throw err;
-    },
-  );
-  return amqpConn;
+function amqpConnection(): AmqpConnection {
+  broker ??= new AmqpConnection({
+    url: env.AMQP_URL,
+    connectTimeoutMs: 3_000,
+    onError: (err) => console.error(`amqp: ${err.message}`),
+  });
+  return broker;
 }
 
 /**
  * Runs `fn` on a channel of its own, closed afterwards. A short-lived channel per operation, because the broker
  * closes a channel on any failed operation (404 on a missing queue, 406 on a redeclare with other arguments).
  */
-export async function withAmqpChannel<T>(fn: (ch: Channel) => Promise<T>): Promise<T>;
-export async function withAmqpChannel<T>(
+export function withAmqpChannel<T>(fn: (ch: Channel) => Promise<T>): Promise<T>;
+export function withAmqpChannel<T>(
   fn: (ch: ConfirmChannel) => Promise<T>,
   opts: { confirm: true },
 ): Promise<T>;
-export async function withAmqpChannel<T>(
+export function withAmqpChannel<T>(
   fn: (ch: ConfirmChannel) => Promise<T>,
   opts: { confirm?: boolean } = {},
 ): Promise<T> {
-  const conn = await amqpConnection();
-  const ch = opts.confirm
-    ? await conn.createConfirmChannel()
-    : ((await conn.createChannel()) as ConfirmChannel);
-  ch.on("error", () => undefined);
-  try {
-    return await fn(ch);
-  } finally {
-    await ch.close().catch(() => undefined);
-  }
+  return opts.confirm
+    ? amqpConnection().withChannel(fn, { confirm: true })
+    : amqpConnection().withChannel(fn as (ch: Channel) => Promise<T>);
 }

@@ -8,9 +8,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import amqp from "amqplib";
 import { closeDb, getDb } from "@/db/client";
 import { ensureDatabase, migrateDatabase } from "@/db/migrate";
+import { AmqpConnection } from "@/lib/amqp/amqp-connection";
 import { assertIndexQueue } from "@/lib/amqp/topology";
 import { createFirstAdmin } from "@/lib/auth/users";
 import { envOrExit } from "@/lib/base-env";
@@ -115,9 +115,9 @@ async function main() {
   const created = await createFirstAdmin(getDb(env.DATABASE_URL), "admin", password);
   await closeDb(env.DATABASE_URL);
   // The queue exists before anything publishes, so no demo line is dropped while the collector starts.
-  const conn = await amqp.connect(env.AMQP_URL);
-  await assertIndexQueue(await conn.createChannel(), env.AMQP_EXCHANGE, demo);
-  await conn.close();
+  const broker = new AmqpConnection({ url: env.AMQP_URL });
+  await broker.withChannel((ch) => assertIndexQueue(ch, env.AMQP_EXCHANGE, demo));
+  await broker.close();
   log("PostgreSQL migrated, demo index ready");
 
   const tsx = [process.execPath, "--import", "tsx"];

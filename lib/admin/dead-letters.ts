@@ -15,6 +15,7 @@
 import "server-only";
 import type { Channel, ConfirmChannel, GetMessage, Message, MessagePropertyHeaders } from "amqplib";
 import type { LoggerIndex } from "@/db/schema";
+import { publishAndConfirm, type OutgoingMessage } from "@/lib/amqp/amqp-connection";
 import { deadLetterQueue, DLQ_HEADERS } from "@/lib/amqp/topology";
 import { env } from "@/lib/env";
 import { isNotFound, onBroker, onConfirmBroker } from "./broker";
@@ -122,6 +123,27 @@ function republishHeaders(m: Message, id: number): MessagePropertyHeaders {
   return headers;
 }
 
+/** The copy of a dead letter put back on the main exchange, `mandatory` so that an unroutable one comes back. */
+function republishedCopy({ m, id, key }: { m: Message; id: number; key: string }): OutgoingMessage {
+  const p = m.properties;
+  return {
+    routingKey: key,
+    content: m.content,
+    options: {
+      mandatory: true,
+      persistent: true,
+      contentType: p.contentType as string | undefined,
+      contentEncoding: p.contentEncoding as string | undefined,
+      messageId: p.messageId as string | undefined,
+      correlationId: p.correlationId as string | undefined,
+      timestamp: p.timestamp as number | undefined,
+      type: p.type as string | undefined,
+      appId: p.appId as string | undefined,
+      headers: republishHeaders(m, id),
+    },
+  };
+}
+
 /** Moves every dead letter back to the main exchange; the number re-published. */
 export async function republishDeadLetters(
   index: Pick<LoggerIndex, "queueName">,
@@ -135,7 +157,7 @@ export async function republishDeadLetters(
     let republished = 0;
     let nextId = 0;
     while (left > 0) {
-      const batch: { m: GetMessage; id: number }[] = [];
+      const batch: { m: GetMessage; id: number; key: string }[] = [];
       while (batch.length < REPUBLISH_BATCH && left > 0) {
         const m = await ch.get(queue, { noAck: false });
         if (!m) {
@@ -144,28 +166,11 @@ export async function republishDeadLetters(
         }
         left--;
         const key = originalRoutingKey(m);
-        if (!key) {
-          kept.push(m);
-          continue;
-        }
-        const id = nextId++;
-        const p = m.properties;
-        ch.publish(env.AMQP_EXCHANGE, key, m.content, {
-          mandatory: true,
-          persistent: true,
-          contentType: p.contentType as string | undefined,
-          contentEncoding: p.contentEncoding as string | undefined,
-          messageId: p.messageId as string | undefined,
-          correlationId: p.correlationId as string | undefined,
-          timestamp: p.timestamp as number | undefined,
-          type: p.type as string | undefined,
-          appId: p.appId as string | undefined,
-          headers: republishHeaders(m, id),
-        });
-        batch.push({ m, id });
+        if (key) batch.push({ m, id: nextId++, key });
+        else kept.push(m);
       }
       // Returns of unroutable copies arrive before their confirms.
-      await ch.waitForConfirms();
+      await publishAndConfirm(ch, env.AMQP_EXCHANGE, batch.map(republishedCopy));
       for (const { m, id } of batch) {
         if (returned.has(id)) kept.push(m);
         else {

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { ConfirmChannel } from "amqplib";
 import type { LoggerIndex } from "@/db/schema";
+import { publishAndConfirm } from "@/lib/amqp/amqp-connection";
 import { routingKeyMatching } from "@/lib/amqp/topology";
 
 /**
@@ -17,17 +18,21 @@ export async function publishForIndex(
   const routingKey = routingKeyMatching(index.routingKeys[0]!, "http");
   const now = Date.now();
   const timestamp = Math.floor(now / 1000);
-  for (const r of records) {
-    const ok = ch.publish(exchange, routingKey, Buffer.from(r), {
-      persistent: true,
-      contentType: "application/json",
-      messageId: randomUUID(),
-      timestamp,
-      // Records without a time of their own take the time they were received, to the millisecond.
-      headers: { timestamp_in_ms: now },
-    });
-    if (!ok) await new Promise((resolve) => ch.once("drain", resolve));
-  }
-  await ch.waitForConfirms();
+  await publishAndConfirm(
+    ch,
+    exchange,
+    records.map((r) => ({
+      routingKey,
+      content: Buffer.from(r),
+      options: {
+        persistent: true,
+        contentType: "application/json",
+        messageId: randomUUID(),
+        timestamp,
+        // Records without a time of their own take the time they were received, to the millisecond.
+        headers: { timestamp_in_ms: now },
+      },
+    })),
+  );
   return records.length;
 }

@@ -1,7 +1,7 @@
 /** Checks that the local services are up, naming the one that is not and the command that starts it. */
-import amqp from "amqplib";
 import { Redis } from "ioredis";
 import pg from "pg";
+import { AmqpConnection } from "@/lib/amqp/amqp-connection";
 
 export const START_COMMANDS = {
   PostgreSQL: "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
@@ -37,9 +37,10 @@ export async function checkServices(urls: {
     .catch((e: Error) =>
       problems.push(`Redis at ${urls.redis}: ${e.message}. Start it: ${START_COMMANDS.Redis}`),
     );
-  await amqp
-    .connect(urls.amqp)
-    .then((c) => c.close())
+  const broker = new AmqpConnection({ url: urls.amqp });
+  await broker
+    .connectOnce()
+    .then(() => broker.close())
     .catch((e: Error) =>
       problems.push(`RabbitMQ at ${urls.amqp}: ${e.message}. Start it: ${START_COMMANDS.RabbitMQ}`),
     );
