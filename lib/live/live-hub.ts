@@ -14,8 +14,9 @@
  *   number, and subscribers share the record objects (the matcher caches its tokens on them).
  */
 import "server-only";
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from "amqplib";
+import type { Channel, ConsumeMessage } from "amqplib";
 import os from "node:os";
+import { AmqpConnection, openChannel } from "@/lib/amqp/amqp-connection";
 import { assertLiveExchange, liveExchange } from "@/lib/amqp/topology";
 import type { LogRecord } from "@/lib/query/search-records";
 import { env } from "@/lib/env";
@@ -64,18 +65,40 @@ export type LiveHubOptions = {
 };
 
 export class LiveHub implements LiveFeed {
-  private conn: ChannelModel | null = null;
-  private channel: Channel | null = null;
-  private connecting: Promise<Channel> | null = null;
+  /** Its state is the hub's one channel, on which the live exchange was asserted. */
+  private readonly amqp: AmqpConnection<Channel>;
   private readonly subs = new Set<Sub>();
-  private attempts = 0;
-  private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly parsed = new Map<string, LiveMessage | null>();
   private readonly log: (line: string) => void;
   private closed = false;
 
   constructor(private readonly opts: LiveHubOptions) {
     this.log = opts.log ?? ((l) => console.error(`[live] ${l}`));
+    this.amqp = new AmqpConnection({
+      url: opts.url,
+      connectTimeoutMs: 3_000,
+      // Named, so `rabbitmqctl list_connections client_properties` tells the web processes' tails apart.
+      connectionName: `alco-live ${os.hostname()} ${process.pid}`,
+      setup: async (conn) => {
+        // A channel the broker closed (a failed bind) takes the connection with it: one recovery path.
+        const ch = await openChannel(conn, {
+          onError: (err) => this.log(`amqp channel error: ${err.message}`),
+          closesConnection: true,
+        });
+        await assertLiveExchange(ch, opts.exchange);
+        return ch;
+      },
+      onError: (err) => this.log(`amqp connection error: ${err.message}`),
+      // Whoever connected (a new subscriber, or the reconnect loop), the others are bound again now.
+      onConnected: () => void this.restore(),
+      onDisconnected: () => this.lost(),
+      onConnectFailed: ({ attempt, error }) =>
+        this.log(`amqp reconnect attempt ${attempt} failed: ${error.message}`),
+    });
+  }
+
+  private get channel(): Channel | null {
+    return this.amqp.link?.state ?? null;
   }
 
   get subscriptions(): number {
@@ -89,13 +112,14 @@ export class LiveHub implements LiveFeed {
       listener,
       queue: null,
       consumerTag: null,
-      binding: false,
+      // Bound below, not by a restore that a connection made meanwhile runs.
+      binding: true,
       seqs: new Map(),
       closed: false,
     };
     this.subs.add(sub);
     try {
-      await this.bind(await this.ready(), sub);
+      await this.bind((await this.amqp.connectOnce()).state, sub);
     } catch (err) {
       this.subs.delete(sub);
       throw new BrokerUnavailableError(`live subscription failed: ${(err as Error).message}`);
@@ -106,60 +130,11 @@ export class LiveHub implements LiveFeed {
   /** Closes the connection (tests, shutdown). */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.subs.clear();
-    const conn = this.conn;
-    this.conn = null;
-    this.channel = null;
-    await conn?.close().catch(() => undefined);
+    await this.amqp.close();
   }
 
-  private ready(): Promise<Channel> {
-    if (this.channel) return Promise.resolve(this.channel);
-    this.connecting ??= this.connect()
-      .then((ch) => {
-        // Connected for a new subscriber while others wait for the reconnect timer: restore them now.
-        if (this.reconnectTimer) {
-          clearTimeout(this.reconnectTimer);
-          this.reconnectTimer = null;
-          void this.restore();
-        }
-        return ch;
-      })
-      .finally(() => (this.connecting = null));
-    return this.connecting;
-  }
-
-  private async connect(): Promise<Channel> {
-    const conn = await amqp.connect(this.opts.url, {
-      timeout: 3_000,
-      // Named, so `rabbitmqctl list_connections client_properties` tells the web processes' tails apart.
-      clientProperties: { connection_name: `alco-live ${os.hostname()} ${process.pid}` },
-    });
-    try {
-      // Without an 'error' listener a broker-side close would crash the process.
-      conn.on("error", (err: Error) => this.log(`amqp connection error: ${err.message}`));
-      conn.on("close", () => this.lost(conn));
-      const ch = await conn.createChannel();
-      ch.on("error", (err: Error) => this.log(`amqp channel error: ${err.message}`));
-      // A channel the broker closed (a failed bind) takes the connection with it: one recovery path.
-      ch.on("close", () => void conn.close().catch(() => undefined));
-      await assertLiveExchange(ch, this.opts.exchange);
-      if (this.closed) throw new Error("live hub closed");
-      this.conn = conn;
-      this.channel = ch;
-      return ch;
-    } catch (err) {
-      await conn.close().catch(() => undefined);
-      throw err;
-    }
-  }
-
-  private lost(conn: ChannelModel): void {
-    if (this.conn !== conn) return;
-    this.conn = null;
-    this.channel = null;
-    if (this.closed) return;
+  private lost(): void {
     this.log(`amqp connection lost; ${this.subs.size} live subscription(s) to restore`);
     for (const sub of this.subs) {
       sub.queue = null;
@@ -167,36 +142,28 @@ export class LiveHub implements LiveFeed {
       sub.seqs.clear();
       this.notify(sub, (l) => l.onDisconnect());
     }
-    this.scheduleReconnect();
+    // Only while someone is listening; a later subscriber connects again.
+    if (this.subs.size > 0)
+      void this.amqp.connect({ waitFirst: true, while: () => !this.closed && this.subs.size > 0 });
   }
 
-  private scheduleReconnect(): void {
-    if (this.reconnectTimer || this.closed || this.subs.size === 0) return;
-    const delay = Math.min(30_000, 250 * 2 ** Math.min(this.attempts, 7));
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      void this.restore();
-    }, delay);
-  }
-
+  /** Binds every subscription the lost connection took along again; a failed bind closes the connection. */
   private async restore(): Promise<void> {
+    const ch = this.channel;
+    if (!ch) return;
+    let restored = 0;
     try {
-      const ch = await this.ready();
-      let restored = 0;
       for (const sub of [...this.subs]) {
         if (sub.queue || sub.binding || sub.closed) continue;
         await this.bind(ch, sub);
         restored++;
         this.notify(sub, (l) => l.onResubscribed());
       }
-      // The counterpart of "connection lost": how long tails were without a feed is read from the two lines.
-      if (restored > 0) this.log(`amqp reconnected; ${restored} live subscription(s) restored`);
-      this.attempts = 0;
     } catch (err) {
-      this.attempts++;
-      this.log(`amqp reconnect attempt ${this.attempts} failed: ${(err as Error).message}`);
-      this.scheduleReconnect();
+      this.log(`amqp resubscribe failed: ${(err as Error).message}`);
     }
+    // The counterpart of "connection lost": how long tails were without a feed is read from the two lines.
+    if (restored > 0) this.log(`amqp reconnected; ${restored} live subscription(s) restored`);
   }
 
   private async bind(ch: Channel, sub: Sub): Promise<void> {
