@@ -4,11 +4,11 @@
  * the live exchange for live tails (best effort, lib/live/live-publisher.ts), and reconnection with backoff when
  * RabbitMQ goes away. The worker entry point (workers/collector.ts) adds signals; tests drive this directly.
  */
-import amqp, { type ChannelModel } from "amqplib";
 import http from "node:http";
 import { Redis } from "ioredis";
 import { getDb, type Db } from "@/db/client";
 import type { LoggerIndex } from "@/db/schema";
+import { AmqpConnection } from "@/lib/amqp/amqp-connection";
 import { createEngine, parseEngineAddress, type Engine } from "@/lib/engine/engine-client";
 import { listIndexes } from "@/lib/indexes/logger-indexes";
 import { LivePublisher } from "@/lib/live/live-publisher";
@@ -30,11 +30,9 @@ export class Collector {
   private readonly engine: Engine;
   private readonly redis: Redis;
   private readonly columns = new ColumnCache();
-  private connection: ChannelModel | null = null;
-  /** Fans stored batches out to live tails; one per connection. */
-  private live: LivePublisher | null = null;
-  private connecting: Promise<void> | null = null;
-  private reconnectAttempts = 0;
+  /** Its state fans stored batches out to live tails; one per connection. */
+  private readonly amqp: AmqpConnection<LivePublisher>;
+  private readonly stopSignal = new AbortController();
   private consumers = new Map<string, IndexConsumer>();
   private refreshTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
@@ -56,11 +54,30 @@ export class Collector {
     });
     this.redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
     this.redis.on("error", (err: Error) => this.log(`redis: ${err.message}`));
+    this.amqp = new AmqpConnection({
+      url: env.AMQP_URL,
+      signal: this.stopSignal.signal,
+      setup: async (conn) => {
+        const live = new LivePublisher(conn, env.AMQP_EXCHANGE, this.log);
+        await live.open();
+        return live;
+      },
+      onError: (err) => this.log(`amqp connection error: ${err.message}`),
+      onDisconnected: () => {
+        if (this.stopping) return;
+        this.log("amqp connection closed; reconnecting");
+        this.consumers.clear();
+        void this.amqp.connect().then(() => this.refresh());
+      },
+      onConnectFailed: ({ attempt, error, delayMs }) =>
+        this.log(`amqp connect attempt ${attempt} failed: ${error.message}; retrying in ${delayMs} ms`),
+    });
   }
 
   async start(): Promise<void> {
     await this.redis.connect().catch((err: Error) => this.log(`redis not reachable yet: ${err.message}`));
-    await this.connect();
+    // Attempts fail, and are logged, for as long as RabbitMQ is away; a stop meanwhile ends the wait.
+    if (!(await this.amqp.connect())) return;
     await this.refresh();
     this.refreshTimer = setInterval(() => void this.refresh(), this.env.INDEX_REFRESH_MS);
     if (this.env.METRICS_PORT > 0) await this.serveMetrics(this.env.METRICS_HOST, this.env.METRICS_PORT);
@@ -71,10 +88,11 @@ export class Collector {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       if (this.refreshTimer) clearInterval(this.refreshTimer);
+      this.stopSignal.abort();
       await this.refreshing;
       await Promise.all([...this.consumers.values()].map((c) => c.stop()));
-      await this.live?.close();
-      await this.connection?.close().catch(() => undefined);
+      await this.amqp.link?.state.close();
+      await this.amqp.close();
       await new Promise<void>((r) => (this.metricsServer ? this.metricsServer.close(() => r()) : r()));
       await this.engine.close().catch(() => undefined);
       this.redis.disconnect();
@@ -89,38 +107,6 @@ export class Collector {
 
   get consumedIndexes(): string[] {
     return [...this.consumers.keys()];
-  }
-
-  private async connect(): Promise<void> {
-    this.connecting ??= (async () => {
-      for (;;) {
-        try {
-          const conn = await amqp.connect(this.env.AMQP_URL);
-          conn.on("error", (err: Error) => this.log(`amqp connection error: ${err.message}`));
-          conn.on("close", () => {
-            if (this.connection !== conn || this.stopping) return;
-            this.log("amqp connection closed; reconnecting");
-            this.connection = null;
-            this.live = null;
-            this.consumers.clear();
-            void this.connect().then(() => this.refresh());
-          });
-          this.connection = conn;
-          this.live = new LivePublisher(conn, this.env.AMQP_EXCHANGE, this.log);
-          await this.live.open();
-          this.reconnectAttempts = 0;
-          return;
-        } catch (err) {
-          if (this.stopping) throw err;
-          const delay = Math.min(30_000, 250 * 2 ** Math.min(this.reconnectAttempts++, 7));
-          this.log(
-            `amqp connect attempt ${this.reconnectAttempts} failed: ${(err as Error).message}; retrying in ${delay} ms`,
-          );
-          await new Promise((r) => setTimeout(r, delay));
-        }
-      }
-    })().finally(() => (this.connecting = null));
-    return this.connecting;
   }
 
   /** Reconciles consumers with the index list and reloads column flags. Never throws. */
@@ -140,7 +126,7 @@ export class Collector {
         if (!this.knownIndexes) return;
         indexes = this.knownIndexes;
       }
-      const conn = this.connection;
+      const conn = this.amqp.link?.connection;
       if (!conn || this.stopping) return;
       const wanted = new Map(indexes.map((i) => [i.name, i]));
       for (const [name, consumer] of this.consumers) {
@@ -199,7 +185,7 @@ export class Collector {
   /** A stored batch: to the live exchange (never waits, never throws), then to the caller's hook. */
   private readonly onIndexed = (index: string, records: NormalizedRecord[]): void => {
     try {
-      this.live?.publish(index, records);
+      this.amqp.link?.state.publish(index, records);
     } catch (err) {
       this.log(`[${index}] live publish failed: ${(err as Error).message}`);
     }
@@ -211,7 +197,7 @@ export class Collector {
       if (req.url === "/metrics") {
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(this.metrics.render());
       } else if (req.url === "/healthz") {
-        const ok = this.connection !== null;
+        const ok = this.amqp.link !== null;
         res
           .writeHead(ok ? 200 : 503, { "content-type": "text/plain" })
           .end(ok ? "ok\n" : "amqp disconnected\n");
