@@ -12,7 +12,8 @@
  */
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import amqp, { type ChannelModel, type ConfirmChannel } from "amqplib";
+import type { ConfirmChannel } from "amqplib";
+import { AmqpConnection, brokerAddress, openChannel, type AmqpLink } from "@/lib/amqp/amqp-connection";
 import { assertExchanges } from "@/lib/amqp/topology";
 import { envOrExit } from "@/lib/base-env";
 import { parseDemoEnv } from "@/lib/demo/demo-env";
@@ -24,22 +25,11 @@ const env = envOrExit(() => parseDemoEnv(process.env));
 const CONFIRM_EVERY = 1000;
 const CONFIRM_INTERVAL_MS = 1000;
 const REPORT_INTERVAL_MS = 30_000;
-const MAX_RECONNECT_DELAY_MS = 30_000;
 const GRACE_MS = 15_000;
 
 const log = (line: string) => console.log(`[demo-publisher] ${line}`);
 
-/** The broker address without credentials, for logs. */
-function brokerAddress(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname}`;
-  } catch {
-    return "(unparsable AMQP_URL)";
-  }
-}
-
-type Link = { conn: ChannelModel; ch: ConfirmChannel; lost: AbortSignal };
+type Link = AmqpLink<ConfirmChannel>;
 
 const stop = new AbortController();
 const records = createRecordGenerator({
@@ -57,33 +47,28 @@ const unconfirmed = new Map<string, GeneratedRecord>();
 const resend: GeneratedRecord[] = [];
 const counts = { published: 0, confirmed: 0, totalConfirmed: 0, sinceConfirmWait: 0, connections: 0 };
 
-async function connect(): Promise<Link | null> {
-  for (let attempt = 1; !stop.signal.aborted; attempt++) {
-    const started = Date.now();
-    let conn: ChannelModel | undefined;
-    try {
-      conn = await amqp.connect(env.AMQP_URL);
-      const lost = new AbortController();
-      // Without 'error' listeners a broker-side close would crash the process.
-      conn.on("error", (err: Error) => log(`connection error: ${err.message}`));
-      conn.on("close", () => lost.abort(new Error("connection closed")));
-      const ch = await conn.createConfirmChannel();
-      ch.on("error", (err: Error) => log(`channel error: ${err.message}`));
-      ch.on("close", () => lost.abort(new Error("channel closed")));
-      await assertExchanges(ch, env.AMQP_EXCHANGE);
-      if (counts.connections++ > 0 || attempt > 1) log(`connected on attempt ${attempt}`);
-      return { conn, ch, lost: lost.signal };
-    } catch (err) {
-      await conn?.close().catch(() => undefined);
-      const delay = Math.min(MAX_RECONNECT_DELAY_MS, 250 * 2 ** Math.min(attempt - 1, 7));
-      log(
-        `connect attempt ${attempt} failed after ${Date.now() - started} ms: ${(err as Error).message}; retrying in ${delay} ms`,
-      );
-      await sleep(delay, undefined, { signal: stop.signal }).catch(() => undefined);
-    }
-  }
-  return null;
-}
+const broker = new AmqpConnection({
+  url: env.AMQP_URL,
+  signal: stop.signal,
+  setup: async (conn) => {
+    // Its channel closing (a failed declare) takes the connection along: one way to be lost.
+    const ch = await openChannel(conn, {
+      confirm: true,
+      onError: (err) => log(`channel error: ${err.message}`),
+      closesConnection: true,
+    });
+    await assertExchanges(ch, env.AMQP_EXCHANGE);
+    return ch;
+  },
+  onError: (err) => log(`connection error: ${err.message}`),
+  onConnected: ({ attempt }) => {
+    if (counts.connections++ > 0 || attempt > 1) log(`connected on attempt ${attempt}`);
+  },
+  onConnectFailed: ({ attempt, elapsedMs, error, delayMs }) =>
+    log(
+      `connect attempt ${attempt} failed after ${elapsedMs} ms: ${error.message}; retrying in ${delayMs} ms`,
+    ),
+});
 
 async function publish(link: Link, r: GeneratedRecord, signal: AbortSignal): Promise<void> {
   unconfirmed.set(r.messageId, r);
@@ -94,7 +79,7 @@ async function publish(link: Link, r: GeneratedRecord, signal: AbortSignal): Pro
     contentType: "application/json",
     timestamp: Math.floor(r.ts / 1000),
   };
-  const flowing = link.ch.publish(env.AMQP_EXCHANGE, r.routingKey, body, options, (err) => {
+  const flowing = link.state.publish(env.AMQP_EXCHANGE, r.routingKey, body, options, (err) => {
     // A record requeued after its channel was lost is no longer this callback's to settle.
     if (!unconfirmed.delete(r.messageId)) return;
     if (err) {
@@ -106,14 +91,14 @@ async function publish(link: Link, r: GeneratedRecord, signal: AbortSignal): Pro
   });
   counts.published++;
   counts.sinceConfirmWait++;
-  if (!flowing) await once(link.ch, "drain", { signal });
+  if (!flowing) await once(link.state, "drain", { signal });
 }
 
 /** Waits for the broker to confirm everything published so far; nacked records are already queued to resend. */
 async function waitForConfirms(link: Link): Promise<void> {
   counts.sinceConfirmWait = 0;
   try {
-    await link.ch.waitForConfirms();
+    await link.state.waitForConfirms();
   } catch (err) {
     if (link.lost.aborted) throw err;
     log(`broker nacked a message; publishing it again`);
@@ -153,7 +138,7 @@ function requeueUnconfirmed(): void {
 
 async function run(): Promise<void> {
   while (!stop.signal.aborted) {
-    const link = await connect();
+    const link = await broker.connect();
     if (!link) break;
     try {
       await publishUntilStopped(link);
@@ -162,11 +147,11 @@ async function run(): Promise<void> {
     }
     if (stop.signal.aborted && !link.lost.aborted) {
       await waitForConfirms(link).catch((err: Error) => log(`waiting for confirms failed: ${err.message}`));
-      await link.conn.close().catch(() => undefined);
+      await broker.close();
       break;
     }
     const reason = link.lost.aborted ? (link.lost.reason as Error).message : "publishing failed";
-    await link.conn.close().catch(() => undefined);
+    await link.connection.close().catch(() => undefined);
     requeueUnconfirmed();
     if (!stop.signal.aborted) log(`${reason}; reconnecting with ${resend.length} records to publish again`);
   }
