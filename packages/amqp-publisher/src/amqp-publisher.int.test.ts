@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "@/test/helpers";
 import { startTcpProxy, targetOf } from "@/test/tcp-proxy";
-import { AmqpPublisher, type PublisherOptions } from "./amqp-publisher";
+import { AmqpPublisher, type PublisherEvent, type PublisherOptions } from "./amqp-publisher";
 
 const exchange = () => process.env.AMQP_EXCHANGE!;
 
@@ -87,6 +87,28 @@ describe("AmqpPublisher on RabbitMQ", () => {
     });
     expect(a!.properties.messageId).toMatch(/^[0-9a-f-]{36}$/);
     expect(b!.properties.messageId).not.toBe(a!.properties.messageId);
+  });
+
+  it("send() resolves once its message is confirmed, with the caller's routing key and properties", async () => {
+    const logger = `p_${randomUUID().slice(0, 8)}`;
+    const queue = await queueFor(logger);
+    const events: PublisherEvent[] = [];
+    const p = publisher(`other_${logger}`, { mandatory: true, onEvent: (e) => events.push(e) });
+    await p.send({
+      body: Buffer.from('{"n":1}'),
+      routingKey: `logstash.${logger}`,
+      properties: { messageId: "fixed-id", appId: "test" },
+    });
+    const [m] = await drain(queue);
+    expect(m!.properties).toMatchObject({ messageId: "fixed-id", appId: "test", deliveryMode: 2 });
+    expect(JSON.parse(m!.content.toString())).toEqual({ n: 1 });
+    // Mandatory: one no queue is bound for comes back, and is confirmed all the same.
+    await p.send({ body: Buffer.from("{}"), routingKey: `nobody.${logger}` });
+    expect(events).toEqual([
+      { type: "connected", attempt: 1 },
+      { type: "returned", routingKey: `nobody.${logger}` },
+    ]);
+    await p.close();
   });
 
   it("republishes what was in flight when the connection died, under the same messageId", async () => {

@@ -5,7 +5,12 @@
 import amqp from "amqplib";
 import net from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AmqpPublisher, type PublisherWarning } from "./amqp-publisher";
+import {
+  AmqpPublisher,
+  type PublisherEvent,
+  type PublisherOptions,
+  type PublisherWarning,
+} from "./amqp-publisher";
 
 async function closedPort(): Promise<number> {
   const server = net.createServer();
@@ -15,7 +20,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function unreachable(opts: { maxBuffer?: number; closeTimeoutMs?: number } = {}) {
+async function unreachable(opts: Pick<PublisherOptions, "maxBuffer" | "closeTimeoutMs" | "onEvent"> = {}) {
   const warnings: PublisherWarning[] = [];
   const publisher = new AmqpPublisher({
     url: `amqp://guest:guest@127.0.0.1:${await closedPort()}`,
@@ -93,6 +98,43 @@ describe("AmqpPublisher without RabbitMQ", () => {
     const close = tracked(publisher.close());
     await oneLoopTurn();
     expect(close.settled).toBe(true);
+  });
+
+  it("rejects the promise of send() for a record it drops, and reports each failed attempt", async () => {
+    const events: PublisherEvent[] = [];
+    const { publisher } = await unreachable({ maxBuffer: 2, onEvent: (e) => events.push(e) });
+    const results = [1, 2, 3].map((n) =>
+      publisher.send({ body: Buffer.from(`{"n":${n}}`) }).then(
+        () => "confirmed",
+        (err: Error) => err.message,
+      ),
+    );
+    expect(await results[0]).toMatch(/buffer was full/);
+    await vi.waitFor(() => expect(events.length).toBeGreaterThanOrEqual(2), { timeout: 30_000 });
+    expect(events.slice(0, 2)).toMatchObject([
+      { type: "connect-failed", attempt: 1 },
+      { type: "connect-failed", attempt: 2 },
+    ]);
+    publisher.abandon();
+    expect(await Promise.all(results.slice(1))).toEqual(["publisher abandoned", "publisher abandoned"]);
+    expect(publisher.stats()).toMatchObject({ buffered: 0, dropped: 3 });
+    expect(await publisher.send({ body: Buffer.from("{}") }).catch((err: Error) => err.message)).toBe(
+      "publisher closed",
+    );
+  });
+
+  it("without a close timeout, keeps waiting on close() for as long as RabbitMQ is away", async () => {
+    const { publisher } = await unreachable({ maxBuffer: Infinity, closeTimeoutMs: Infinity });
+    const sent = tracked(publisher.send({ body: Buffer.from("{}") }).catch(() => undefined));
+    const close = tracked(publisher.close());
+    // Many reconnect attempts (5 to 20 ms apart) later, still waiting.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(close.settled).toBe(false);
+    expect(sent.settled).toBe(false);
+    expect(publisher.stats()).toMatchObject({ buffered: 1, dropped: 0 });
+    publisher.abandon();
+    await oneLoopTurn();
+    expect(sent.settled).toBe(true);
   });
 
   it("refuses to start without a logger name or a URL", () => {

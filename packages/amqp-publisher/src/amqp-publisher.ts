@@ -12,6 +12,11 @@
  * - Reconnects with exponential backoff (`reconnect.initialDelayMs` doubling up to `reconnect.maxDelayMs`).
  * - `close()` waits for every buffered record to be confirmed, at most `closeTimeoutMs`, then closes the
  *   connection.
+ * - `send()` is for a producer that must know when each message is safe (alco's file agent commits a file offset
+ *   only then): a serialized message with its own routing key and properties, and a promise that resolves when
+ *   RabbitMQ confirmed it, or rejects when it was dropped. Such a producer bounds what it has in flight itself
+ *   and sets `maxBuffer` and `closeTimeoutMs` to `Infinity`: nothing is then dropped, however long RabbitMQ is
+ *   away.
  */
 import amqp, { type ChannelModel, type ConfirmChannel, type Options } from "amqplib";
 import { randomUUID } from "node:crypto";
@@ -47,6 +52,29 @@ export type PublisherOptions = {
   assertExchange?: boolean;
   /** Where warnings go. Default: `process.emitWarning`. Must not throw; if it does, the error is ignored. */
   onWarning?: (warning: PublisherWarning) => void;
+  /** Every connection event, unthrottled, for a producer that logs them. Must not throw. */
+  onEvent?: (event: PublisherEvent) => void;
+  /** Publish `mandatory`: a message no queue is bound for comes back as a `returned` event. Default false. */
+  mandatory?: boolean;
+  /** AMQP heartbeat in seconds, unless the URL sets `heartbeat`: notices a broker that vanished silently. */
+  heartbeatSec?: number;
+};
+
+export type PublisherEvent =
+  | { type: "connected"; /** 1 unless attempts failed since the last connection. */ attempt: number }
+  | { type: "connect-failed"; attempt: number; error: Error; elapsedMs: number; delayMs: number }
+  | { type: "disconnected"; error: Error; /** Records to send again once reconnected. */ buffered: number }
+  | { type: "blocked"; reason: string }
+  | { type: "unblocked" }
+  | { type: "returned"; routingKey: string };
+
+/** A message for `send()`: serialized by the caller. */
+export type OutgoingMessage = {
+  body: Buffer;
+  /** Default `<prefix>.<logger>`. */
+  routingKey?: string;
+  /** Merged over the defaults (a new `messageId`, `timestamp` now, persistent, JSON). */
+  properties?: Options.Publish;
 };
 
 export type PublisherStats = {
@@ -74,7 +102,13 @@ export type PublisherWarning = {
   stats: PublisherStats;
 };
 
-type Message = { body: Buffer; properties: Options.Publish };
+type Message = {
+  body: Buffer;
+  routingKey: string;
+  properties: Options.Publish;
+  /** The promise of `send()`, settled when the record leaves the buffer. */
+  settle?: { resolve: () => void; reject: (err: Error) => void };
+};
 
 /** One connection and its confirm channel; replaced as a whole when either closes. */
 type Session = {
@@ -108,12 +142,16 @@ export class AmqpPublisher {
       | "connectionName"
       | "assertExchange"
       | "onWarning"
+      | "mandatory"
     >
-  > & { reconnect: BackoffOptions };
+  > &
+    Pick<PublisherOptions, "onEvent" | "heartbeatSec"> & { reconnect: BackoffOptions };
   private readonly buffer: RecordBuffer<Message>;
   private session: Session | undefined;
   private connecting = false;
   private attempt = 0;
+  /** Failed connection attempts since the last connection. */
+  private failures = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private closing: Promise<PublisherStats> | undefined;
@@ -137,6 +175,9 @@ export class AmqpPublisher {
       connectionName: options.connectionName ?? `alco:${options.logger}@${os.hostname()}:${process.pid}`,
       assertExchange: options.assertExchange ?? true,
       onWarning: options.onWarning ?? emitProcessWarning,
+      onEvent: options.onEvent,
+      mandatory: options.mandatory ?? false,
+      heartbeatSec: options.heartbeatSec,
       reconnect: {
         initialDelayMs: options.reconnect?.initialDelayMs ?? 250,
         maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
@@ -150,22 +191,60 @@ export class AmqpPublisher {
    * throws. `time` (epoch ms) sets the AMQP `timestamp` property, default now.
    */
   publish(record: object, time = Date.now()): void {
+    this.enqueue({
+      body: Buffer.from(stringifyRecord(record)),
+      routingKey: this.routingKey,
+      properties: defaultProperties(time),
+    });
+  }
+
+  /**
+   * Queues a serialized message. Resolves once RabbitMQ confirmed it; rejects if it was dropped (the buffer was
+   * full, `close()` timed out, `abandon()`, or it came after `close()`). Never throws.
+   */
+  send(message: OutgoingMessage): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.enqueue({
+        body: message.body,
+        routingKey: message.routingKey ?? this.routingKey,
+        properties: { ...defaultProperties(Date.now()), ...message.properties },
+        settle: { resolve, reject },
+      }),
+    );
+  }
+
+  /**
+   * Stops at once, without waiting for confirms: every buffered record is dropped (the promises of `send()`
+   * reject) and the connection closed.
+   */
+  abandon(): void {
+    this.stopped = true;
+    this.closing ??= Promise.resolve(this.stats());
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.retryTimer);
+    this.counts.dropped += this.buffer.dropAll((r) =>
+      r.payload.settle?.reject(new Error("publisher abandoned")),
+    );
+    this.notifyFlushed();
+    const s = this.session;
+    this.session = undefined;
+    if (s) {
+      s.alive = false;
+      s.conn.close().catch(() => undefined);
+    }
+  }
+
+  private enqueue(message: Message): void {
     if (this.stopped) {
       this.counts.dropped++;
+      message.settle?.reject(new Error("publisher closed"));
       this.warnDropped();
       return;
     }
-    const message: Message = {
-      body: Buffer.from(stringifyRecord(record)),
-      properties: {
-        messageId: randomUUID(),
-        timestamp: Math.floor(time / 1000),
-        persistent: true,
-        contentType: "application/json",
-      },
-    };
-    if (this.buffer.push(message)) {
+    const dropped = this.buffer.push(message);
+    if (dropped) {
       this.counts.dropped++;
+      dropped.payload.settle?.reject(new Error("dropped: the buffer was full"));
       this.warnDropped();
     }
     this.pump();
@@ -181,12 +260,18 @@ export class AmqpPublisher {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
+        clearInterval(keepAlive);
         resolve(true);
       };
-      const timer = setTimeout(() => {
-        this.flushWaiters = this.flushWaiters.filter((w) => w !== done);
-        resolve(false);
-      }, timeoutMs);
+      // Without a timeout nothing else may keep the process alive while it waits (the reconnect timer does not).
+      const keepAlive = timeoutMs === Infinity ? setInterval(() => undefined, 60_000) : undefined;
+      const timer =
+        timeoutMs === Infinity
+          ? undefined
+          : setTimeout(() => {
+              this.flushWaiters = this.flushWaiters.filter((w) => w !== done);
+              resolve(false);
+            }, timeoutMs);
       this.flushWaiters.push(done);
     });
   }
@@ -211,7 +296,9 @@ export class AmqpPublisher {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.retryTimer);
-    const lost = this.buffer.dropAll();
+    const lost = this.buffer.dropAll((r) =>
+      r.payload.settle?.reject(new Error("not confirmed before close() timed out")),
+    );
     if (lost > 0) {
       this.counts.dropped += lost;
       this.warn(
@@ -234,8 +321,9 @@ export class AmqpPublisher {
     this.connecting = true;
     let conn: ChannelModel | undefined;
     let failure: Error | undefined;
+    const started = Date.now();
     try {
-      conn = await amqp.connect(this.opts.url, {
+      conn = await amqp.connect(this.connectUrl(), {
         timeout: this.opts.connectTimeoutMs,
         clientProperties: { connection_name: this.opts.connectionName },
       });
@@ -243,6 +331,8 @@ export class AmqpPublisher {
       // Without 'error' listeners an error event crashes the app. The 'close' that follows is what counts.
       const why: { error?: Error } = {};
       c.on("error", (err: Error) => (why.error ??= err));
+      c.on("blocked", (reason: string) => this.emit({ type: "blocked", reason }));
+      c.on("unblocked", () => this.emit({ type: "unblocked" }));
       const ch = await c.createConfirmChannel();
       ch.on("error", (err: Error) => (why.error ??= err));
       const s: Session = { conn: c, ch, alive: true, unconfirmed: 0, writable: true, why };
@@ -257,6 +347,9 @@ export class AmqpPublisher {
         s.writable = true;
         this.pump();
       });
+      ch.on("return", (m: { fields: { routingKey: string } }) =>
+        this.emit({ type: "returned", routingKey: m.fields.routingKey }),
+      );
       if (this.opts.assertExchange) await ch.assertExchange(this.exchange, "topic", { durable: true });
       if (!s.alive) throw new Error("connection lost while opening");
       if (this.stopped) {
@@ -267,6 +360,8 @@ export class AmqpPublisher {
       this.session = s;
       this.attempt = 0;
       this.buffer.rewind();
+      this.emit({ type: "connected", attempt: this.failures + 1 });
+      this.failures = 0;
     } catch (err) {
       failure = err instanceof Error ? err : new Error(String(err));
       conn?.close().catch(() => undefined);
@@ -275,7 +370,14 @@ export class AmqpPublisher {
     }
     if (failure) {
       this.warnUnavailable(failure);
-      this.scheduleReconnect();
+      const delayMs = this.scheduleReconnect();
+      this.emit({
+        type: "connect-failed",
+        attempt: ++this.failures,
+        error: failure,
+        elapsedMs: Date.now() - started,
+        delayMs,
+      });
     } else {
       this.pump();
     }
@@ -289,12 +391,15 @@ export class AmqpPublisher {
     if (this.session !== s) return;
     this.session = undefined;
     if (this.stopped) return;
-    this.warnUnavailable(err ?? new Error("connection closed"));
+    const error = err ?? new Error("connection closed");
+    this.emit({ type: "disconnected", error, buffered: this.buffer.size });
+    this.warnUnavailable(error);
     this.scheduleReconnect();
   }
 
-  private scheduleReconnect(): void {
-    if (this.stopped || this.reconnectTimer || this.connecting || this.session) return;
+  /** The delay until the next attempt (0 if none was scheduled). */
+  private scheduleReconnect(): number {
+    if (this.stopped || this.reconnectTimer || this.connecting || this.session) return 0;
     let delay = backoffDelay(this.attempt++, this.opts.reconnect);
     if (this.closing) delay = Math.min(delay, CLOSING_MAX_DELAY_MS);
     this.reconnectTimer = setTimeout(() => {
@@ -303,6 +408,26 @@ export class AmqpPublisher {
     }, delay);
     // A publisher alone must not keep the app alive; close() keeps it alive while it flushes.
     this.reconnectTimer.unref();
+    return delay;
+  }
+
+  private connectUrl(): string {
+    if (this.opts.heartbeatSec === undefined) return this.opts.url;
+    try {
+      const u = new URL(this.opts.url);
+      if (!u.searchParams.has("heartbeat")) u.searchParams.set("heartbeat", String(this.opts.heartbeatSec));
+      return u.toString();
+    } catch {
+      return this.opts.url;
+    }
+  }
+
+  private emit(event: PublisherEvent): void {
+    try {
+      this.opts.onEvent?.(event);
+    } catch {
+      // An event handler that throws must not break publishing.
+    }
   }
 
   /** Sends what is buffered, as far as the window of unconfirmed messages and the socket allow. */
@@ -316,9 +441,9 @@ export class AmqpPublisher {
       this.counts.published++;
       let ok: boolean;
       try {
-        ok = s.ch.publish(this.exchange, this.routingKey, r.payload.body, r.payload.properties, (err) =>
-          this.settle(s, r, err),
-        );
+        const { routingKey, body, properties } = r.payload;
+        const options = this.opts.mandatory ? { ...properties, mandatory: true } : properties;
+        ok = s.ch.publish(this.exchange, routingKey, body, options, (err) => this.settle(s, r, err));
       } catch (err) {
         // The channel closed under us (IllegalOperationError).
         s.unconfirmed--;
@@ -335,6 +460,7 @@ export class AmqpPublisher {
     if (err === null || err === undefined) {
       if (this.buffer.confirm(r)) {
         this.counts.confirmed++;
+        r.payload.settle?.resolve();
         if (this.buffer.size === 0) this.notifyFlushed();
       }
       this.pump();
@@ -383,6 +509,15 @@ export class AmqpPublisher {
       // A warning handler that throws must not break logging.
     }
   }
+}
+
+function defaultProperties(time: number): Options.Publish {
+  return {
+    messageId: randomUUID(),
+    timestamp: Math.floor(time / 1000),
+    persistent: true,
+    contentType: "application/json",
+  };
 }
 
 /** The default warning sink: Node prints it on stderr as `(node:<pid>) [<code>] AlcoPublisherWarning: ...`. */

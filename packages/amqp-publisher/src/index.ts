@@ -1,6 +1,8 @@
 export {
   AmqpPublisher,
   emitProcessWarning,
+  type OutgoingMessage,
+  type PublisherEvent,
   type PublisherOptions,
   type PublisherStats,
   type PublisherWarning,

@@ -66,6 +66,22 @@ describe("RecordBuffer", () => {
     expect(b.take()).toBeUndefined();
   });
 
+  it("names each record it drops on dropAll", () => {
+    const b = new RecordBuffer<number>(10);
+    for (let i = 0; i < 3; i++) b.push(i);
+    b.confirm(b.take()!);
+    const dropped: number[] = [];
+    b.dropAll((r) => dropped.push(r.payload));
+    expect(dropped).toEqual([1, 2]);
+  });
+
+  it("with capacity Infinity never drops, and refuses a capacity that is not a positive integer", () => {
+    const b = new RecordBuffer<number>(Infinity);
+    for (let i = 0; i < 20_000; i++) expect(b.push(i)).toBeUndefined();
+    expect(b.size).toBe(20_000);
+    for (const bad of [0, 1.5, NaN, -Infinity]) expect(() => new RecordBuffer(bad)).toThrow(RangeError);
+  });
+
   it("stays correct across compactions of a long run", () => {
     const b = new RecordBuffer<number>(50_000);
     let confirmed = 0;

@@ -27,9 +27,10 @@ export class RecordBuffer<T> {
   private requeued: BufferedRecord<T>[] = [];
   private live = 0;
 
+  /** `capacity`: a positive integer, or Infinity for a caller that bounds what it adds itself. */
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1)
-      throw new RangeError("capacity must be a positive integer");
+    if (!(capacity === Infinity || Number.isInteger(capacity)) || capacity < 1)
+      throw new RangeError("capacity must be a positive integer or Infinity");
   }
 
   /** Records not yet confirmed (pending or sent). */
@@ -92,12 +93,15 @@ export class RecordBuffer<T> {
     this.requeued = [];
   }
 
-  /** Drops every record still held and returns how many there were. */
-  dropAll(): number {
+  /** Drops every record still held, telling `onDropped` of each, and returns how many there were. */
+  dropAll(onDropped?: (r: BufferedRecord<T>) => void): number {
     const n = this.live;
     for (let i = this.head; i < this.items.length; i++) {
       const r = this.items[i]!;
-      if (r.state === "pending" || r.state === "sent") r.state = "dropped";
+      if (r.state === "pending" || r.state === "sent") {
+        r.state = "dropped";
+        onDropped?.(r);
+      }
     }
     this.items = [];
     this.head = this.cursor = this.live = 0;
