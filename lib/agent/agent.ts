@@ -23,8 +23,9 @@
  */
 import { open, readdir, stat } from "node:fs/promises";
 import path from "node:path";
+import { AmqpPublisher, type PublisherEvent } from "@alco/amqp-publisher";
+import { brokerAddress } from "@/lib/amqp/amqp-connection";
 import { agentRoutingKey, buildRecordBody, recordMessageId } from "./agent-record";
-import { ConfirmPublisher, brokerAddress } from "./confirm-publisher";
 import { expandGlobs } from "./expand-globs";
 import {
   FileTailer,
@@ -94,12 +95,22 @@ function identityOf(st: { dev: bigint; ino: bigint }): { dev: string; ino: strin
   return { dev: String(st.dev), ino: String(st.ino) };
 }
 
+const RETURN_LOG_INTERVAL_MS = 60_000;
+
 const keyOf = (id: { dev: string; ino: string }) => `${id.dev}:${id.ino}`;
 
 export class Agent {
   readonly routingKey: string;
   private readonly o: AgentOptions & typeof DEFAULTS;
-  private readonly publisher: ConfirmPublisher;
+  /** Made by `start()`: it connects as soon as it exists. */
+  private publisher: AmqpPublisher | null = null;
+  /** Sent and not yet confirmed: what bounds reading (`maxInFlight`, `maxInFlightBytes`). */
+  private inFlight = 0;
+  private inFlightBytes = 0;
+  private maxInFlightSeen = 0;
+  private confirmWait: Promise<void> | null = null;
+  private confirmWake: (() => void) | null = null;
+  private readonly returnsLogged = new Map<string, number>();
   private readonly tailers = new Map<string, FileTailer>();
   private readonly stopLoop = new AbortController();
   private store!: OffsetStore;
@@ -115,13 +126,6 @@ export class Agent {
     const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
     this.o = { ...DEFAULTS, ...(defined as AgentOptions) };
     this.routingKey = agentRoutingKey(this.o.prefix, this.o.index, this.o.logger);
-    this.publisher = new ConfirmPublisher({
-      url: this.o.url,
-      exchange: this.o.exchange,
-      log: this.o.log,
-      baseDelayMs: this.o.reconnectBaseDelayMs,
-      maxDelayMs: this.o.reconnectMaxDelayMs,
-    });
   }
 
   /** Opens the state, finds the files and starts tailing. Rejects if the state file cannot be read. */
@@ -133,8 +137,7 @@ export class Agent {
       multiline: { maxLines: o.maxRecordLines, maxBytes: o.maxRecordBytes, idleMs: o.multilineIdleMs },
       maxLineBytes: o.maxLineBytes,
       chunkBytes: DEFAULTS.chunkBytes,
-      hasCapacity: () =>
-        this.publisher.inFlight < o.maxInFlight && this.publisher.inFlightBytes < o.maxInFlightBytes,
+      hasCapacity: () => this.inFlight < o.maxInFlight && this.inFlightBytes < o.maxInFlightBytes,
       send: (r) => this.send(r),
       store: this.store,
       saveDelayMs: o.saveDelayMs,
@@ -148,7 +151,28 @@ export class Agent {
           ? ""
           : ` (first start: existing files from their ${o.fromStart ? "start" : "end"})`),
     );
-    this.publisher.start();
+    this.publisher = new AmqpPublisher({
+      url: o.url,
+      exchange: o.exchange,
+      prefix: o.prefix,
+      logger: o.logger,
+      // The agent bounds what it has in flight and keeps its place in the files: the publisher never drops, and
+      // close() waits for every confirm, reconnecting as long as it takes (a second signal abandons).
+      maxBuffer: Infinity,
+      maxUnconfirmed: Infinity,
+      closeTimeoutMs: Infinity,
+      mandatory: true,
+      heartbeatSec: 15,
+      reconnect: {
+        initialDelayMs: o.reconnectBaseDelayMs ?? 250,
+        maxDelayMs: o.reconnectMaxDelayMs ?? 30_000,
+      },
+      // Connection trouble is logged from the events, each attempt.
+      onWarning: (w) => {
+        if (w.code !== "ALCO_RABBITMQ_UNAVAILABLE") o.log(w.message);
+      },
+      onEvent: (e) => this.logEvent(e),
+    });
     await this.scan(true);
     this.loop = this.run();
   }
@@ -158,11 +182,11 @@ export class Agent {
     this.stopping ??= (async () => {
       this.stopLoop.abort();
       await this.loop;
-      await this.publisher.close();
+      await this.publisher?.close();
       await this.store?.close();
       await this.store?.save();
       for (const t of this.tailers.values()) await t.close();
-      this.o.log(`stopped: ${this.publisher.confirmed} records confirmed`);
+      this.o.log(`stopped: ${this.publisher?.stats().confirmed ?? 0} records confirmed`);
     })();
     return this.stopping;
   }
@@ -170,16 +194,16 @@ export class Agent {
   /** Gives up at once (a second signal). Offsets already saved stay valid; unconfirmed lines are read again. */
   abandon(): void {
     this.stopLoop.abort();
-    this.publisher.abandon();
+    this.publisher?.abandon();
     void this.store?.close();
   }
 
   stats(): AgentStats {
     return {
-      connected: this.publisher.connected,
-      inFlight: this.publisher.inFlight,
-      maxInFlightSeen: this.publisher.maxInFlightSeen,
-      confirmed: this.publisher.confirmed,
+      connected: this.publisher?.stats().connected ?? false,
+      inFlight: this.inFlight,
+      maxInFlightSeen: this.maxInFlightSeen,
+      confirmed: this.publisher?.stats().confirmed ?? 0,
       files: [...this.tailers.values()].map((t) => ({
         path: t.path,
         offset: t.offset,
@@ -189,19 +213,69 @@ export class Agent {
     };
   }
 
+  /** Resolves once RabbitMQ confirmed the record: only then may the tailer commit its offset. */
   private send(r: TailedRecord): Promise<void> {
-    const body = buildRecordBody(r.parsed, r.message, r.readAt, r.path, this.o);
-    return this.publisher.publish({
+    const body = Buffer.from(JSON.stringify(buildRecordBody(r.parsed, r.message, r.readAt, r.path, this.o)));
+    this.inFlight++;
+    this.inFlightBytes += body.length;
+    this.maxInFlightSeen = Math.max(this.maxInFlightSeen, this.inFlight);
+    return this.publisher!.send({
       routingKey: this.routingKey,
-      body: Buffer.from(JSON.stringify(body)),
-      options: {
+      body,
+      properties: {
         messageId: recordMessageId(this.o.host, r.fileId, r.start),
         persistent: true,
         contentType: "application/json",
         timestamp: Math.floor(r.readAt / 1000),
         appId: "alco-agent",
       },
+    }).finally(() => {
+      this.inFlight--;
+      this.inFlightBytes -= body.length;
+      this.wakeConfirmWaiters();
     });
+  }
+
+  /** Resolves at the next confirm (or when abandoned); callers until then share one promise. */
+  private nextConfirm(): Promise<void> {
+    this.confirmWait ??= new Promise<void>((resolve) => (this.confirmWake = resolve));
+    return this.confirmWait;
+  }
+
+  private wakeConfirmWaiters(): void {
+    const wake = this.confirmWake;
+    this.confirmWait = null;
+    this.confirmWake = null;
+    wake?.();
+  }
+
+  private logEvent(e: PublisherEvent): void {
+    const broker = brokerAddress(this.o.url);
+    if (e.type === "connected") {
+      if (e.attempt > 1) this.o.log(`connected to ${broker} on attempt ${e.attempt}`);
+    } else if (e.type === "connect-failed") {
+      this.o.log(
+        `connect to ${broker}: attempt ${e.attempt} failed after ${e.elapsedMs} ms: ${e.error.message}; ` +
+          `retrying in ${e.delayMs} ms`,
+      );
+    } else if (e.type === "disconnected") {
+      this.o.log(
+        `connection to ${broker} lost (${e.error.message}); ${e.buffered} messages to publish again after reconnecting`,
+      );
+    } else if (e.type === "blocked") {
+      this.o.log(`broker blocked publishing (${e.reason}); waiting for it to resume`);
+    } else if (e.type === "unblocked") {
+      this.o.log("broker resumed publishing");
+    } else {
+      // Usually the logger index does not exist or is bound to other keys; the broker confirms and drops these.
+      const now = Date.now();
+      if (now - (this.returnsLogged.get(e.routingKey) ?? 0) < RETURN_LOG_INTERVAL_MS) return;
+      this.returnsLogged.set(e.routingKey, now);
+      this.o.log(
+        `no queue is bound for routing key "${e.routingKey}" on exchange "${this.o.exchange}": the broker drops ` +
+          `these records (create the logger index, or bind its queue to this key)`,
+      );
+    }
   }
 
   private async run(): Promise<void> {
@@ -235,7 +309,7 @@ export class Agent {
       signal.addEventListener("abort", done, { once: true });
       if (!untilConfirm) return;
       this.wake = done;
-      const next = this.publisher.nextConfirm();
+      const next = this.nextConfirm();
       if (next === this.watchedConfirm) return;
       this.watchedConfirm = next;
       void next.then(() => this.wake?.());
