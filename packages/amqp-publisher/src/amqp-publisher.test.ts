@@ -118,6 +118,7 @@ describe("AmqpPublisher without RabbitMQ", () => {
     publisher.abandon();
     expect(await Promise.all(results.slice(1))).toEqual(["publisher abandoned", "publisher abandoned"]);
     expect(publisher.stats()).toMatchObject({ buffered: 0, dropped: 3 });
+    expect(await publisher.close()).toMatchObject({ buffered: 0, dropped: 3, connected: false });
     expect(await publisher.send({ body: Buffer.from("{}") }).catch((err: Error) => err.message)).toBe(
       "publisher closed",
     );

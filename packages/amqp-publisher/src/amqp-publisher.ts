@@ -219,7 +219,6 @@ export class AmqpPublisher {
    */
   abandon(): void {
     this.stopped = true;
-    this.closing ??= Promise.resolve(this.stats());
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.retryTimer);
     this.counts.dropped += this.buffer.dropAll((r) =>
@@ -232,6 +231,8 @@ export class AmqpPublisher {
       s.alive = false;
       s.conn.close().catch(() => undefined);
     }
+    // A later close() has nothing left to wait for.
+    this.closing ??= Promise.resolve(this.stats());
   }
 
   private enqueue(message: Message): void {
