@@ -1,11 +1,13 @@
 /**
  * The collector's side of live tails: every stored batch is published to the live exchange, best effort. A plain
- * channel (no confirms) on the collector's connection; a publish never waits and never fails indexing. When the
- * channel is gone or its buffer is full, the batch is dropped and logged (at most once a minute), and the
- * sequence number still advances, so tails see the gap and back-fill it from the index (live-message.ts).
+ * channel (no confirms) on the collector's connection, made anew with each connection (the collector's
+ * AmqpConnection setup); a publish never waits and never fails indexing. When the channel is gone or its buffer
+ * is full, the batch is dropped and logged (at most once a minute), and the sequence number still advances, so
+ * tails see the gap and back-fill it from the index (live-message.ts).
  */
 import type { Channel, ChannelModel } from "amqplib";
 import { randomUUID } from "node:crypto";
+import { openChannel } from "@/lib/amqp/amqp-connection";
 import { assertLiveExchange, liveExchange } from "@/lib/amqp/topology";
 import type { NormalizedRecord } from "@/lib/records/normalize-record";
 import { encodeLiveMessages, LIVE_HEADERS } from "./live-message";
@@ -31,8 +33,9 @@ export class LivePublisher {
   open(): Promise<void> {
     this.opening ??= (async () => {
       try {
-        const ch = await this.connection.createChannel();
-        ch.on("error", (err: Error) => this.log(`live channel error: ${err.message}`));
+        const ch = await openChannel(this.connection, {
+          onError: (err) => this.log(`live channel error: ${err.message}`),
+        });
         ch.on("close", () => {
           if (this.channel === ch) this.channel = null;
         });
