@@ -12,12 +12,11 @@
  * message ids); two identical lines stay two records because their offsets differ.
  */
 import { createHash } from "node:crypto";
+import { messageKeyOf } from "@/lib/records/record-keys";
 import { isoTime } from "./leading-timestamp";
 import type { ParsedLine } from "./line-parsers";
 
 export type RecordSource = { host: string; logger: string; tags: string[] };
-
-const MESSAGE_KEYS = ["message", "msg", "@message", "log"];
 
 /** Sets an own property, also for a key named `__proto__` (which JSON.parse can produce). */
 function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
@@ -39,7 +38,7 @@ export function buildRecordBody(
     setOwn(body, k, v);
   };
   if (parsed.format === "json") {
-    if (!MESSAGE_KEYS.some((k) => typeof body[k] === "string")) put("message", message);
+    if (messageKeyOf(body) === undefined) put("message", message);
     if (parsed.time === null) put("timestamp", isoTime(readAt));
   } else {
     put("message", message);

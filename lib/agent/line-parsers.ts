@@ -8,6 +8,7 @@
  * state is small and is persisted with the file's offset (`snapshot()`), so a restart mid-file still knows them.
  */
 import { parseTime } from "@/lib/records/parse-time";
+import { messageKeyOf, TIME_KEYS } from "@/lib/records/record-keys";
 import { detectLevel, parseLeadingTimestamp, syslogTime } from "./leading-timestamp";
 
 export const LINE_FORMATS = ["auto", "json", "clf", "w3c", "syslog", "plain"] as const;
@@ -32,10 +33,6 @@ export type LineParser = {
   snapshot(): ParserState;
 };
 
-/** Field names the collector reads the time from (docs/OPERATIONS.md "Lifted fields"). */
-const TIME_KEYS = ["@timestamp", "timestamp", "time", "ts"] as const;
-const MESSAGE_KEYS = ["message", "msg", "log", "@message"] as const;
-
 export function parseJsonLine(line: string): ParsedLine | null {
   if (!line.startsWith("{")) return null;
   let v: unknown;
@@ -46,7 +43,7 @@ export function parseJsonLine(line: string): ParsedLine | null {
   }
   if (v === null || typeof v !== "object" || Array.isArray(v)) return null;
   const fields = v as Record<string, unknown>;
-  const messageKey = MESSAGE_KEYS.find((k) => typeof fields[k] === "string");
+  const messageKey = messageKeyOf(fields);
   let time: number | null = null;
   for (const k of TIME_KEYS) {
     time = parseTime(fields[k]);

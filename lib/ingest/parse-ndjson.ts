@@ -2,9 +2,10 @@
  * HTTP ingest bodies: one JSON record per line. All or nothing: a body with a bad line is refused whole, with the
  * line numbers and what is wrong, so the client can fix and resend without wondering which lines were taken.
  */
+import { messageKeyOf } from "@/lib/records/record-keys";
+
 export const MAX_INGEST_BYTES = 10 * 1024 * 1024;
 export const MAX_INGEST_LINES = 50_000;
-const MESSAGE_KEYS = ["message", "msg", "@message", "log"];
 
 export type NdjsonResult = { ok: true; records: string[] } | { ok: false; errors: string[] };
 
@@ -24,7 +25,7 @@ export function parseNdjson(body: string): NdjsonResult {
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       errors.push(`line ${i + 1}: not a JSON object`);
-    } else if (!MESSAGE_KEYS.some((k) => typeof (value as Record<string, unknown>)[k] === "string")) {
+    } else if (messageKeyOf(value as Record<string, unknown>) === undefined) {
       errors.push(`line ${i + 1}: no message text (a string in message, msg, @message or log)`);
     } else {
       records.push(line);

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { normalizeLevel } from "./levels";
 import { dateMs, parseTime, parseWallClock } from "./parse-time";
 import { recordId } from "./record-id";
+import { MESSAGE_KEYS, messageKeyOf, TIME_KEYS } from "./record-keys";
 
 export type NormalizedRecord = {
   id: string;
@@ -36,8 +37,6 @@ export type NormalizeOptions = { maxBytes: number; logcollectTimeZone: string };
 
 export type NormalizeResult = { ok: true; record: NormalizedRecord } | { ok: false; reason: string };
 
-const MESSAGE_KEYS = ["message", "msg", "@message", "log"] as const;
-const TIME_KEYS = ["@timestamp", "timestamp", "time", "ts"] as const;
 const LEVEL_KEYS = ["level", "levelname", "severity", "log.level"] as const;
 const HOST_KEYS = ["host", "hostname"] as const;
 const LOGGER_KEYS = ["logger", "name", "logger_name"] as const;
@@ -51,7 +50,7 @@ const recordSchema = z
     (v) => v !== null && typeof v === "object" && !Array.isArray(v),
     "not a JSON object",
   )
-  .refine((r) => MESSAGE_KEYS.some((k) => typeof r[k] === "string"), {
+  .refine((r) => messageKeyOf(r) !== undefined, {
     message: `no message text (expected a string in one of: ${MESSAGE_KEYS.join(", ")})`,
   });
 
