@@ -14,7 +14,7 @@ import { liveExchange } from "@/lib/amqp/topology";
 import { registerColumns, setColumnFlags } from "@/lib/indexes/logger-indexes";
 import { closeLiveHub, liveHub } from "@/lib/live/live-hub";
 import { compileRecordMatcher } from "@/lib/live/record-matcher";
-import { SseParser, type SseMessage } from "@/lib/live/sse-format";
+import { SseParser, type SseMessage } from "@/lib/live/sse-parser";
 import { parseQuery } from "@/lib/query/parse-query";
 import type { GrepResult, LogRecord } from "@/lib/query/search-records";
 import type { LoggerIndex } from "@/db/schema";
@@ -116,7 +116,7 @@ async function openTail(
     lastId: undefined as string | undefined,
   };
   const reading = read(res, abort, (t) => {
-    for (const e of parser.push(t)) {
+    for (const e of parser.events(t)) {
       tail.events.push(e);
       if (e.event === "records") {
         const { records } = JSON.parse(e.data) as { records: LogRecord[] };

@@ -8,7 +8,7 @@
 import { backoffDelay } from "@/lib/retry/backoff-delay";
 import { CliError } from "./cli-errors";
 import { HttpError, NetworkError, type AlcoClient, type Params } from "./http-client";
-import { SseParser, type SseMessage } from "./sse-parser";
+import { SseParser, type SseMessage } from "@/lib/live/sse-parser";
 
 export type FollowOptions = {
   client: AlcoClient;

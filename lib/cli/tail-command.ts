@@ -11,7 +11,7 @@ import { fetchNewest, grepPath } from "./fetch-records";
 import { formatRecord } from "./format-record";
 import { followLive } from "./live-follower";
 import { compareCursors } from "./record-order";
-import type { SseMessage } from "./sse-parser";
+import type { SseMessage } from "@/lib/live/sse-parser";
 
 export type TailOptions = { logger: string; expr: string; lines: number; json: boolean };
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LogRecord } from "@/lib/query/search-records";
-import { SSE_KEEPALIVE, SseParser, sseEvent, sseRecords } from "./sse-format";
+import { SSE_KEEPALIVE, sseEvent, sseRecords } from "./sse-format";
+import { SseParser } from "./sse-parser";
 
 const record: LogRecord = {
   id: "42",
@@ -37,7 +38,7 @@ describe("SSE events", () => {
     for (const size of [1, 3, 17, wire.length]) {
       const parser = new SseParser();
       const events = [];
-      for (let i = 0; i < wire.length; i += size) events.push(...parser.push(wire.slice(i, i + size)));
+      for (let i = 0; i < wire.length; i += size) events.push(...parser.events(wire.slice(i, i + size)));
       expect(events.map((e) => e.event)).toEqual(["ready", "records", "sampled"]);
       expect(events[1]!.id).toBe("1795000000123_42");
       expect((JSON.parse(events[1]!.data) as { records: LogRecord[] }).records).toEqual([record]);

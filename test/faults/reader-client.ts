@@ -3,7 +3,7 @@
  * what a user gets back during and after an outage.
  */
 import type { LogRecord, GrepResult } from "@/lib/query/search-records";
-import { SseParser } from "@/lib/live/sse-format";
+import { SseParser } from "@/lib/live/sse-parser";
 
 export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -101,7 +101,7 @@ export async function openLiveTail(baseUrl: string, auth: Auth, index: string): 
   void (async () => {
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        for (const m of parser.push(decoder.decode(chunk, { stream: true }))) {
+        for (const m of parser.events(decoder.decode(chunk, { stream: true }))) {
           const at = Date.now();
           tail.events.push({ at, event: m.event });
           if (m.event === "records")

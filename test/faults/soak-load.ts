@@ -4,7 +4,7 @@
  * read token would; nothing here is in the web app's process.
  */
 import { fetchResendingOnReset } from "../fetch-resending-on-reset";
-import { SseParser } from "@/lib/live/sse-format";
+import { SseParser } from "@/lib/live/sse-parser";
 
 export type QueryKind = "rare" | "common" | "filter" | "page" | "histogram" | "facets";
 
@@ -252,7 +252,7 @@ export async function openTail(opts: {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        for (const e of parser.push(decoder.decode(value, { stream: true }))) {
+        for (const e of parser.events(decoder.decode(value, { stream: true }))) {
           stats.events++;
           if (e.event === "records") {
             const t = performance.now();

@@ -4,6 +4,8 @@
  * is split across two chunks; `data` lines join with LF; `id` carries over to later events until another `id`
  * replaces it; comments (`: keepalive`) come back as their own kind, so a client can tell the stream is alive.
  * One departure from the standard: an event with a type but no data is still dispatched (`event: ready`).
+ * The one reader of the live tail's stream (lib/live/sse-format.ts writes it) for the CLI and the tests;
+ * browsers have EventSource.
  */
 
 export type SseMessage = {
@@ -61,6 +63,11 @@ export class SseParser {
     }
     this.buffer = this.buffer.slice(start);
     return out;
+  }
+
+  /** Like push, for a reader that has no use for comments (keepalives). */
+  events(chunk: string): SseMessage[] {
+    return this.push(chunk).filter((item): item is SseMessage => item.kind === "event");
   }
 
   /** The stream ended: a block without its blank line is dropped, as the standard says. */
