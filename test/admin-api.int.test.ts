@@ -32,7 +32,7 @@ import type { PublicUser } from "@/lib/auth/users";
 import { Collector } from "@/lib/collector/collector";
 import { valuesKey } from "@/lib/collector/field-values";
 import { parseDailyTableName } from "@/lib/engine/sphinxql-dialect";
-import type { GrepResult } from "@/lib/query/search-records";
+import type { GrepResult } from "@/lib/query/wire";
 import {
   collectorEnv,
   createTestIndex,

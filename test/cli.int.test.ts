@@ -14,7 +14,7 @@ import { Collector } from "@/lib/collector/collector";
 import { freePort } from "@/lib/engine/searchd-supervisor";
 import { buildWorkers } from "./collector-command";
 import { webArgs, webEnv } from "./web-command";
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 import type { LoggerIndex } from "@/db/schema";
 import {
   collectorEnv,

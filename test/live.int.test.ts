@@ -16,7 +16,7 @@ import { closeLiveHub, liveHub } from "@/lib/live/live-hub";
 import { compileRecordMatcher } from "@/lib/live/record-matcher";
 import { SseParser, type SseMessage } from "@/lib/live/sse-parser";
 import { parseQuery } from "@/lib/query/parse-query";
-import type { GrepResult, LogRecord } from "@/lib/query/search-records";
+import type { GrepResult, LogRecord } from "@/lib/query/wire";
 import type { LoggerIndex } from "@/db/schema";
 import {
   apiRequest,

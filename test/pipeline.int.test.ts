@@ -10,7 +10,7 @@ import { GET } from "@/app/api/grep/[logger]/route";
 import { Collector } from "@/lib/collector/collector";
 import { deadLetterQueue, DLQ_HEADERS } from "@/lib/amqp/topology";
 import { valuesKey } from "@/lib/collector/field-values";
-import type { GrepResult } from "@/lib/query/search-records";
+import type { GrepResult } from "@/lib/query/wire";
 import type { LoggerIndex } from "@/db/schema";
 import { threeFormatRecord } from "./three-formats";
 import {

@@ -31,7 +31,7 @@ import { GET as savedSearchesGET } from "@/app/api/saved-searches/route";
 import { GET as streamGET } from "@/app/stream/route";
 import { Collector } from "@/lib/collector/collector";
 import { closeLiveHub } from "@/lib/live/live-hub";
-import type { GrepResult } from "@/lib/query/search-records";
+import type { GrepResult } from "@/lib/query/wire";
 import { createSavedSearch } from "@/lib/saved-searches/saved-searches";
 import type { LoggerIndex } from "@/db/schema";
 import {

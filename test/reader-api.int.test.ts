@@ -16,11 +16,8 @@ import { Collector } from "@/lib/collector/collector";
 import { valuesKey } from "@/lib/collector/field-values";
 import { registerColumns, setColumnFlags } from "@/lib/indexes/logger-indexes";
 import type { IndexVolume } from "@/lib/indexes/index-volume";
-import type { RecordContext } from "@/lib/query/record-context";
-import type { Facet } from "@/lib/query/search-facets";
-import type { Histogram } from "@/lib/query/search-histogram";
-import type { GrepResult, LogRecord } from "@/lib/query/search-records";
-import type { SavedSearchView } from "@/lib/saved-searches/schema";
+import type { ContextResult, Facet, GrepResult, Histogram, LogRecord } from "@/lib/query/wire";
+import type { SavedSearch } from "@/lib/saved-searches/schema";
 import type { LoggerIndex } from "@/db/schema";
 import {
   collectorEnv,
@@ -406,7 +403,7 @@ describe("reader API", () => {
 
   describe("context", () => {
     const context = (query: Query) =>
-      call<RecordContext>(contextGET, `/api/grep/${main.name}/context`, { logger: main.name }, query);
+      call<ContextResult>(contextGET, `/api/grep/${main.name}/context`, { logger: main.name }, query);
     const ns = (records: LogRecord[]) => records.map((r) => r.fields.n);
 
     it("returns the anchor's neighbours with the same host, oldest first, regardless of the query", async () => {
@@ -555,7 +552,7 @@ describe("reader API", () => {
 
   describe("saved searches", () => {
     const post = (body: unknown) =>
-      call<SavedSearchView>(
+      call<SavedSearch>(
         savedPOST,
         "/api/saved-searches",
         {},
@@ -567,7 +564,7 @@ describe("reader API", () => {
         },
       );
     const list = (query: Query) =>
-      call<{ savedSearches: SavedSearchView[] }>(savedGET, "/api/saved-searches", {}, query);
+      call<{ savedSearches: SavedSearch[] }>(savedGET, "/api/saved-searches", {}, query);
     const del = (id: string) =>
       call<unknown>(savedDELETE, `/api/saved-searches/${id}`, { id }, {}, { method: "DELETE" });
 

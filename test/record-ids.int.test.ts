@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/grep/[logger]/route";
 import { Collector } from "@/lib/collector/collector";
-import type { GrepResult } from "@/lib/query/search-records";
+import type { GrepResult } from "@/lib/query/wire";
 import {
   collectorEnv,
   createTestIndex,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/grep/[logger]/route";
 import type { LoggerIndex } from "@/db/schema";
 import { Collector } from "@/lib/collector/collector";
-import type { GrepResult } from "@/lib/query/search-records";
+import type { GrepResult } from "@/lib/query/wire";
 import {
   apiRequest,
   collectorEnv,

@@ -2,7 +2,7 @@
  * The newest records of a grep query, as many as asked: pages of up to 1000 (the API's largest) down the
  * `before` cursor until there are enough or nothing older.
  */
-import type { GrepResult, LogRecord } from "@/lib/query/search-records";
+import type { GrepResult, LogRecord } from "@/lib/query/wire";
 import type { AlcoClient } from "./http-client";
 
 export const MAX_PAGE = 1000;

@@ -2,7 +2,7 @@
  * Records as lines of a log file: `<local time> <LEVEL> <host> <logger>: <message>`, the level colored when the
  * output is a terminal. Log text is printed as it is: a multi-line message stays multi-line.
  */
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 
 const RESET = "\u001b[0m";
 const LEVEL_COLORS: Record<string, string> = {

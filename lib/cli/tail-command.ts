@@ -5,7 +5,7 @@
  * a server send it again.
  */
 import { decodeCursor, encodeCursor } from "@/lib/query/cursor";
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 import type { CliContext } from "./cli-context";
 import { fetchNewest, grepPath } from "./fetch-records";
 import { formatRecord } from "./format-record";

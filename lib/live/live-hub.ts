@@ -18,7 +18,7 @@ import type { Channel, ConsumeMessage } from "amqplib";
 import os from "node:os";
 import { AmqpConnection, openChannel } from "@/lib/amqp/amqp-connection";
 import { assertLiveExchange, liveExchange } from "@/lib/amqp/topology";
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 import { env } from "@/lib/env";
 import { decodeLiveMessage, LIVE_HEADERS, type LiveMessage } from "./live-message";
 

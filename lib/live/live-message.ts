@@ -9,7 +9,7 @@
  * the index, where they are already stored.
  */
 import type { NormalizedRecord } from "@/lib/records/normalize-record";
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 import { sortByPosition } from "./positions";
 
 export type LiveMessage = { index: string; records: LogRecord[] };

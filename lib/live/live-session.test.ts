@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Cursor } from "@/lib/engine/sphinxql-dialect";
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 import type { LiveFeed, LiveListener } from "./live-hub";
 import { LiveSession, type LiveItem, type LiveSessionOptions, type LiveSource } from "./live-session";
 import { comparePositions } from "./positions";

@@ -24,7 +24,7 @@
  * the back-fill waits.
  */
 import type { Cursor } from "@/lib/engine/sphinxql-dialect";
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 import type { LiveFeed, LiveSubscription } from "./live-hub";
 import { backoffDelay } from "@/lib/retry/backoff-delay";
 import { comparePositions } from "./positions";

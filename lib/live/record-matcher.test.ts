@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseQuery } from "@/lib/query/parse-query";
-import { mergeFilters, type LogRecord } from "@/lib/query/search-records";
+import { mergeFilters } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 import { normalizeRecord } from "@/lib/records/normalize-record";
 import { toLogRecord } from "./live-message";
 import { compileRecordMatcher, tokenize } from "./record-matcher";

@@ -23,7 +23,7 @@ import {
   type MatchTerm,
 } from "@/lib/engine/sphinxql-dialect";
 import type { ParsedQuery } from "@/lib/query/parse-query";
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 
 type Token = { text: string; start: number; end: number };
 

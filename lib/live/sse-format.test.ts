@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 import { SSE_KEEPALIVE, sseEvent, sseRecords } from "./sse-format";
 import { SseParser } from "./sse-parser";
 

@@ -8,7 +8,7 @@
  * JSON never holds a raw line break, so each event's data is one line. lib/live/sse-parser.ts is the reading
  * side.
  */
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 
 export const SSE_KEEPALIVE = ": keepalive\n\n";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 import { STREAM_KEEPALIVE, streamLine, streamNote } from "./stream-format";
 
 const base: LogRecord = {

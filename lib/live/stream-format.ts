@@ -8,7 +8,7 @@
  * the output still starts with a time or with whitespace. Lines starting with `#` are the stream's own notes
  * (keepalive, dropped lines).
  */
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 
 export const STREAM_KEEPALIVE = "# keepalive\n";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 import { matchesApp, matchesStream, streamParamsSchema, unsafePattern } from "./stream-params";
 
 const rec = (logger: string, host: string, fields: Record<string, unknown> = {}): LogRecord => ({

@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { FIELD_NAME_PATTERN } from "@/lib/engine/sphinxql-dialect";
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "@/lib/query/wire";
 
 export const MAX_PATTERN_LENGTH = 200;
 const MAX_VALUE_LENGTH = 1024;

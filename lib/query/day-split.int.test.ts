@@ -9,7 +9,8 @@ import { Collector } from "@/lib/collector/collector";
 import { DAY_MS } from "@/lib/engine/retention";
 import { encodeCursor } from "@/lib/query/cursor";
 import { grepParamsSchema } from "@/lib/query/schema";
-import { searchRecords, type GrepResult } from "@/lib/query/search-records";
+import { searchRecords } from "@/lib/query/search-records";
+import type { GrepResult } from "./wire";
 import {
   collectorEnv,
   createTestIndex,

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import type { Engine } from "@/lib/engine/engine-client";
 import { exportFilename, exportLine, exportRecords } from "@/lib/query/export-records";
 import type { ExportParams } from "@/lib/query/reader-schema";
-import type { LogRecord } from "@/lib/query/search-records";
+import type { LogRecord } from "./wire";
 
 const record: LogRecord = {
   id: "42",

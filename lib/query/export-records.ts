@@ -7,7 +7,8 @@ import type { Engine } from "@/lib/engine/engine-client";
 import { compileMatch, selectRecordsSql, type Cursor } from "@/lib/engine/sphinxql-dialect";
 import { parseQuery } from "./parse-query";
 import type { ExportFormat, ExportParams } from "./reader-schema";
-import { mergeFilters, toLogRecord, type LogRecord } from "./search-records";
+import { mergeFilters, toLogRecord } from "./search-records";
+import type { LogRecord } from "./wire";
 
 export const EXPORT_PAGE_SIZE = 1000;
 export const EXPORT_MAX_RECORDS = 1_000_000;

@@ -13,18 +13,8 @@ import { selectRecordsSql, type Cursor } from "@/lib/engine/sphinxql-dialect";
 import { runStatements } from "@/lib/engine/run-statements";
 import { encodeCursor } from "./cursor";
 import type { ContextParams } from "./reader-schema";
-import { mergeFilters, toLogRecord, type LogRecord } from "./search-records";
-
-export type RecordContext = {
-  /** Oldest first. */
-  records: LogRecord[];
-  anchorId: string;
-  /**
-   * `older`: the oldest record's position when older records exist (pass as `at` with `after=0`), else null.
-   * `newer`: the newest record's position when newer records exist (pass as `at` with `before=0`), else null.
-   */
-  cursors: { older: string | null; newer: string | null };
-};
+import { mergeFilters, toLogRecord } from "./search-records";
+import type { ContextResult, LogRecord } from "./wire";
 
 const position = (r: LogRecord | undefined) => (r ? encodeCursor({ ts: r.ts, id: r.id }) : null);
 
@@ -32,7 +22,7 @@ export async function recordContext(
   engine: Engine,
   index: string,
   params: ContextParams,
-): Promise<RecordContext | null> {
+): Promise<ContextResult | null> {
   const { at, before, after } = params;
   const extension = (before === 0) !== (after === 0);
   if (!extension && at.id === "0") return null;

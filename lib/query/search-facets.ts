@@ -24,9 +24,7 @@ import { parseQuery } from "./parse-query";
 import type { FacetsParams } from "./reader-schema";
 import { onQueryTables, type QueryTarget } from "./query-tables";
 import { mergeFilters } from "./search-records";
-
-export type FacetValue = { value: string; count: number };
-export type Facet = { field: string; values: FacetValue[] };
+import type { Facets, FacetValue } from "./wire";
 
 /** Tracked values read from Redis per column, and engine values beyond them, per facet. */
 export const FACET_TRACKED_VALUES = 50;
@@ -108,7 +106,7 @@ export async function searchFacets(
   index: QueryTarget,
   fields: string[],
   params: FacetsParams,
-): Promise<{ facets: Facet[] }> {
+): Promise<Facets> {
   if (fields.length === 0) return { facets: [] };
   return onQueryTables(index, { fromMs: params.from, toMs: params.to }, (tables) =>
     facetsOn(sources, tables, fields, params),
@@ -120,7 +118,7 @@ async function facetsOn(
   tables: string[],
   fields: string[],
   params: FacetsParams,
-): Promise<{ facets: Facet[] }> {
+): Promise<Facets> {
   const parsed = parseQuery(params.q);
   const scope = { tables, match: compileMatch(parsed.terms), fromMs: params.from, toMs: params.to };
   const filtersFor = (field: string): FieldFilter[] =>

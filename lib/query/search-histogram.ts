@@ -9,6 +9,7 @@ import { parseQuery } from "./parse-query";
 import type { HistogramParams } from "./reader-schema";
 import { onQueryTables, type QueryTarget } from "./query-tables";
 import { mergeFilters } from "./search-records";
+import type { Histogram } from "./wire";
 
 const S = 1_000;
 const M = 60 * S;
@@ -48,15 +49,6 @@ export function bucketStarts(fromMs: number, toMs: number, bucketMs: number): nu
   const last = Math.floor(toMs / bucketMs);
   return Array.from({ length: last - first + 1 }, (_, i) => (first + i) * bucketMs);
 }
-
-export type Histogram = {
-  from: number;
-  to: number;
-  bucketMs: number;
-  /** Ascending and contiguous: `t` is the bucket's start (ms), zero-count buckets included. */
-  buckets: { t: number; count: number }[];
-  total: number;
-};
 
 export async function searchHistogram(
   engine: Engine,

@@ -19,33 +19,7 @@ import { onTables, pageSteps, probeSteps, queryTables, type DayStep, type QueryT
 const maxDefined = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
 const minDefined = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 import type { GrepParams } from "./schema";
-
-export type LogRecord = {
-  id: string;
-  ts: number;
-  time: string;
-  message: string;
-  level: string;
-  logger: string;
-  host: string;
-  fields: Record<string, unknown>;
-  /** [start, end) offsets into `message`, in UTF-16 code units (JavaScript string indexes). */
-  highlights: [number, number][];
-};
-
-export type GrepResult = {
-  records: LogRecord[];
-  /** `older`: pass as `before` for the next page down; null at the end. `newer`: pass as `after` to page up. */
-  cursors: { older: string | null; newer: string | null };
-  /**
-   * Matches in the range beyond the cursor in the page's direction (the whole range on a first page). When the
-   * page filled from the time nearest its edge (the last minutes, or the day), the rest was not read: `total`
-   * counts only what was read and `totalComplete` is false (the histogram has the full count).
-   */
-  total: number;
-  totalComplete: boolean;
-  tookMs: number;
-};
+import type { GrepResult, LogRecord } from "./wire";
 
 /** Offsets of the marked spans, or none when the snippet is not exactly the message plus markers. */
 export function highlightSpans(message: string, snippet: string | undefined): [number, number][] {

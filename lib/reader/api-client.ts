@@ -1,16 +1,6 @@
 /** The reader's calls to the API. Every failure becomes an ApiFailure carrying the API's own message. */
-import type { Histogram } from "@/lib/query/search-histogram";
-import type { GrepResult, LogRecord } from "@/lib/query/search-records";
-
-export type { GrepResult, Histogram, LogRecord };
-
-export type Facets = { facets: { field: string; values: { value: string; count: number }[] }[] };
-export type ContextResult = {
-  records: LogRecord[];
-  anchorId: string;
-  cursors: { older: string | null; newer: string | null };
-};
-export type SavedSearch = { id: number; indexName: string; name: string; url: string };
+import type { ContextResult, Facets, GrepResult, Histogram } from "@/lib/query/wire";
+import type { SavedSearch } from "@/lib/saved-searches/schema";
 
 export class ApiFailure extends Error {
   constructor(

@@ -2,7 +2,7 @@ import "server-only";
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { savedSearches } from "@/db/schema";
-import type { CreateSavedSearchInput, SavedSearchView } from "./schema";
+import type { CreateSavedSearchInput, SavedSearch } from "./schema";
 
 const columns = {
   id: savedSearches.id,
@@ -12,7 +12,7 @@ const columns = {
 };
 
 /** Newest first; one index's, or all. */
-export async function listSavedSearches(db: Db, indexName?: string): Promise<SavedSearchView[]> {
+export async function listSavedSearches(db: Db, indexName?: string): Promise<SavedSearch[]> {
   const q = db.select(columns).from(savedSearches);
   return (indexName ? q.where(eq(savedSearches.indexName, indexName)) : q).orderBy(
     desc(savedSearches.createdAt),
@@ -23,10 +23,7 @@ export async function listSavedSearches(db: Db, indexName?: string): Promise<Sav
 const FOREIGN_KEY_VIOLATION = "23503";
 
 /** The created search, or null when its index does not exist. */
-export async function createSavedSearch(
-  db: Db,
-  input: CreateSavedSearchInput,
-): Promise<SavedSearchView | null> {
+export async function createSavedSearch(db: Db, input: CreateSavedSearchInput): Promise<SavedSearch | null> {
   try {
     const [row] = await db.insert(savedSearches).values(input).returning(columns);
     return row!;
@@ -38,7 +35,7 @@ export async function createSavedSearch(
   }
 }
 
-export async function getSavedSearch(db: Db, id: number): Promise<SavedSearchView | undefined> {
+export async function getSavedSearch(db: Db, id: number): Promise<SavedSearch | undefined> {
   const [row] = await db.select(columns).from(savedSearches).where(eq(savedSearches.id, id));
   return row;
 }

@@ -45,5 +45,5 @@ export const savedSearchIdSchema = z
   .regex(/^[1-9]\d{0,8}$/, "id: a saved search id (a positive whole number)")
   .transform(Number);
 
-/** What the API returns for a saved search. */
-export type SavedSearchView = { id: number; indexName: string; name: string; url: string };
+/** What the API returns for a saved search, and the reader reads. */
+export type SavedSearch = { id: number } & CreateSavedSearchInput;

@@ -40,7 +40,7 @@ import type { LoggerIndex } from "@/db/schema";
 import type { DeadLetter } from "@/lib/admin/dead-letters";
 import { MAX_COLUMNS_PER_INDEX } from "@/lib/collector/column-cache";
 import { listColumns } from "@/lib/indexes/logger-indexes";
-import type { GrepResult, LogRecord } from "@/lib/query/search-records";
+import type { GrepResult, LogRecord } from "@/lib/query/wire";
 import {
   callRoute,
   createTestIndex,

@@ -17,7 +17,7 @@ import { revokeApiToken } from "@/lib/auth/api-tokens";
 import { createSession, SESSION_COOKIE } from "@/lib/auth/sessions";
 import { tokenHash } from "@/lib/auth/secret-tokens";
 import { Collector } from "@/lib/collector/collector";
-import type { GrepResult } from "@/lib/query/search-records";
+import type { GrepResult } from "@/lib/query/wire";
 import {
   collectorEnv,
   createTestIndex,

@@ -2,7 +2,7 @@
  * The reader API and live tails of a running web app as an HTTP client sees them, for the fault tests that count
  * what a user gets back during and after an outage.
  */
-import type { LogRecord, GrepResult } from "@/lib/query/search-records";
+import type { GrepResult, LogRecord } from "@/lib/query/wire";
 import { SseParser } from "@/lib/live/sse-parser";
 
 export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,7 +2,8 @@
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { fetchContext, fetchPage, type LogRecord } from "@/lib/reader/api-client";
+import type { LogRecord } from "@/lib/query/wire";
+import { fetchContext, fetchPage } from "@/lib/reader/api-client";
 import type { ContextScope } from "@/lib/reader/url-state";
 import { usePageLoaders } from "./use-page-loaders";
 import { useReaderKeys } from "./use-reader-keys";

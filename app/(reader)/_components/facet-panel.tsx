@@ -1,6 +1,6 @@
 "use client";
 
-import type { Facets } from "@/lib/reader/api-client";
+import type { Facets } from "@/lib/query/wire";
 import { activeValues } from "@/lib/reader/url-state";
 
 type Props = {

@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { Histogram as HistogramData } from "@/lib/reader/api-client";
+import type { Histogram as HistogramData } from "@/lib/query/wire";
 
 type Props = { data: HistogramData | undefined; onZoom: (fromMs: number, toMs: number) => void };
 

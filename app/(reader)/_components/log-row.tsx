@@ -3,7 +3,7 @@
 import { memo, useState, type MouseEvent } from "react";
 import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
 import { previewOf, splitHighlights } from "@/lib/reader/highlight";
-import type { LogRecord } from "@/lib/reader/api-client";
+import type { LogRecord } from "@/lib/query/wire";
 
 function pad(n: number, w = 2) {
   return String(n).padStart(w, "0");

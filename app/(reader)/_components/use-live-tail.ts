@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { liveUrl, type LogRecord } from "@/lib/reader/api-client";
+import type { LogRecord } from "@/lib/query/wire";
+import { liveUrl } from "@/lib/reader/api-client";
 
 export type LiveState = "off" | "connecting" | "live" | "reconnecting";
 export type LiveStatus = { state: LiveState; dropped: number };

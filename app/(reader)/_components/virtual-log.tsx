@@ -2,7 +2,7 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, type ReactNode } from "react";
-import type { LogRecord } from "@/lib/reader/api-client";
+import type { LogRecord } from "@/lib/query/wire";
 import { LogRow } from "./log-row";
 
 export type VirtualLogHandle = {

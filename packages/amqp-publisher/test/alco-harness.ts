@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { GET } from "@/app/api/grep/[logger]/route";
 import type { LoggerIndex } from "@/db/schema";
 import { Collector } from "@/lib/collector/collector";
-import type { GrepResult } from "@/lib/query/search-records";
+import type { GrepResult } from "@/lib/query/wire";
 import * as helpers from "@/test/helpers";
 
 export type FoundRecord = GrepResult["records"][number];

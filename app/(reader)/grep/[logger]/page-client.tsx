@@ -7,14 +7,8 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "r
 import { comparePositions } from "@/lib/live/positions";
 import { decodeCursor } from "@/lib/query/cursor";
 import { parseTimeParam } from "@/lib/query/time-range";
-import {
-  exportUrl,
-  fetchFacets,
-  fetchHistogram,
-  fetchPage,
-  type GrepResult,
-  type LogRecord,
-} from "@/lib/reader/api-client";
+import type { GrepResult, LogRecord } from "@/lib/query/wire";
+import { exportUrl, fetchFacets, fetchHistogram, fetchPage } from "@/lib/reader/api-client";
 import {
   readState,
   searchParamsFor,
