@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { ApiFailure, apiFetch } from "@/lib/api/api-fetch";
 import { safeNext } from "@/lib/auth/safe-next";
 
 /**
@@ -19,17 +20,15 @@ export function LoginForm({ next, initialError }: { next: string; initialError: 
         const form = new FormData(e.currentTarget);
         setBusy(true);
         setError(null);
-        fetch("/api/auth/login", {
+        apiFetch("/api/auth/login", {
           method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
+          body: { username: form.get("username"), password: form.get("password") },
+          failureMessage: (status) => `sign-in failed (${status})`,
         })
-          .then(async (res) => {
-            if (res.ok) return window.location.assign(safeNext(next, window.location.origin));
-            const body = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
-            setError(body?.error?.message ?? `sign-in failed (${res.status})`);
-          })
-          .catch(() => setError("the server did not answer"))
+          .then(() => window.location.assign(safeNext(next, window.location.origin)))
+          .catch((err: unknown) =>
+            setError(err instanceof ApiFailure ? err.message : "the server did not answer"),
+          )
           .finally(() => setBusy(false));
       }}
       style={{ display: "grid", gap: 8 }}

@@ -1,13 +1,11 @@
 /** The admin pages' calls to the admin API. Every failure becomes an ApiFailure carrying the API's own message. */
-import { ApiFailure } from "@/lib/reader/api-client";
+import { apiFetch } from "@/lib/api/api-fetch";
 import type { AdminIndex } from "./index-stats";
 import type { AdminColumn } from "./manage-indexes";
 import type { DeadLetter } from "./dead-letters";
 import type { LoggerIndex } from "@/db/schema";
 import type { PublicApiToken } from "@/lib/auth/api-tokens";
 import type { PublicUser } from "@/lib/auth/users";
-
-export { ApiFailure };
 
 /** A type as it arrives in JSON: dates are ISO strings. */
 export type Wire<T> = {
@@ -20,25 +18,8 @@ export type WireUser = Wire<PublicUser>;
 export type WireToken = Wire<PublicApiToken>;
 export type WireIndex = Wire<LoggerIndex>;
 
-export async function adminApi<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const res = await fetch(path, {
-    method: init.method ?? "GET",
-    headers: {
-      accept: "application/json",
-      ...(init.body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  if (res.status === 204) return undefined as T;
-  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-  if (!res.ok)
-    throw new ApiFailure(
-      res.status,
-      body?.error?.code ?? "error",
-      body?.error?.message ?? `request failed with ${res.status}`,
-    );
-  return body as T;
-}
+/** The shared browser fetch (lib/api/api-fetch.ts) under the name the admin pages call it by. */
+export const adminApi = apiFetch;
 
 export const adminPaths = {
   indexes: "/api/admin/indexes",

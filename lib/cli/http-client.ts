@@ -3,6 +3,7 @@
  * `401 unauthorized: sign in, or send an API token …` from the API's error shape, or `cannot reach <url>:
  * ECONNREFUSED` when nothing answers.
  */
+import { apiErrorOf } from "@/lib/api/api-fetch";
 import { CliError } from "./cli-errors";
 
 export type Params = Record<string, string | number | string[] | undefined>;
@@ -55,13 +56,14 @@ export function normalizeBaseUrl(raw: string): string {
 
 async function errorFromResponse(res: Response): Promise<HttpError> {
   const text = await res.text().catch(() => "");
+  let body: unknown = null;
   try {
-    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-    if (typeof body.error?.code === "string" && typeof body.error.message === "string")
-      return new HttpError(res.status, `${res.status} ${body.error.code}: ${body.error.message}`);
+    body = JSON.parse(text);
   } catch {
-    // Not the API's error shape (a proxy's page, an older server): say what was asked and what came back.
+    // Not JSON (a proxy's page, an older server): said below as what was asked and what came back.
   }
+  const error = apiErrorOf(body);
+  if (error) return new HttpError(res.status, `${res.status} ${error.code}: ${error.message}`);
   const path = new URL(res.url || "http://x/").pathname;
   return new HttpError(res.status, `${res.status} ${res.statusText || "error"} from ${path}`.trim());
 }
