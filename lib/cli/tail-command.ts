@@ -4,13 +4,12 @@
  * the stream resumes after the last event id, and a record at or before the last one printed is skipped, should
  * a server send it again.
  */
-import { decodeCursor, encodeCursor } from "@/lib/query/cursor";
+import { comparePositions, decodeCursor, encodeCursor } from "@/lib/query/cursor";
 import type { LogRecord } from "@/lib/query/wire";
 import type { CliContext } from "./cli-context";
 import { fetchNewest, grepPath } from "./fetch-records";
 import { formatRecord } from "./format-record";
 import { followLive } from "./live-follower";
-import { compareCursors } from "./record-order";
 import type { SseMessage } from "@/lib/live/sse-parser";
 
 export type TailOptions = { logger: string; expr: string; lines: number; json: boolean };
@@ -50,7 +49,7 @@ export async function runTail(
       for (const r of records) {
         if (typeof r?.ts !== "number" || typeof r.id !== "string" || !/^\d{1,20}$/.test(r.id)) continue;
         const at = { ts: r.ts, id: r.id };
-        if (last && compareCursors(at, last) <= 0) continue;
+        if (last && comparePositions(at, last) <= 0) continue;
         print(r);
         last = at;
       }

@@ -10,7 +10,7 @@
  */
 import type { NormalizedRecord } from "@/lib/records/normalize-record";
 import type { LogRecord } from "@/lib/query/wire";
-import { sortByPosition } from "./positions";
+import { sortByPosition } from "@/lib/query/cursor";
 
 export type LiveMessage = { index: string; records: LogRecord[] };
 

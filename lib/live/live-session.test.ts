@@ -3,7 +3,7 @@ import type { Cursor } from "@/lib/engine/sphinxql-dialect";
 import type { LogRecord } from "@/lib/query/wire";
 import type { LiveFeed, LiveListener } from "./live-hub";
 import { LiveSession, type LiveItem, type LiveSessionOptions, type LiveSource } from "./live-session";
-import { comparePositions } from "./positions";
+import { comparePositions } from "@/lib/query/cursor";
 
 const T0 = 1_800_000_000_000;
 

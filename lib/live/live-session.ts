@@ -26,8 +26,8 @@
 import type { Cursor } from "@/lib/engine/sphinxql-dialect";
 import type { LogRecord } from "@/lib/query/wire";
 import type { LiveFeed, LiveSubscription } from "./live-hub";
+import { comparePositions } from "@/lib/query/cursor";
 import { backoffDelay } from "@/lib/retry/backoff-delay";
-import { comparePositions } from "./positions";
 import { sampleEvenly, TokenBucket } from "./token-bucket";
 
 export type LiveItem = { index: string; record: LogRecord };

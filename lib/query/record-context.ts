@@ -11,12 +11,12 @@
 import type { Engine } from "@/lib/engine/engine-client";
 import { selectRecordsSql, type Cursor } from "@/lib/engine/sphinxql-dialect";
 import { runStatements } from "@/lib/engine/run-statements";
-import { encodeCursor } from "./cursor";
+import { cursorOf } from "./cursor";
 import type { ContextParams } from "./reader-schema";
 import { mergeFilters, toLogRecord } from "./search-records";
 import type { ContextResult, LogRecord } from "./wire";
 
-const position = (r: LogRecord | undefined) => (r ? encodeCursor({ ts: r.ts, id: r.id }) : null);
+const position = (r: LogRecord | undefined) => (r ? cursorOf(r) : null);
 
 export async function recordContext(
   engine: Engine,

@@ -12,7 +12,7 @@ import {
   type FieldFilter,
 } from "@/lib/engine/sphinxql-dialect";
 import { selectWithTotal, type Row } from "@/lib/engine/run-statements";
-import { encodeCursor } from "./cursor";
+import { cursorOf, encodeCursor } from "./cursor";
 import { parseQuery } from "./parse-query";
 import { onTables, pageSteps, probeSteps, queryTables, type DayStep, type QueryTarget } from "./query-tables";
 
@@ -143,9 +143,9 @@ export async function searchRecords(
   return {
     records,
     cursors: {
-      older: last && olderExists ? encodeCursor({ ts: last.ts, id: last.id }) : null,
+      older: last && olderExists ? cursorOf(last) : null,
       // Always offered while there are rows: newer lines may arrive at any time.
-      newer: first ? encodeCursor({ ts: first.ts, id: first.id }) : cursor ? encodeCursor(cursor.at) : null,
+      newer: first ? cursorOf(first) : cursor ? encodeCursor(cursor.at) : null,
     },
     total,
     totalComplete,

@@ -4,8 +4,7 @@ import { keepPreviousData, useInfiniteQuery, useQuery, type InfiniteData } from 
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
-import { comparePositions } from "@/lib/live/positions";
-import { decodeCursor } from "@/lib/query/cursor";
+import { comparePositions, cursorOf, decodeCursor, isCursorShaped, timeCursor } from "@/lib/query/cursor";
 import { parseTimeParam } from "@/lib/query/time-range";
 import type { GrepResult, LogRecord } from "@/lib/query/wire";
 import { exportUrl, fetchFacets, fetchHistogram, fetchPage } from "@/lib/reader/api-client";
@@ -34,8 +33,6 @@ const PAGE_SIZE = 200;
 
 type PageParam = { before?: string; after?: string };
 
-const cursorOf = (r: LogRecord) => `${r.ts}_${r.id}`;
-
 /** Live lines kept (and rendered, virtualized) at most; older ones are let go with a note. */
 const LIVE_KEEP = 50_000;
 
@@ -52,9 +49,9 @@ function liveReducer(s: LiveRows, a: LiveAction): LiveRows {
 function initialParam(state: ReaderState): PageParam {
   if (state.start === "oldest") {
     const from = parseTimeParam(state.from, Date.now()) ?? 0;
-    return { after: `${Math.max(0, from - 1)}_0` };
+    return { after: timeCursor(Math.max(0, from - 1)) };
   }
-  if (/^\d+_\d+$/.test(state.start)) return { before: state.start };
+  if (isCursorShaped(state.start)) return { before: state.start };
   return {};
 }
 
@@ -152,7 +149,7 @@ export function ReaderClient({
     if (!liveReady || anchor !== null) return;
     const first = loaded[0];
     // Nothing matched in the range: everything after its start is new.
-    const fallback = `${Math.max(0, (parseTimeParam(state.from, Date.now()) ?? 1) - 1)}_0`;
+    const fallback = timeCursor(Math.max(0, (parseTimeParam(state.from, Date.now()) ?? 1) - 1));
     const at = first ? cursorOf(first) : fallback;
     newest.current = decodeCursor(at);
     setAnchor(at);
@@ -361,7 +358,7 @@ export function ReaderClient({
               onChange={(e) => setJumpTo(e.target.value)}
               onKeyDown={(e) => {
                 if (e.key === "Enter" && jumpTo)
-                  navigate({ start: `${new Date(jumpTo).getTime() + 1}_0`, focus: "", live: false });
+                  navigate({ start: timeCursor(new Date(jumpTo).getTime() + 1), focus: "", live: false });
               }}
             />
           </label>
