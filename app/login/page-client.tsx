@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { ApiFailure, apiFetch } from "@/lib/api/api-fetch";
+import { ApiFailure, apiFetch } from "@/lib/client/api-fetch";
 import { safeNext } from "@/lib/auth/safe-next";
 
 /**

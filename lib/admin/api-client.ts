@@ -1,5 +1,5 @@
 /** The admin pages' calls to the admin API. Every failure becomes an ApiFailure carrying the API's own message. */
-import { apiFetch } from "@/lib/api/api-fetch";
+import { apiFetch } from "@/lib/client/api-fetch";
 import type { AdminIndex } from "./index-stats";
 import type { AdminColumn } from "./manage-indexes";
 import type { DeadLetter } from "./dead-letters";
@@ -18,7 +18,7 @@ export type WireUser = Wire<PublicUser>;
 export type WireToken = Wire<PublicApiToken>;
 export type WireIndex = Wire<LoggerIndex>;
 
-/** The shared browser fetch (lib/api/api-fetch.ts) under the name the admin pages call it by. */
+/** The shared browser fetch (lib/client/api-fetch.ts) under the name the admin pages call it by. */
 export const adminApi = apiFetch;
 
 export const adminPaths = {

@@ -3,7 +3,7 @@
  * `401 unauthorized: sign in, or send an API token …` from the API's error shape, or `cannot reach <url>:
  * ECONNREFUSED` when nothing answers.
  */
-import { apiErrorOf } from "@/lib/api/api-fetch";
+import { apiErrorOf } from "@/lib/client/api-fetch";
 import { CliError } from "./cli-errors";
 
 export type Params = Record<string, string | number | string[] | undefined>;

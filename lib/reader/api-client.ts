@@ -1,5 +1,5 @@
 /** The reader's calls to the API. Every failure becomes an ApiFailure carrying the API's own message. */
-import { apiFetch } from "@/lib/api/api-fetch";
+import { apiFetch } from "@/lib/client/api-fetch";
 import type { ContextResult, Facets, GrepResult, Histogram } from "@/lib/query/wire";
 import type { SavedSearch } from "@/lib/saved-searches/schema";
 

@@ -2,7 +2,8 @@
  * The browser's one way to call alco's API: JSON in and out, an AbortSignal passed through, and every answer
  * outside 2xx turned into an ApiFailure that carries the API's own message from its error shape
  * `{ "error": { "code", "message" } }` (lib/api/errors.ts). The CLI has its own Node client and reads the same
- * shape with apiErrorOf. Free of server imports: client components import it.
+ * shape with apiErrorOf. Free of server imports: client components import it. It lives outside lib/api, which is
+ * the server's side of HTTP, so that the reader, the admin pages and the CLI import no server module through it.
  */
 
 export class ApiFailure extends Error {
