@@ -340,7 +340,8 @@ function absentConditions(fields: string[] | undefined): string[] {
 export type Cursor = { ts: number; id: string };
 export type Direction = "older" | "newer";
 
-export type SelectRecords = {
+/** The part every read shares: full-text match, field filters and the time range. */
+export type RecordsScope = {
   tables: string[];
   match: string | null;
   filters: FieldFilter[];
@@ -348,6 +349,9 @@ export type SelectRecords = {
   absentFields?: string[];
   fromMs?: number;
   toMs?: number;
+};
+
+export type SelectRecords = RecordsScope & {
   /** Keyset: rows strictly older (or newer) than this position in (ts, id) order. */
   cursor?: { at: Cursor; direction: Direction };
   limit: number;
@@ -547,17 +551,6 @@ export function isMissingTableError(err: unknown): boolean {
 //   cannot ORDER BY a string alias ("sort-by attribute not found"), so groups are ordered by count only.
 // - FACET exists in 2.2 but scans once per facet: five FACETs took as long as five GROUP BY statements
 //   (~0.26 s at 1M rows), so each facet is its own GROUP BY statement, with its own filters.
-
-/** The part every read shares: full-text match, field filters and the time range. */
-export type RecordsScope = {
-  tables: string[];
-  match: string | null;
-  filters: FieldFilter[];
-  /** Only records without these JSON keys (identifiers only). */
-  absentFields?: string[];
-  fromMs?: number;
-  toMs?: number;
-};
 
 function scopeParts(q: RecordsScope): { from: string; select: string[]; where: string[]; params: string[] } {
   const from = assertTables(q.tables);

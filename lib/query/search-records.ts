@@ -15,11 +15,11 @@ import { selectWithTotal, type Row } from "@/lib/engine/run-statements";
 import { cursorOf, encodeCursor } from "./cursor";
 import { parseQuery } from "./parse-query";
 import { onTables, pageSteps, probeSteps, queryTables, type DayStep, type QueryTarget } from "./query-tables";
+import type { GrepParams } from "./schema";
+import type { GrepResult, LogRecord } from "./wire";
 
 const maxDefined = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
 const minDefined = (a?: number, b?: number) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
-import type { GrepParams } from "./schema";
-import type { GrepResult, LogRecord } from "./wire";
 
 /** Offsets of the marked spans, or none when the snippet is not exactly the message plus markers. */
 export function highlightSpans(message: string, snippet: string | undefined): [number, number][] {

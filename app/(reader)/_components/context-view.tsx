@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { LogRecord } from "@/lib/query/wire";
 import { fetchContext, fetchPage } from "@/lib/reader/api-client";
 import type { ContextScope } from "@/lib/reader/url-state";
+import { useExpanded } from "./use-expanded";
 import { usePageLoaders } from "./use-page-loaders";
 import { useReaderKeys } from "./use-reader-keys";
 import { VirtualLog, type VirtualLogHandle } from "./virtual-log";
@@ -96,7 +97,7 @@ export function ContextView(p: Props) {
 
   const list = useRef<VirtualLogHandle>(null);
   const [focusedId, setFocusedId] = useState<string | null>(null);
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const { expanded, toggle } = useExpanded();
   const centered = useRef(false);
   useEffect(() => {
     if (centered.current || !anchor) return;
@@ -119,14 +120,6 @@ export function ContextView(p: Props) {
       if (matchIds.has(records[i]!.id)) return focusIndex(i);
     }
   };
-  const toggle = useCallback((r: LogRecord) => {
-    setExpanded((s) => {
-      const n = new Set(s);
-      if (n.has(r.id)) n.delete(r.id);
-      else n.add(r.id);
-      return n;
-    });
-  }, []);
   const select = useCallback((r: LogRecord) => setFocusedId(r.id), []);
 
   useReaderKeys({

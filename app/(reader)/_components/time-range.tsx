@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { LocalTimeInput } from "./local-time-input";
 
 const PRESETS = [
   ["now-5m", "last 5 minutes"],
@@ -45,20 +46,8 @@ export function TimeRange({ from, to, onChange }: Props) {
         ))}
         <option value="custom">custom range</option>
       </select>
-      <input
-        type="datetime-local"
-        step="1"
-        aria-label="from"
-        value={absFrom}
-        onChange={(e) => setAbsFrom(e.target.value)}
-      />
-      <input
-        type="datetime-local"
-        step="1"
-        aria-label="to"
-        value={absTo}
-        onChange={(e) => setAbsTo(e.target.value)}
-      />
+      <LocalTimeInput label="from" value={absFrom} onChange={setAbsFrom} />
+      <LocalTimeInput label="to" value={absTo} onChange={setAbsTo} />
       <button onClick={() => onChange(fromLocalInput(absFrom), fromLocalInput(absTo))}>Apply</button>
     </div>
   );

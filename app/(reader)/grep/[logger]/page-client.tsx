@@ -10,6 +10,7 @@ import { ContextView } from "../../_components/context-view";
 import { FacetPanel } from "../../_components/facet-panel";
 import { Histogram } from "../../_components/histogram";
 import { LiveToggle, NewLinesBadge } from "../../_components/live-toggle";
+import { LocalTimeInput } from "../../_components/local-time-input";
 import { SavedSearches } from "../../_components/saved-searches";
 import { SearchBar } from "../../_components/search-bar";
 import { ThemeToggle } from "../../_components/theme-toggle";
@@ -148,12 +149,10 @@ export function ReaderClient({
         <div className="toolbar">
           <label className="toolbar" title="Read down from a point in time (Enter)">
             jump to
-            <input
-              type="datetime-local"
-              step="1"
-              aria-label="jump to time"
+            <LocalTimeInput
+              label="jump to time"
               value={jumpTo}
-              onChange={(e) => setJumpTo(e.target.value)}
+              onChange={setJumpTo}
               onKeyDown={(e) => {
                 if (e.key === "Enter" && jumpTo)
                   navigate({ start: timeCursor(new Date(jumpTo).getTime() + 1), focus: "", live: false });
