@@ -1,12 +1,11 @@
 /**
  * Fixtures for the agent's tests (not used by the agent itself): a temporary directory per test, a FileTailer on
- * a real file with a fake broker whose confirms the test controls, a TCP proxy in front of RabbitMQ that a test
- * can cut and restore, and a queue bound to a routing key that collects what the agent published.
+ * a real file with a fake broker whose confirms the test controls, and a queue bound to a routing key that
+ * collects what the agent published. The TCP proxy that cuts RabbitMQ away is the shared one, test/tcp-proxy.ts.
  */
 import amqp, { type ChannelModel } from "amqplib";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, open, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -107,56 +106,6 @@ export async function tailerHarness(
       }
     },
   };
-}
-
-/** A TCP proxy on a fixed free loopback port, to cut and restore the agent's connection to RabbitMQ. */
-export class TcpProxy {
-  private server: net.Server | null = null;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  constructor(
-    private readonly target: { host: string; port: number },
-    /** Bytes from the client to the broker, for tests that watch traffic. */
-    private readonly onClientData?: (n: number) => void,
-  ) {}
-
-  async start(): Promise<void> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.target.port, this.target.host);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on("close", () => this.sockets.delete(s));
-        s.on("error", () => undefined);
-      }
-      client.on("data", (b: Buffer) => this.onClientData?.(b.length));
-      client.pipe(upstream);
-      upstream.pipe(client);
-      client.on("close", () => upstream.destroy());
-      upstream.on("close", () => client.destroy());
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.port, "127.0.0.1", () => resolve());
-    });
-    this.port = (server.address() as net.AddressInfo).port;
-    this.server = server;
-  }
-
-  /** Refuses new connections and cuts the open ones, as a broker that died would. */
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const s of this.sockets) s.destroy();
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
-
-  url(base: string): string {
-    const u = new URL(base);
-    u.hostname = "127.0.0.1";
-    u.port = String(this.port);
-    return u.toString();
-  }
 }
 
 export type TappedMessage = { messageId: string; routingKey: string; body: Record<string, unknown> };

@@ -1,5 +1,5 @@
 /**
- * A loopback TCP proxy the fault and transport tests put between a client and a shared service (RabbitMQ, Redis,
+ * A loopback TCP proxy the fault, transport, agent and AMQP connection tests put between a client and a shared service (RabbitMQ, Redis,
  * PostgreSQL) so they can take the service away from that client alone: `down()` drops every open connection and
  * refuses new ones, which is what a client sees when the server restarts or dies; `up()` accepts again on the
  * same port. `mute()` stops passing the server's replies on while the client's bytes still get through, as when

@@ -7,14 +7,12 @@ import { randomUUID } from "node:crypto";
 import { appendFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { QueueTap, TcpProxy, tempDir } from "@/test/agent-kit";
+import { QueueTap, tempDir } from "@/test/agent-kit";
+import { startTcpProxy, targetOf, type TcpProxy } from "@/test/tcp-proxy";
 import { waitFor } from "@/test/helpers";
 import { Agent } from "./agent";
 
-const broker = () => {
-  const u = new URL(process.env.AMQP_URL!);
-  return { host: u.hostname, port: Number(u.port || 5672) };
-};
+const broker = () => targetOf(process.env.AMQP_URL!, 5672);
 
 const line = (i: number) => `2026-11-21T13:45:01.000Z INFO outage line ${i} ${"x".repeat(40)}`;
 const block = (from: number, to: number) =>
@@ -26,8 +24,7 @@ async function outageScenario(
   const { dir, cleanup } = await tempDir();
   const prefix = `outage${randomUUID().replace(/-/g, "").slice(0, 10)}`;
   const tap = await QueueTap.open(process.env.AMQP_URL!, process.env.AMQP_EXCHANGE!, `${prefix}.idx.app`);
-  const proxy = new TcpProxy(broker());
-  await proxy.start();
+  const proxy = await startTcpProxy(broker());
   const file = path.join(dir, "app.log");
   const logs: string[] = [];
   let agent: Agent | null = null;
@@ -64,9 +61,9 @@ async function outageScenario(
   } catch (err) {
     throw new Error(`${(err as Error).message}\nagent log:\n${logs.slice(-40).join("\n")}`);
   } finally {
-    await proxy.start().catch(() => undefined);
+    await proxy.up();
     await (agent as Agent | null)?.stop();
-    await proxy.stop();
+    await proxy.close();
     await tap.close();
     await cleanup();
   }
@@ -87,7 +84,7 @@ describe("alco agent when RabbitMQ is down", () => {
       const agent = await startAgent();
       await waitFor("first 500 lines", () => Promise.resolve(tap.unique().length >= 500), 15_000);
 
-      await proxy.stop();
+      await proxy.down();
       await waitFor("agent notices", () => Promise.resolve(!agent.stats().connected), 10_000);
       await appendFile(file, block(500, 3500));
       const size = (await stat(file)).size;
@@ -110,7 +107,7 @@ describe("alco agent when RabbitMQ is down", () => {
       expect(files[0]!.position - files[0]!.offset).toBeLessThan(50 * 100 + 64 * 1024);
       expect(files[0]!.position).toBeLessThan(size);
 
-      await proxy.start();
+      await proxy.up();
       await waitFor("all 3500 lines", () => Promise.resolve(tap.unique().length >= 3500), 30_000);
       expectExactlyOnce(tap, 3500);
       expect(agent.stats().maxInFlightSeen).toBeLessThanOrEqual(51);
@@ -132,9 +129,9 @@ describe("alco agent when RabbitMQ is down", () => {
           15_000,
         );
         if (tap.unique().length < round * 2000 + 2000) midStream++;
-        await proxy.stop();
+        await proxy.down();
         await new Promise((r) => setTimeout(r, 300));
-        await proxy.start();
+        await proxy.up();
       }
       await waitFor("all 8000 lines", () => Promise.resolve(tap.unique().length >= 8000), 30_000);
       expect(midStream).toBeGreaterThan(0);
@@ -143,12 +140,12 @@ describe("alco agent when RabbitMQ is down", () => {
 
   it("starts while the broker is unreachable and sends what it read once it can connect", () =>
     outageScenario(async ({ file, tap, proxy, agent: startAgent }) => {
-      await proxy.stop();
+      await proxy.down();
       await writeFile(file, block(0, 200));
       const agent = await startAgent();
       await new Promise((r) => setTimeout(r, 500));
       expect(agent.stats()).toMatchObject({ connected: false, confirmed: 0 });
-      await proxy.start();
+      await proxy.up();
       await waitFor("all 200 lines", () => Promise.resolve(tap.unique().length >= 200), 15_000);
       expectExactlyOnce(tap, 200);
     }));

@@ -1,14 +1,11 @@
 /** The shared AMQP connection against the real broker, cut and restored through a TCP proxy. */
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { TcpProxy } from "@/test/agent-kit";
+import { startTcpProxy, targetOf } from "@/test/tcp-proxy";
 import { waitFor } from "@/test/helpers";
 import { AmqpConnection, openChannel, publishAndConfirm, type ConnectFailure } from "./amqp-connection";
 
-const broker = () => {
-  const u = new URL(process.env.AMQP_URL!);
-  return { host: u.hostname, port: Number(u.port || 5672) };
-};
+const broker = () => targetOf(process.env.AMQP_URL!, 5672);
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -17,9 +14,8 @@ afterEach(async () => {
 
 describe("AmqpConnection", () => {
   it("reconnects with backoff after a lost connection and runs its setup again on the new one", async () => {
-    const proxy = new TcpProxy(broker());
-    await proxy.start();
-    cleanup.push(() => proxy.stop());
+    const proxy = await startTcpProxy(broker());
+    cleanup.push(() => proxy.close());
     const queue = `amqp-connection-${randomUUID()}`;
     const events: string[] = [];
     const failures: ConnectFailure[] = [];
@@ -42,7 +38,7 @@ describe("AmqpConnection", () => {
     expect(first?.attempt).toBe(1);
     expect(conn.link).toBe(first);
 
-    await proxy.stop();
+    await proxy.down();
     await waitFor("the loss noticed", () => Promise.resolve(conn.link === null), 10_000);
     expect(first!.lost.aborted).toBe(true);
     const reconnecting = conn.connect();
@@ -51,7 +47,7 @@ describe("AmqpConnection", () => {
       [1, 50],
       [2, 100],
     ]);
-    await proxy.start();
+    await proxy.up();
     const second = await reconnecting;
     expect(second).not.toBe(first);
     expect(second!.attempt).toBeGreaterThan(2);
@@ -68,10 +64,9 @@ describe("AmqpConnection", () => {
   });
 
   it("tries once when asked to, and stops trying once closed", async () => {
-    const proxy = new TcpProxy(broker());
-    await proxy.start();
+    const proxy = await startTcpProxy(broker());
     const url = proxy.url(process.env.AMQP_URL!);
-    await proxy.stop();
+    await proxy.close();
     const failures: ConnectFailure[] = [];
     const conn = new AmqpConnection({
       url,
