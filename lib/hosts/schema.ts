@@ -29,6 +29,15 @@ export const hostFilesParamsSchema = z
   .refine(rangeOrdered, RANGE_ORDER);
 export type HostFilesParams = z.output<typeof hostFilesParamsSchema>;
 
+/**
+ * The Logging Aggregator's `/hosts/<host>/` lists every file a host has logged, whenever: the window defaults to
+ * all the records the indexes keep (each index's retention bounds the scan), and `from`/`to` narrow it.
+ */
+export const seedFilesParamsSchema = z
+  .object({ from, to })
+  .transform((p) => ({ from: p.from ?? 0, to: p.to ?? Date.now() }))
+  .refine(rangeOrdered, RANGE_ORDER);
+
 export const MAX_HOST_LOGS = 1000;
 
 export const hostLogsParamsSchema = z
