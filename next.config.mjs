@@ -20,6 +20,8 @@ const nextConfig = {
   // mysql2, amqplib and ioredis use Node APIs the bundler should not touch.
   serverExternalPackages: ["mysql2", "amqplib", "ioredis", "pg"],
   poweredByHeader: false,
+  // The Logging Aggregator's paths end in a slash (`/hosts/`): the API answers both forms, pages redirect (proxy.ts).
+  skipTrailingSlashRedirect: true,
   // Lets two builds of different trees (a developer's and a test run's) live side by side.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   async headers() {
@@ -35,6 +37,8 @@ const nextConfig = {
         ],
       },
       { source: "/api/:path*", headers: nothing },
+      { source: "/hosts", headers: nothing },
+      { source: "/hosts/:path*", headers: nothing },
       { source: "/stream", headers: nothing },
     ];
   },

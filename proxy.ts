@@ -7,7 +7,13 @@
  * only): React writes `style={...}` props into the server-rendered HTML as attributes (the login form, the
  * virtual list's row positions), and an attribute cannot carry a nonce.
  *
- * The API and /stream are not pages: they keep the static policy of next.config.mjs, which allows nothing.
+ * The API (/api and the Logging Aggregator's /hosts) and /stream are not pages: they keep the static policy of
+ * next.config.mjs, which allows nothing.
+ *
+ * Trailing slashes: Next.js's own redirect from `/x/` to `/x` is off (next.config.mjs), because the Logging
+ * Aggregator's clients call `/hosts/` and `/hosts/<host>/` and a redirect would make them send their token twice,
+ * or lose it on a client that drops Authorization when redirected. The API answers both forms; pages keep the
+ * redirect, made here.
  */
 import { randomBytes } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
@@ -30,6 +36,13 @@ function contentSecurityPolicy(nonce: string, dev: boolean): string {
 }
 
 export function proxy(request: NextRequest) {
+  const { pathname } = request.nextUrl;
+  if (pathname.length > 1 && pathname.endsWith("/")) {
+    // A plain URL: NextURL puts back the trailing slash the request had.
+    const url = new URL(pathname.replace(/\/+$/, "") || "/", request.url);
+    url.search = request.nextUrl.search;
+    return NextResponse.redirect(url, 308);
+  }
   const nonce = randomBytes(16).toString("base64");
   const policy = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
   // Next.js reads the nonce from the request's policy while rendering; the layout reads x-nonce.
@@ -44,7 +57,7 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: "/((?!api/|stream$|_next/static/|_next/image|favicon\\.ico).*)",
+      source: "/((?!api/|hosts/|hosts$|stream$|_next/static/|_next/image|favicon\\.ico).*)",
       // Prefetches fetch no HTML, so there is no script to allow.
       missing: [
         { type: "header", key: "next-router-prefetch" },
