@@ -6,6 +6,7 @@ export default tseslint.config(
       ".next/**",
       ".next-*/**",
       "dist/**",
+      "packages/*/dist/**",
       "node_modules/**",
       "next-env.d.ts",
       "tmp/**",

@@ -5,6 +5,14 @@ const alias = {
   "@": path.resolve(import.meta.dirname),
   // `server-only` throws outside React Server Components; tests import server modules directly.
   "server-only": path.resolve(import.meta.dirname, "test/server-only-stub.ts"),
+  // The workspace packages from their source, as tsconfig.json maps them: their exports name the built dist/,
+  // which only `npm pack` makes (test/packages.int.test.ts tests that).
+  ...Object.fromEntries(
+    ["amqp-publisher", "winston-transport", "pino-transport"].map((name) => [
+      `@alco/${name}`,
+      path.resolve(import.meta.dirname, "packages", name, "src/index.ts"),
+    ]),
+  ),
 };
 
 export default defineConfig({

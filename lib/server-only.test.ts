@@ -34,11 +34,13 @@ function resolve(from: string, specifier: string): string | null {
   let base: string;
   if (specifier.startsWith("@/")) base = path.join(root, specifier.slice(2));
   else if (specifier.startsWith(".")) base = path.resolve(path.dirname(path.join(root, from)), specifier);
-  // Workspace packages export their TypeScript source (scripts/build-workers.mjs bundles it).
+  // Workspace packages from their TypeScript source, as tsconfig.json maps them (scripts/build-workers.mjs bundles it).
   else if (specifier.startsWith("@alco/"))
     base = path.join(root, "packages", specifier.slice(6), "src/index");
   else return null;
-  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts")]) {
+  // The packages' sources name their siblings `./name.js`, as the ES modules they compile to must.
+  const ts = base.replace(/\.js$/, ".ts");
+  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts"), ts]) {
     if (existsSync(candidate) && statSync(candidate).isFile()) return path.relative(root, candidate);
   }
   throw new Error(`${from}: cannot resolve ${specifier}`);

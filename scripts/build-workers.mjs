@@ -24,7 +24,8 @@ await build({
   plugins: [
     {
       // `server-only` guards modules against client bundles; in a worker it is meaningless, and on plain Node it
-      // throws. Our workspace packages export TypeScript source, so they are bundled rather than left external.
+      // throws. The workspace packages are bundled from their TypeScript source, as tsconfig.json maps them: their
+      // exports name the built dist/, which only `npm pack` makes.
       name: "alco-workers",
       setup(b) {
         b.onResolve({ filter: /^server-only$/ }, () => ({ path: "server-only", namespace: "noop" }));

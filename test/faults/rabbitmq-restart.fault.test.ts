@@ -32,6 +32,7 @@ import { grepAll, numbersOf, openLiveTail, pause, range, type LiveTail } from ".
 import { ensureWebBuild, startWeb, type Web } from "./web-process";
 import { startWorker, type Logged } from "./worker-process";
 
+const PINO_TRANSPORT_SOURCE = path.resolve(import.meta.dirname, "../../packages/pino-transport/src/index.ts");
 const OUTAGE_MS = 10_000;
 /** Records each source sends before the outage, and during it: under the transports' default bound of 10,000. */
 const BEFORE = 200;
@@ -192,11 +193,11 @@ describe("RabbitMQ restarted mid-stream (proxy down for 10 s)", () => {
     const slog = winston.createLogger({ transports: [st] });
     undo(() => endWinston(slog));
 
-    // `targets`, not `target`: pino's own worker then loads the TypeScript source through tsx's CommonJS hook
-    // (pino-transport.int.test.ts says why).
+    // The package's source by its path, and `targets`, not `target`: pino's own worker then loads the TypeScript
+    // source through tsx's CommonJS hook (pino-transport.int.test.ts says why).
     const pinoTransport = pino.transport({
       targets: [
-        { target: "@alco/pino-transport", options: { url: viaProxy, exchange, logger: idx.pino.name } },
+        { target: PINO_TRANSPORT_SOURCE, options: { url: viaProxy, exchange, logger: idx.pino.name } },
       ],
       worker: { execArgv: ["--import", "tsx"] },
     });

@@ -21,9 +21,9 @@
 import amqp, { type ChannelModel, type ConfirmChannel, type Options } from "amqplib";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import { backoffDelay, type BackoffOptions } from "./backoff";
-import { RecordBuffer, type BufferedRecord } from "./record-buffer";
-import { stringifyRecord } from "./to-json";
+import { backoffDelay, type BackoffOptions } from "./backoff.js";
+import { RecordBuffer, type BufferedRecord } from "./record-buffer.js";
+import { stringifyRecord } from "./to-json.js";
 
 export type PublisherOptions = {
   /** amqp:// or amqps:// URL of RabbitMQ. */

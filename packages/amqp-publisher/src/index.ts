@@ -7,6 +7,6 @@ export {
   type PublisherStats,
   type PublisherWarning,
   type PublisherWarningCode,
-} from "./amqp-publisher";
-export { type BackoffOptions } from "./backoff";
-export { stringifyRecord, toJsonValue, type JsonValue } from "./to-json";
+} from "./amqp-publisher.js";
+export { type BackoffOptions } from "./backoff.js";
+export { stringifyRecord, toJsonValue, type JsonValue } from "./to-json.js";

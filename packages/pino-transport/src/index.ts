@@ -10,7 +10,7 @@
  */
 import { AmqpPublisher, type PublisherOptions } from "@alco/amqp-publisher";
 import build from "pino-abstract-transport";
-import { pinoRecord, recordTime } from "./pino-record";
+import { pinoRecord, recordTime } from "./pino-record.js";
 
 export type AlcoPinoTransportOptions = Omit<PublisherOptions, "onWarning">;
 
@@ -40,4 +40,4 @@ export default function alcoPinoTransport(options: AlcoPinoTransportOptions) {
   });
 }
 
-export { pinoRecord } from "./pino-record";
+export { pinoRecord } from "./pino-record.js";

@@ -5,6 +5,7 @@
  * thread until the worker has flushed, so a proxy in this thread would stall the very flush it waits for.
  */
 import { once } from "node:events";
+import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { describe, it } from "vitest";
 import type { LoggerIndex } from "@/db/schema";
@@ -12,6 +13,8 @@ import { engineCount, waitFor } from "@/test/helpers";
 import { startTcpProxy, targetOf } from "@/test/tcp-proxy";
 import * as alco from "../../amqp-publisher/test/alco-harness";
 import type { AlcoPinoTransportOptions } from "./index";
+
+const SOURCE = fileURLToPath(new URL("./index.ts", import.meta.url));
 
 function pinoTo(index: LoggerIndex, options: Partial<AlcoPinoTransportOptions> = {}) {
   const transportOptions: AlcoPinoTransportOptions = {
@@ -21,10 +24,12 @@ function pinoTo(index: LoggerIndex, options: Partial<AlcoPinoTransportOptions> =
     reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
     ...options,
   };
-  // `targets` rather than `target`: then pino's own worker loads the target, and it loads a .ts file with require(),
-  // which tsx's CommonJS hook serves in a worker thread; tsx's ESM hooks do not take effect in workers on Node 20.
+  // This package's source by its path: the package's exports name the built dist/, which only `npm pack` makes
+  // (test/packages.int.test.ts loads that by the package's name). `targets` rather than `target`: then pino's own
+  // worker loads the target, and it loads a .ts file with require(), which tsx's CommonJS hook serves in a worker
+  // thread; tsx's ESM hooks do not take effect in workers on Node 20.
   const transport = pino.transport({
-    targets: [{ target: "@alco/pino-transport", options: transportOptions }],
+    targets: [{ target: SOURCE, options: transportOptions }],
     worker: { execArgv: ["--import", "tsx"] },
   });
   return { transport, logger: pino({ level: "debug" }, transport) };

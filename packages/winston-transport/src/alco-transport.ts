@@ -15,7 +15,7 @@ import {
   type PublisherStats,
 } from "@alco/amqp-publisher";
 import TransportStream from "winston-transport";
-import { recordContext, winstonRecord, type RecordContext } from "./winston-record";
+import { recordContext, winstonRecord, type RecordContext } from "./winston-record.js";
 
 /** winston's transport options (level, format, ...) and the publisher's; `onWarning` defaults to
  *  `process.emitWarning`, so that nothing is dropped unseen, and is called besides the 'warn' event. */

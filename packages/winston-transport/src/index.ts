@@ -1,3 +1,3 @@
-export { AlcoTransport, type AlcoTransportOptions } from "./alco-transport";
-export { winstonRecord } from "./winston-record";
+export { AlcoTransport, type AlcoTransportOptions } from "./alco-transport.js";
+export { winstonRecord } from "./winston-record.js";
 export type { PublisherStats, PublisherWarning } from "@alco/amqp-publisher";
