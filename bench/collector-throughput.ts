@@ -146,7 +146,7 @@ export async function measureThroughput(opts: { records: number; batch: number }
     // 2. Collector from a pre-filled queue
     const conn = await amqp.connect(AMQP_URL);
     const ch = await conn.createConfirmChannel();
-    await assertIndexQueue(ch, exchange, index);
+    await assertIndexQueue(conn, { name: exchange, durable: true, log }, index);
     const pubStarted = performance.now();
     for (let i = 0; i < N; i++) {
       if (

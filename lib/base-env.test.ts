@@ -42,6 +42,13 @@ describe("parseEnv", () => {
     );
   });
 
+  it("declares the logs exchange durable unless AMQP_EXCHANGE_DURABLE says otherwise", () => {
+    expect(parseCollectorEnv({}).AMQP_EXCHANGE_DURABLE).toBe(true);
+    for (const off of ["false", "0", "no", "off"])
+      expect(parseWebEnv({ AMQP_EXCHANGE_DURABLE: off }).AMQP_EXCHANGE_DURABLE).toBe(false);
+    expect(() => parseCollectorEnv({ AMQP_EXCHANGE_DURABLE: "maybe" })).toThrow(/AMQP_EXCHANGE_DURABLE: /);
+  });
+
   it("names each invalid variable", () => {
     const schema = baseEnvSchema.pick({ NODE_ENV: true }).extend({ N: z.coerce.number().int() });
     expect(() => parseEnv("x", schema, { N: "many" })).toThrow(/^x: invalid environment: N: /);

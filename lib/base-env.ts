@@ -33,6 +33,12 @@ export const baseEnvSchema = z.object({
   AMQP_URL: z.string().default(LOCAL_SERVICE_URLS.AMQP_URL),
   /** The topic exchange logs are published to; the dead-letter and live exchanges are named after it. */
   AMQP_EXCHANGE: z.string().default("logstash"),
+  /**
+   * How alco declares that exchange when it does not exist yet. One that exists is used as it is, whatever its
+   * durability (lib/amqp/topology.ts): producers such as logcollect declare it too, and RabbitMQ refuses a declare
+   * that differs.
+   */
+  AMQP_EXCHANGE_DURABLE: z.stringbool().default(true),
 });
 
 export type EnvSource = Record<string, string | undefined>;

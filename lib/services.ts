@@ -1,6 +1,6 @@
 /** The web runtime's connections, one each per process. */
 import "server-only";
-import type { Channel, ConfirmChannel } from "amqplib";
+import type { Channel, ChannelModel, ConfirmChannel } from "amqplib";
 import { Redis } from "ioredis";
 import { getDb, type Db } from "@/db/client";
 import { AmqpConnection } from "@/lib/amqp/amqp-connection";
@@ -60,4 +60,10 @@ export function withAmqpChannel<T>(
   return opts.confirm
     ? amqpConnection().withChannel(fn, { confirm: true })
     : amqpConnection().withChannel(fn as (ch: Channel) => Promise<T>);
+}
+
+/** Runs `fn` with the connection itself, for what opens channels of its own (lib/amqp/topology.ts). */
+export async function withAmqpConnection<T>(fn: (connection: ChannelModel) => Promise<T>): Promise<T> {
+  const { connection } = await amqpConnection().connectOnce();
+  return fn(connection);
 }

@@ -61,7 +61,8 @@ export async function createTestIndex(input: Partial<CreateIndexInput> = {}): Pr
   const index = await createIndex(db(), { name, queueName: `alco_test_${name}`, ...input });
   const conn = await amqp.connect(process.env.AMQP_URL!);
   try {
-    await assertIndexQueue(await conn.createChannel(), process.env.AMQP_EXCHANGE!, index);
+    const exchange = { name: process.env.AMQP_EXCHANGE!, durable: true, log: console.warn };
+    await assertIndexQueue(conn, exchange, index);
   } finally {
     await conn.close();
   }

@@ -14,7 +14,7 @@ import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ConfirmChannel } from "amqplib";
 import { AmqpConnection, brokerAddress, openChannel, type AmqpLink } from "@/lib/amqp/amqp-connection";
-import { assertExchanges } from "@/lib/amqp/topology";
+import { assertLogsExchange, logsExchange } from "@/lib/amqp/topology";
 import { envOrExit } from "@/lib/base-env";
 import { parseDemoEnv } from "@/lib/demo/demo-env";
 import { createRecordGenerator, type GeneratedRecord } from "@/lib/demo/generate-records";
@@ -51,13 +51,13 @@ const broker = new AmqpConnection({
   url: env.AMQP_URL,
   signal: stop.signal,
   setup: async (conn) => {
-    // Its channel closing (a failed declare) takes the connection along: one way to be lost.
+    await assertLogsExchange(conn, logsExchange(env, log));
+    // Its channel closing takes the connection along: one way to be lost.
     const ch = await openChannel(conn, {
       confirm: true,
       onError: (err) => log(`channel error: ${err.message}`),
       closesConnection: true,
     });
-    await assertExchanges(ch, env.AMQP_EXCHANGE);
     return ch;
   },
   onError: (err) => log(`connection error: ${err.message}`),

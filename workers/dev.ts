@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { closeDb, getDb } from "@/db/client";
 import { ensureDatabase, migrateDatabase } from "@/db/migrate";
 import { AmqpConnection } from "@/lib/amqp/amqp-connection";
-import { assertIndexQueue } from "@/lib/amqp/topology";
+import { assertIndexQueue, logsExchange } from "@/lib/amqp/topology";
 import { createFirstAdmin } from "@/lib/auth/users";
 import { envOrExit } from "@/lib/base-env";
 import { createIndex } from "@/lib/indexes/logger-indexes";
@@ -116,7 +116,7 @@ async function main() {
   await closeDb(env.DATABASE_URL);
   // The queue exists before anything publishes, so no demo line is dropped while the collector starts.
   const broker = new AmqpConnection({ url: env.AMQP_URL });
-  await broker.withChannel((ch) => assertIndexQueue(ch, env.AMQP_EXCHANGE, demo));
+  await assertIndexQueue((await broker.connectOnce()).connection, logsExchange(env, log), demo);
   await broker.close();
   log("PostgreSQL migrated, demo index ready");
 

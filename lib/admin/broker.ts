@@ -1,8 +1,8 @@
 /** The admin API's use of RabbitMQ: one short-lived channel per operation, `unavailable` when it is away. */
 import "server-only";
-import type { Channel, ConfirmChannel } from "amqplib";
+import type { Channel, ChannelModel, ConfirmChannel } from "amqplib";
 import { AppError } from "@/lib/errors/app-error";
-import { withAmqpChannel } from "@/lib/services";
+import { withAmqpChannel, withAmqpConnection } from "@/lib/services";
 
 /** Whether an AMQP failure means "the broker is not reachable" rather than "this operation was refused". */
 function isBrokerDown(err: unknown): boolean {
@@ -26,6 +26,11 @@ export function onBroker<T>(fn: (ch: Channel) => Promise<T>): Promise<T> {
 
 export function onConfirmBroker<T>(fn: (ch: ConfirmChannel) => Promise<T>): Promise<T> {
   return withAmqpChannel(fn, { confirm: true }).catch(unavailable);
+}
+
+/** For topology changes, which open channels of their own (lib/amqp/topology.ts). */
+export function onBrokerConnection<T>(fn: (connection: ChannelModel) => Promise<T>): Promise<T> {
+  return withAmqpConnection(fn).catch(unavailable);
 }
 
 /** Whether a channel operation failed because the queue or exchange does not exist (404 NOT_FOUND). */

@@ -9,7 +9,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import type { Db } from "@/db/client";
 import { loggerColumns, loggerIndexes, users, type LoggerColumn, type LoggerIndex } from "@/db/schema";
-import { assertIndexQueue, deadLetterQueue } from "@/lib/amqp/topology";
+import { assertIndexQueue, deadLetterQueue, logsExchange } from "@/lib/amqp/topology";
 import { AppError } from "@/lib/errors/app-error";
 import { requireIndex } from "@/lib/indexes/require-index";
 import { valuesKey } from "@/lib/collector/field-values";
@@ -28,10 +28,11 @@ import {
   type UpdateColumnsInput,
   type UpdateIndexInput,
 } from "@/lib/indexes/schema";
-import { isNotFound, onBroker, queueExists } from "./broker";
+import { isNotFound, onBroker, onBrokerConnection, queueExists } from "./broker";
 import { isUniqueViolation } from "./unique-violation";
 
 const quoted = (s: string) => JSON.stringify(s);
+const exchange = () => logsExchange(env, (line) => console.warn(`[admin] ${line}`));
 
 /** Creates the index in PostgreSQL and declares its queue and dead-letter queue, bound by its routing keys. */
 export async function createIndexWithQueue(db: Db, input: CreateIndexInput): Promise<LoggerIndex> {
@@ -54,7 +55,7 @@ export async function createIndexWithQueue(db: Db, input: CreateIndexInput): Pro
     throw err;
   }
   try {
-    await onBroker((ch) => assertIndexQueue(ch, env.AMQP_EXCHANGE, index));
+    await onBrokerConnection((conn) => assertIndexQueue(conn, exchange(), index));
   } catch (err) {
     // Without its queue the index would silently lose what is published to it: undo, and say so.
     await deleteIndex(db, index.name);
@@ -78,7 +79,7 @@ export async function updateIndexSettings(
   const keysChanged = after.routingKeys.join("\n") !== before.routingKeys.join("\n");
   if (keysChanged) {
     try {
-      await onBroker((ch) => assertIndexQueue(ch, env.AMQP_EXCHANGE, after, before.routingKeys));
+      await onBrokerConnection((conn) => assertIndexQueue(conn, exchange(), after, before.routingKeys));
     } catch (err) {
       // The bindings did not change: neither does the index, so the answer matches what RabbitMQ does.
       await updateIndex(db, name, {

@@ -152,6 +152,7 @@ export class Collector {
             index,
             {
               exchange: this.env.AMQP_EXCHANGE,
+              exchangeDurable: this.env.AMQP_EXCHANGE_DURABLE,
               batchSize: this.env.BATCH_SIZE,
               maxWaitMs: this.env.BATCH_MAX_WAIT_MS,
               maxMessageBytes: this.env.MAX_MESSAGE_BYTES,

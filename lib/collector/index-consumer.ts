@@ -18,7 +18,7 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from "amqplib";
 import type { Redis } from "ioredis";
 import type { LoggerIndex } from "@/db/schema";
-import { assertIndexQueue, deadLetterExchange, DLQ_HEADERS } from "@/lib/amqp/topology";
+import { assertIndexQueue, deadLetterExchange, DLQ_HEADERS, type LogsExchange } from "@/lib/amqp/topology";
 import type { Engine } from "@/lib/engine/engine-client";
 import { retentionWindow, utcDayStart } from "@/lib/engine/retention";
 import { ALL_DOCS_TOKEN, dailyTableName, type EngineRow } from "@/lib/engine/sphinxql-dialect";
@@ -31,6 +31,8 @@ import { retryUntilDone } from "./retry";
 
 export type ConsumerSettings = {
   exchange: string;
+  /** AMQP_EXCHANGE_DURABLE: how the exchange is declared if it does not exist (lib/amqp/topology.ts). */
+  exchangeDurable: boolean;
   batchSize: number;
   maxWaitMs: number;
   maxMessageBytes: number;
@@ -77,6 +79,7 @@ type PreparedBatch = {
 };
 
 export class IndexConsumer {
+  private connection: ChannelModel | null = null;
   private channel: ConfirmChannel | null = null;
   private consumerTag: string | null = null;
   private pending: Pending[] = [];
@@ -99,14 +102,16 @@ export class IndexConsumer {
     this.index = index;
   }
 
+  /** Declares the topology (again, on a new connection: a restarted broker may have lost it), then consumes. */
   async start(connection: ChannelModel): Promise<void> {
+    await assertIndexQueue(connection, this.logsExchange, this.index);
+    this.connection = connection;
     const ch = await connection.createConfirmChannel();
-    // A channel error (e.g. 406 on redeclare) must not become an unhandled 'error' event.
+    // A channel error must not become an unhandled 'error' event.
     ch.on("error", (err: Error) => this.deps.log(`[${this.index.name}] channel error: ${err.message}`));
     ch.on("close", () => {
       if (this.channel === ch) this.channel = null;
     });
-    await assertIndexQueue(ch, this.settings.exchange, this.index);
     await ch.prefetch(this.settings.batchSize * 3);
     this.channel = ch;
     this.inflightBytes = 0;
@@ -159,7 +164,12 @@ export class IndexConsumer {
   async updateBindings(index: LoggerIndex): Promise<void> {
     const previous = this.index.routingKeys;
     this.index = index;
-    if (this.channel) await assertIndexQueue(this.channel, this.settings.exchange, index, previous);
+    if (this.channel && this.connection)
+      await assertIndexQueue(this.connection, this.logsExchange, index, previous);
+  }
+
+  private get logsExchange(): LogsExchange {
+    return { name: this.settings.exchange, durable: this.settings.exchangeDurable, log: this.deps.log };
   }
 
   /** Stops consuming, writes and acks what was received, closes the channel. Repeat calls share one promise. */

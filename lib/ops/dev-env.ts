@@ -3,7 +3,14 @@ import { z } from "zod";
 import { baseEnvSchema, LOCAL_SERVICE_URLS, parseEnv, type EnvSource } from "@/lib/base-env";
 
 const devEnvSchema = baseEnvSchema
-  .pick({ NODE_ENV: true, DATABASE_URL: true, REDIS_URL: true, AMQP_URL: true, AMQP_EXCHANGE: true })
+  .pick({
+    NODE_ENV: true,
+    DATABASE_URL: true,
+    REDIS_URL: true,
+    AMQP_URL: true,
+    AMQP_EXCHANGE: true,
+    AMQP_EXCHANGE_DURABLE: true,
+  })
   .extend({
     // The searchd it supervises listens here, and the collector and web app it starts connect here.
     SEARCHD_LISTEN: z.string().default(LOCAL_SERVICE_URLS.SEARCHD_URL),
