@@ -33,6 +33,7 @@ describe("parseAgentCommandLine", () => {
       options: {
         url: "amqp://u:p@mq:5672",
         exchange: "logstash",
+        exchangeDurable: true,
         prefix: "logs",
         index: "nginx",
         logger: "nginx",
@@ -64,6 +65,16 @@ describe("parseAgentCommandLine", () => {
       fromStart: false,
       format: "auto",
     });
+  });
+
+  it("declares the exchange as AMQP_EXCHANGE_DURABLE says, durable when unset", () => {
+    const argv = ["--logger", "x", "--state", "s", "a.log"];
+    const durable = (source: Record<string, string>) => {
+      const r = parseAgentCommandLine(argv, source);
+      return r.help ? null : r.options.exchangeDurable;
+    };
+    expect(durable({})).toBe(true);
+    expect(durable({ AMQP_EXCHANGE_DURABLE: "false" })).toBe(false);
   });
 
   it("refuses a production agent no broker URL was given, and takes --url in place of AMQP_URL", () => {

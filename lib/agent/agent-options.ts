@@ -1,7 +1,7 @@
 /**
  * The agent's command line and environment, parsed once with zod. Flags override the environment (`AMQP_URL`,
- * `AMQP_EXCHANGE`, from lib/base-env.ts as the other processes use): prefer `AMQP_URL` for credentials, since a
- * command line is visible in `ps`.
+ * `AMQP_EXCHANGE`, from lib/base-env.ts as the other processes use; `AMQP_EXCHANGE_DURABLE` has no flag): prefer
+ * `AMQP_URL` for credentials, since a command line is visible in `ps`.
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -17,7 +17,8 @@ routing key <prefix>.<index>.<logger>. Quote globs so the agent, not the shell, 
 matching them are picked up while running.
 
   --url URL            AMQP URL (default: $AMQP_URL, else amqp://guest:guest@127.0.0.1:5672)
-  --exchange NAME      topic exchange (default: $AMQP_EXCHANGE, else logstash)
+  --exchange NAME      topic exchange (default: $AMQP_EXCHANGE, else logstash); used as it is if it
+                       exists, else declared durable unless AMQP_EXCHANGE_DURABLE=false
   --prefix WORD        first routing key word (default: agent)
   --index NAME         logger index the records go to (default: the --logger value)
   --logger NAME        the records' logger field (required)
@@ -32,11 +33,17 @@ const routingWords = z
   .string()
   .regex(/^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/, "dot-separated words of letters, digits, _ or -");
 
-const agentEnvSchema = baseEnvSchema.pick({ NODE_ENV: true, AMQP_URL: true, AMQP_EXCHANGE: true });
+const agentEnvSchema = baseEnvSchema.pick({
+  NODE_ENV: true,
+  AMQP_URL: true,
+  AMQP_EXCHANGE: true,
+  AMQP_EXCHANGE_DURABLE: true,
+});
 
 export const agentCliSchema = z.object({
   url: z.string().min(1),
   exchange: z.string().min(1),
+  exchangeDurable: z.boolean(),
   prefix: routingWords,
   index: indexNameSchema,
   logger: routingWords.max(200),
@@ -82,6 +89,7 @@ export function parseAgentCommandLine(argv: string[], source: EnvSource): Parsed
   const r = agentCliSchema.safeParse({
     url: env.AMQP_URL,
     exchange: env.AMQP_EXCHANGE,
+    exchangeDurable: env.AMQP_EXCHANGE_DURABLE,
     prefix: values.prefix ?? "agent",
     index: values.index ?? values.logger,
     logger: values.logger,

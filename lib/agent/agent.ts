@@ -42,6 +42,8 @@ import { OffsetStore, type OffsetEntry } from "./offset-store";
 export type AgentOptions = {
   url: string;
   exchange: string;
+  /** How the exchange is declared if it does not exist (AMQP_EXCHANGE_DURABLE); default durable. */
+  exchangeDurable?: boolean;
   prefix: string;
   /** The logger index the records go to (routing key `<prefix>.<index>.<logger>`). */
   index: string;
@@ -154,6 +156,7 @@ export class Agent {
     this.publisher = new AmqpPublisher({
       url: o.url,
       exchange: o.exchange,
+      ...(o.exchangeDurable !== undefined && { exchangeDurable: o.exchangeDurable }),
       prefix: o.prefix,
       logger: o.logger,
       // The agent bounds what it has in flight and keeps its place in the files: the publisher never drops, and

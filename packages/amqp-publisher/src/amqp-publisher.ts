@@ -18,7 +18,7 @@
  *   and sets `maxBuffer` and `closeTimeoutMs` to `Infinity`: nothing is then dropped, however long RabbitMQ is
  *   away.
  */
-import amqp, { type ChannelModel, type ConfirmChannel, type Options } from "amqplib";
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Options } from "amqplib";
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { backoffDelay, type BackoffOptions } from "./backoff.js";
@@ -48,8 +48,17 @@ export type PublisherOptions = {
   connectTimeoutMs?: number;
   /** Name of the connection in RabbitMQ (`connection_name` client property). Default `alco:<logger>@<host>:<pid>`. */
   connectionName?: string;
-  /** Declare the exchange (topic, durable) on connect, as every alco process does. Default true. */
+  /**
+   * On connect, declare the exchange (topic) if it does not exist; one that exists is used as it is, whatever its
+   * durability (other producers declare it too, and RabbitMQ refuses a declare that differs). Default true.
+   */
   assertExchange?: boolean;
+  /**
+   * Whether the exchange is declared durable when it does not exist. Default true, as alco's
+   * AMQP_EXCHANGE_DURABLE; logcollect's `default_config()` declares it non-durable. An existing exchange declared
+   * otherwise is used as it is, with one ALCO_EXCHANGE_DECLARED_OTHERWISE warning.
+   */
+  exchangeDurable?: boolean;
   /** Where warnings go. Default: `process.emitWarning`. Must not throw; if it does, the error is ignored. */
   onWarning?: (warning: PublisherWarning) => void;
   /** Every connection event, unthrottled, for a producer that logs them. Must not throw. */
@@ -92,12 +101,15 @@ export type PublisherStats = {
 };
 
 export type PublisherWarningCode =
-  "ALCO_RECORDS_DROPPED" | "ALCO_RABBITMQ_UNAVAILABLE" | "ALCO_CLOSE_TIMEOUT";
+  | "ALCO_RECORDS_DROPPED"
+  | "ALCO_RABBITMQ_UNAVAILABLE"
+  | "ALCO_CLOSE_TIMEOUT"
+  | "ALCO_EXCHANGE_DECLARED_OTHERWISE";
 
 export type PublisherWarning = {
   code: PublisherWarningCode;
   message: string;
-  /** The cause, for ALCO_RABBITMQ_UNAVAILABLE. */
+  /** The cause, for ALCO_RABBITMQ_UNAVAILABLE and ALCO_EXCHANGE_DECLARED_OTHERWISE. */
   error?: Error;
   stats: PublisherStats;
 };
@@ -141,6 +153,7 @@ export class AmqpPublisher {
       | "connectTimeoutMs"
       | "connectionName"
       | "assertExchange"
+      | "exchangeDurable"
       | "onWarning"
       | "mandatory"
     >
@@ -158,6 +171,7 @@ export class AmqpPublisher {
   private stopped = false;
   private flushWaiters: (() => void)[] = [];
   private lastWarned = new Map<PublisherWarningCode, number>();
+  private warnedDeclaredOtherwise = false;
   private counts = { published: 0, confirmed: 0, dropped: 0 };
 
   constructor(options: PublisherOptions) {
@@ -174,6 +188,7 @@ export class AmqpPublisher {
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       connectionName: options.connectionName ?? `alco:${options.logger}@${os.hostname()}:${process.pid}`,
       assertExchange: options.assertExchange ?? true,
+      exchangeDurable: options.exchangeDurable ?? true,
       onWarning: options.onWarning ?? emitProcessWarning,
       onEvent: options.onEvent,
       mandatory: options.mandatory ?? false,
@@ -351,7 +366,7 @@ export class AmqpPublisher {
       ch.on("return", (m: { fields: { routingKey: string } }) =>
         this.emit({ type: "returned", routingKey: m.fields.routingKey }),
       );
-      if (this.opts.assertExchange) await ch.assertExchange(this.exchange, "topic", { durable: true });
+      if (this.opts.assertExchange) await this.declareExchange(c);
       if (!s.alive) throw new Error("connection lost while opening");
       if (this.stopped) {
         s.alive = false;
@@ -381,6 +396,51 @@ export class AmqpPublisher {
       });
     } else {
       this.pump();
+    }
+  }
+
+  /**
+   * Declares the exchange if it does not exist, on channels of its own: a check or a declare that fails closes
+   * the channel it ran on. A passive declare tells whether the exchange exists, not how it was declared; a declare
+   * with our arguments then succeeds if they are the same and fails (406) naming the one that differs.
+   */
+  private async declareExchange(conn: ChannelModel): Promise<void> {
+    const own = async <T>(fn: (ch: Channel) => Promise<T>): Promise<T> => {
+      const ch = await conn.createChannel();
+      ch.on("error", () => undefined);
+      try {
+        return await fn(ch);
+      } finally {
+        await ch.close().catch(() => undefined);
+      }
+    };
+    const replyCode = (err: unknown) => {
+      const code = (err as { code?: unknown }).code;
+      return typeof code === "number" ? code : undefined;
+    };
+    const exists = await own((ch) => ch.checkExchange(this.exchange)).then(
+      () => true,
+      (err: unknown) => {
+        if (replyCode(err) === 404) return false;
+        throw err;
+      },
+    );
+    try {
+      await own((ch) => ch.assertExchange(this.exchange, "topic", { durable: this.opts.exchangeDurable }));
+    } catch (err) {
+      const code = replyCode(err);
+      // Refused on one that exists (406 when declared otherwise, 403 without the right to configure it), or on
+      // one another producer declared its own way since the check: either way it is there to publish to.
+      if (code === undefined || (!exists && code !== 406)) throw err;
+      if (this.warnedDeclaredOtherwise) return;
+      this.warnedDeclaredOtherwise = true;
+      const reason = /[A-Z_]+ - .*/.exec((err as Error).message)?.[0].replace(/"$/, "");
+      this.warn(
+        "ALCO_EXCHANGE_DECLARED_OTHERWISE",
+        `alco: exchange "${this.exchange}" exists, declared otherwise than exchangeDurable: ` +
+          `${this.opts.exchangeDurable} would (${reason ?? (err as Error).message}); publishing to it as it is`,
+        err as Error,
+      );
     }
   }
 
