@@ -19,12 +19,17 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import winston from "winston";
 import type { LoggerIndex } from "@/db/schema";
+import { deadLetterExchange, liveExchange } from "@/lib/amqp/topology";
+import { createIndex } from "@/lib/indexes/logger-indexes";
 import {
   createTestIndex,
   createTestToken,
+  db,
   dropTestIndex,
+  engine,
   engineCount,
   publish,
+  uniqueName,
   waitFor,
 } from "@/test/helpers";
 import { startTcpProxy, targetOf, type TcpProxy } from "@/test/tcp-proxy";
@@ -397,5 +402,144 @@ describe("RabbitMQ restarted mid-stream (proxy down for 10 s)", () => {
     expect(seen.liveShown).toEqual(seen.livePublished);
     // Through the restored feed, not only the back-fill made when the hub resubscribed.
     expect(seen.liveLatencyMs).toBeLessThan(5_000);
+  });
+});
+
+/**
+ * A non-durable logs exchange (logcollect's `default_config()` declares it so) does not survive a RabbitMQ
+ * restart, and neither do the bindings to it; the durable queues and what they hold do. The proxy cut above
+ * leaves the shared broker running, so the exchange would survive it: the test deletes it on the broker while
+ * the proxy is down, which leaves the broker as a restart would, for this exchange alone. The collector must then
+ * declare it again and bind its queue again by itself.
+ */
+describe("RabbitMQ restarted with a non-durable logs exchange (proxy down, the exchange gone meanwhile)", () => {
+  const BEFORE_CUT = 300;
+  const AFTER_BACK = 2000;
+  const exchange = uniqueName("alco_nondurable");
+  /** This block's own clean-up, undone the same way. */
+  const steps: (() => Promise<unknown>)[] = [];
+  const later = (fn: () => Promise<unknown>) => steps.unshift(fn);
+  const got: {
+    gone: boolean;
+    backAfterMs: number | null;
+    returned: number;
+    durableAfter: boolean | null;
+    numbers: number[];
+    collectorLog: string[];
+  } = { gone: false, backAfterMs: null, returned: 0, durableAfter: null, numbers: [], collectorLog: [] };
+
+  beforeAll(() => ensureWebBuild(), 15 * 60_000);
+
+  beforeAll(async () => {
+    const proxy: TcpProxy = await startTcpProxy(targetOf(process.env.AMQP_URL!, 5672), { ownProcess: true });
+    later(() => proxy.close());
+    later(async () => {
+      const conn = await amqp.connect(process.env.AMQP_URL!);
+      const ch = await conn.createChannel();
+      for (const e of [exchange, deadLetterExchange(exchange), liveExchange(exchange)])
+        await ch.deleteExchange(e);
+      await conn.close();
+    });
+    // Not createTestIndex: its queue would be declared for the run's exchange (its dead-letter arguments name it).
+    const name = uniqueName();
+    const index = await createIndex(db(), { name, queueName: `alco_test_${name}` });
+    later(() => dropTestIndex(index));
+    await waitFor(`tables of ${name}`, async () => (await engine().tables()).has(name));
+
+    const collector: Logged = startWorker("workers/collector.ts", [], {
+      AMQP_URL: proxy.url(process.env.AMQP_URL!),
+      AMQP_EXCHANGE: exchange,
+      AMQP_EXCHANGE_DURABLE: "false",
+      METRICS_PORT: "0",
+      INDEX_REFRESH_MS: "300",
+    });
+    later(() => collector.stop());
+    const consumingSince = (t: number) =>
+      collector.lines.some((l) => l.at > t && l.text.includes(`[${name}] consuming `));
+    await waitFor("the collector consuming", () => Promise.resolve(consumingSince(0)), 60_000);
+    const web: Web = await startWeb({});
+    later(() => web.stop());
+    const auth = { bearer: (await createTestToken("read")).token };
+
+    // Apps as logcollect runs them: each connection declares the exchange topic, non-durable, not auto-delete,
+    // and publishes to logstash.<logger>. Straight to the broker: only the collector's connection is cut.
+    const app = async () => {
+      const conn = await amqp.connect(process.env.AMQP_URL!);
+      later(() => conn.close().catch(() => undefined));
+      const ch = await conn.createConfirmChannel();
+      await ch.assertExchange(exchange, "topic", { durable: false, autoDelete: false });
+      ch.on("return", () => got.returned++);
+      return async (from: number, to: number) => {
+        for (const n of range(from, to)) {
+          const body = {
+            "@timestamp": new Date().toISOString(),
+            "@version": "1",
+            message: `app line ${n}`,
+            n,
+          };
+          // Mandatory: a record no queue is bound for comes back instead of vanishing.
+          ch.publish(exchange, `logstash.${name}`, Buffer.from(JSON.stringify(body)), { mandatory: true });
+        }
+        await ch.waitForConfirms();
+      };
+    };
+    await (
+      await app()
+    )(0, BEFORE_CUT);
+    await waitFor("the records before the cut", async () => (await engineCount(name)) === BEFORE_CUT, 60_000);
+
+    await proxy.down();
+    const admin = await amqp.connect(process.env.AMQP_URL!);
+    later(() => admin.close().catch(() => undefined));
+    await (await admin.createChannel()).deleteExchange(exchange);
+    const probe = await admin.createChannel();
+    probe.on("error", () => undefined);
+    got.gone = await probe.checkExchange(exchange).then(
+      () => false,
+      () => true,
+    );
+    await pause(5_000);
+    const upAt = Date.now();
+    await proxy.up();
+    await waitFor("the collector consuming again", () => Promise.resolve(consumingSince(upAt)), 90_000);
+    got.backAfterMs = Date.now() - upAt;
+
+    // A logcollect app reconnecting now declares the exchange as alco declared it again: no 406.
+    await (
+      await app()
+    )(BEFORE_CUT, BEFORE_CUT + AFTER_BACK);
+    const check = await admin.createChannel();
+    check.on("error", () => undefined);
+    got.durableAfter = await check.assertExchange(exchange, "topic", { durable: true }).then(
+      () => true,
+      () => false,
+    );
+    await waitFor(
+      "every record published after the collector was back",
+      async () => (await engineCount(name)) >= BEFORE_CUT + AFTER_BACK,
+      90_000,
+    ).catch(() => undefined);
+    await pause(1_000);
+    got.numbers = numbersOf(await grepAll(web.baseUrl, auth, name));
+    got.collectorLog = collector.lines.map((l) => `+${l.at - upAt} ms ${l.text}`);
+    console.log(
+      `[rabbitmq-restart, non-durable exchange] collector consuming again ${got.backAfterMs} ms after up; ` +
+        `${got.numbers.length} of ${BEFORE_CUT + AFTER_BACK} records found, ${got.returned} returned unroutable`,
+    );
+  }, 6 * 60_000);
+
+  afterAll(async () => {
+    for (const step of steps) await step().catch((err: Error) => console.error(`cleanup: ${err.message}`));
+  }, 120_000);
+
+  it("the collector declares the vanished exchange again, non-durable, and binds its queue again by itself", () => {
+    expect(got.gone).toBe(true);
+    expect(got.backAfterMs, got.collectorLog.slice(-20).join("\n")).not.toBeNull();
+    expect(got.durableAfter).toBe(false);
+  });
+
+  it("nothing published after the collector is back is lost, and nothing from before the cut either", () => {
+    expect(got.returned).toBe(0);
+    expect(got.numbers).toEqual(range(0, BEFORE_CUT + AFTER_BACK));
   });
 });
