@@ -13,6 +13,9 @@
 import { escape, format } from "mysql2";
 import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
 import { LEVELS } from "@/lib/records/levels";
+import { isValidIndexName } from "./index-names";
+
+export { HEALTH_TABLE, INDEX_NAME_PATTERN, isValidIndexName } from "./index-names";
 
 export type EngineFlavor = "sphinx2" | "manticore";
 
@@ -60,16 +63,6 @@ export function flavorFromBanner(output: string): EngineFlavor {
   if (/^Manticore\s/m.test(output)) return "manticore";
   if (/^Sphinx\s/m.test(output)) return "sphinx2";
   throw new Error(`not a searchd banner: ${JSON.stringify(output.slice(0, 200))}`);
-}
-
-/** Index (logger) names double as table names and URL segments. */
-export const INDEX_NAME_PATTERN = /^[a-z][a-z0-9_]{0,47}$/;
-
-/** searchd refuses to start without a table, so one small table always exists; no index may take its name. */
-export const HEALTH_TABLE = "alco_health";
-
-export function isValidIndexName(name: string): boolean {
-  return INDEX_NAME_PATTERN.test(name) && name !== HEALTH_TABLE;
 }
 
 export function assertIndexName(name: string): string {

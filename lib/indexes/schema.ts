@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isValidIndexName } from "@/lib/engine/sphinxql-dialect";
+import { isValidIndexName } from "@/lib/engine/index-names";
 
 /** AMQP topic binding patterns: words of letters, digits, `_` and `-`, or the `*` / `#` wildcards. */
 const routingKey = z
