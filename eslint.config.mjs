@@ -5,8 +5,7 @@ export default tseslint.config(
     ignores: [
       ".next/**",
       ".next-*/**",
-      "dist/**",
-      "packages/*/dist/**",
+      "**/dist/**",
       "node_modules/**",
       "next-env.d.ts",
       "tmp/**",

@@ -7,7 +7,7 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const entries = readdirSync(path.join(root, "workers"))
-  // dev.ts runs the others from source with tsx, and the CLI (bin/alco.mjs) runs from source too.
+  // dev.ts runs the others from source with tsx; the CLI has its own bundle, in packages/cli (build-cli.mjs).
   .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !["dev.ts", "cli.ts"].includes(f))
   .map((f) => path.join(root, "workers", f));
 

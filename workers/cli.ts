@@ -1,11 +1,13 @@
 /**
  * `alco`: the command-line client (usage in lib/cli/cli-args.ts): `query`, `tail`, `hosts` over alco's HTTP API,
  * and `agent`, the file-tailing agent. Exits 0 on success and on Ctrl-C during `tail`, 2 with the usage text for
- * a bad command line, 1 with one line on stderr for anything else.
+ * a bad command line, 1 with one line on stderr for anything else. In a checkout it runs from source under tsx
+ * (`npm run cli`, bin/alco.mjs); the `@alco/cli` package (packages/cli) ships it bundled, for plain Node.
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runAgent } from "@/lib/cli/agent-command";
+import { runAgent, type AgentLaunch } from "@/lib/cli/agent-command";
 import { parseCommandLine, USAGE, type CliCommand } from "@/lib/cli/cli-args";
 import type { CliContext } from "@/lib/cli/cli-context";
 import { DEFAULT_URL, parseCliEnv } from "@/lib/cli/cli-env";
@@ -15,8 +17,35 @@ import { runHosts } from "@/lib/cli/hosts-command";
 import { runQuery } from "@/lib/cli/query-command";
 import { runTail } from "@/lib/cli/tail-command";
 
+/**
+ * The version of `@alco/cli`, set by its bundle (scripts/build-cli.mjs), which runs on plain Node. Undefined when
+ * this file runs from source under tsx (`npm run cli`, bin/alco.mjs).
+ */
+declare const ALCO_CLI_VERSION: string | undefined;
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const stderr = (line: string) => process.stderr.write(`${line}\n`);
+
+function version(): string {
+  if (typeof ALCO_CLI_VERSION === "string") return ALCO_CLI_VERSION;
+  const pkg = JSON.parse(readFileSync(path.join(here, "../packages/cli/package.json"), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function agentLaunch(args: string[]): AgentLaunch {
+  // The bundle ships the agent's bundle beside it (dist/agent.mjs), for plain Node.
+  if (typeof ALCO_CLI_VERSION === "string")
+    return { nodeArgs: [path.join(here, "agent.mjs")], env: process.env, args };
+  // From source: tsx's loader as resolved here (`--import tsx` would resolve it in the caller's directory), with
+  // the tsconfig that maps `@/`.
+  return {
+    nodeArgs: ["--import", import.meta.resolve("tsx"), path.join(here, "agent.ts")],
+    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(here, "..", "tsconfig.json") },
+    args,
+  };
+}
 
 function fail(err: unknown): number {
   if (err instanceof UsageError) {
@@ -31,7 +60,7 @@ function fail(err: unknown): number {
   return 1;
 }
 
-async function run(cmd: Exclude<CliCommand, { name: "help" | "agent" }>): Promise<number> {
+async function run(cmd: Exclude<CliCommand, { name: "help" | "version" | "agent" }>): Promise<number> {
   const env = parseCliEnv(process.env);
   const client = new AlcoClient({
     baseUrl: cmd.url ?? env.url ?? DEFAULT_URL,
@@ -75,14 +104,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (cmd.name === "agent") {
-    return runAgent({
-      entry: path.join(here, "agent.ts"),
-      tsx: import.meta.resolve("tsx"),
-      env: { ...process.env, TSX_TSCONFIG_PATH: path.join(here, "..", "tsconfig.json") },
-      args: cmd.args,
-    });
+  if (cmd.name === "version") {
+    process.stdout.write(`${version()}\n`);
+    return 0;
   }
+  if (cmd.name === "agent") return runAgent(agentLaunch(cmd.args));
   try {
     return await run(cmd);
   } catch (err) {

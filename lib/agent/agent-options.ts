@@ -10,7 +10,7 @@ import { baseEnvSchema, parseEnv, type EnvSource } from "@/lib/base-env";
 import { indexNameSchema } from "@/lib/indexes/schema";
 import { LINE_FORMATS } from "./line-parsers";
 
-export const AGENT_USAGE = `usage: npm run agent -- [options] <file or glob>...
+export const AGENT_USAGE = `usage: alco agent [options] <file or glob>...   (in a checkout: npm run agent -- …)
 
 Tails log files and publishes each line (multi-line records joined) to RabbitMQ with publisher confirms,
 routing key <prefix>.<index>.<logger>. Quote globs so the agent, not the shell, expands them: new files

@@ -1,5 +1,5 @@
 /**
- * `alco agent …`: runs the file-tailing agent (workers/agent.ts) as a child process with the same stdio, passes
+ * `alco agent …`: runs the file-tailing agent (workers/agent.ts, or its bundle) as a child process with the same stdio, passes
  * on its exit code, and relays SIGINT, SIGTERM and SIGHUP to it once each time they arrive. The child gets a
  * process group of its own, so a Ctrl-C in the terminal reaches it once, through here, not twice (directly and
  * relayed): its second signal means "exit now, without waiting for confirms".
@@ -10,18 +10,19 @@ import { constants } from "node:os";
 const RELAYED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 export type AgentLaunch = {
-  /** workers/agent.ts */
-  entry: string;
-  /** tsx's loader, resolved where alco is installed (`--import` would resolve `tsx` in the caller's directory). */
-  tsx: string;
-  /** The child's environment; it names the tsconfig that maps `@/` (TSX_TSCONFIG_PATH). */
+  /**
+   * Node's arguments that start the agent, before the agent's own: the bundled agent beside the bundled CLI, or
+   * workers/agent.ts under tsx's loader when alco runs from source.
+   */
+  nodeArgs: string[];
+  /** The child's environment. */
   env: NodeJS.ProcessEnv;
   args: string[];
 };
 
 /** Resolves with the exit code to leave with: the agent's, or 128 + the signal that ended it. */
 export function runAgent(launch: AgentLaunch): Promise<number> {
-  const child = spawn(process.execPath, ["--import", launch.tsx, launch.entry, ...launch.args], {
+  const child = spawn(process.execPath, [...launch.nodeArgs, ...launch.args], {
     stdio: "inherit",
     env: launch.env,
     detached: true,

@@ -56,6 +56,12 @@ describe("parseCommandLine", () => {
     });
   });
 
+  it("reads --version and -V, before a command or after it", () => {
+    expect(parseCommandLine(["--version"])).toEqual({ name: "version" });
+    expect(parseCommandLine(["-V"]).name).toBe("version");
+    expect(parseCommandLine(["query", "demo", "--version"]).name).toBe("version");
+  });
+
   it("refuses what it cannot read, as usage errors (exit code 2)", () => {
     const bad: [string[], string][] = [
       [[], "no command given"],

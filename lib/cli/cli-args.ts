@@ -23,13 +23,15 @@ Options:
   --url <url>             alco's address (env ALCO_URL, default http://localhost:3000)
   --token <token>         an API token with the read scope (env ALCO_TOKEN, better: a command line shows in ps)
   --json                  NDJSON: the API's records or entries, one per line
-  -h, --help              this text`;
+  -h, --help              this text
+  -V, --version           alco's version`;
 
 type Common = { url?: string; token?: string };
 
 export type CliCommand = Common &
   (
     | { name: "help" }
+    | { name: "version" }
     | {
         name: "query";
         logger: string;
@@ -49,6 +51,7 @@ const OPTIONS = {
   token: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
   since: { type: "string" },
   until: { type: "string" },
   limit: { type: "string" },
@@ -63,7 +66,7 @@ const ALLOWED: Record<"query" | "tail" | "hosts", OptionName[]> = {
   tail: ["lines", "json"],
   hosts: ["files", "since", "until", "json"],
 };
-const GLOBAL: OptionName[] = ["url", "token", "help"];
+const GLOBAL: OptionName[] = ["url", "token", "help", "version"];
 
 function wholeNumber(name: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
@@ -98,6 +101,7 @@ export function parseCommandLine(argv: string[], nowMs = Date.now()): CliCommand
   const common: Common = { url: v.url, token: v.token };
   const [name, ...rest] = positionals;
   if (v.help || name === "help") return { ...common, name: "help" };
+  if (v.version) return { ...common, name: "version" };
   if (name === undefined) throw new UsageError("no command given");
   if (name !== "query" && name !== "tail" && name !== "hosts")
     throw new UsageError(`unknown command ${JSON.stringify(name)}`);
