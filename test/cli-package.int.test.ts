@@ -15,7 +15,7 @@ import type { LoggerIndex } from "@/db/schema";
 import { Collector } from "@/lib/collector/collector";
 import type { GrepResult } from "@/lib/query/wire";
 import { buildWorkers } from "./collector-command";
-import { ensureWebBuild, startWeb, type Web } from "./faults/web-process";
+import { ensureWebBuild, startWeb, type Web } from "./web-process";
 import {
   collectorEnv,
   createTestIndex,

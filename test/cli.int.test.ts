@@ -4,8 +4,7 @@
  * asserting on what it prints and how it exits. `alco tail` is also run against a small SSE server here that
  * drops the connection mid-stream, to prove the CLI resumes from the last event id and prints every record once.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Collector } from "@/lib/collector/collector";
 import { freePort } from "@/lib/engine/searchd-supervisor";
 import { buildWorkers } from "./collector-command";
-import { webArgs, webEnv } from "./web-command";
+import { ensureWebBuild, startWeb, type Web } from "./web-process";
 import type { LogRecord } from "@/lib/query/wire";
 import type { LoggerIndex } from "@/db/schema";
 import {
@@ -28,13 +27,6 @@ import {
 } from "./helpers";
 
 const root = path.resolve(import.meta.dirname, "..");
-const NEXT_BIN = path.join(root, "node_modules/next/dist/bin/next");
-/** A build made before the /hosts routes existed would answer them 404: such a build is made again. */
-const BUILT_ROUTES = [
-  "BUILD_ID",
-  "server/app/api/hosts/[host]/logs/route.js",
-  "server/app/api/grep/[logger]/live/route.js",
-];
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
@@ -75,26 +67,13 @@ function runCli(args: string[], env: Record<string, string | undefined> = {}, cw
 
 const lines = (text: string) => text.split("\n").filter((l) => l !== "");
 
-async function waitForHttp(url: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const up = await fetch(url).then(
-      (r) => r.status < 500,
-      () => false,
-    );
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${url} did not answer in ${timeoutMs} ms`);
-}
-
 /** `2026-11-21 13:45:01.123` for a time in UTC, as the CLI prints it with TZ=UTC. */
 const utc = (ms: number) => new Date(ms).toISOString().replace("T", " ").replace("Z", "");
 
 describe("alco CLI against the web app", () => {
   const env = collectorEnv();
-  let web: ChildProcess | null = null;
-  let webLog = "";
+  let web: Web | null = null;
+  const webLog = () => (web?.lines ?? []).map((l) => l.text).join("\n");
   let collector: Collector;
   let logs: LoggerIndex;
   let bulk: LoggerIndex;
@@ -117,24 +96,10 @@ describe("alco CLI against the web app", () => {
     runCli(args, { ALCO_URL: baseUrl, ALCO_TOKEN: token, ...extra });
 
   beforeAll(async () => {
-    if (!BUILT_ROUTES.every((f) => existsSync(path.join(root, ".next", f)))) {
-      const build = spawnSync(process.execPath, [NEXT_BIN, "build"], {
-        cwd: root,
-        env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
-        stdio: "inherit",
-      });
-      if (build.status !== 0) throw new Error("next build failed");
-    }
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
+    await ensureWebBuild();
     buildWorkers();
-    web = spawn(process.execPath, webArgs(), {
-      cwd: root,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...webEnv(port) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    web.stdout!.on("data", (b: Buffer) => (webLog += b.toString()));
-    web.stderr!.on("data", (b: Buffer) => (webLog += b.toString()));
+    // Started now, awaited once the data is in: the server boots while the collector stores it.
+    const webStarting = startWeb({}).then((w) => (web = w));
 
     logs = await createTestIndex();
     bulk = await createTestIndex();
@@ -172,16 +137,12 @@ describe("alco CLI against the web app", () => {
     await waitFor("records stored", async () => (await engineCount(logs.name)) === 7);
     await waitFor("bulk stored", async () => (await engineCount(bulk.name)) === BULK);
     token = (await createTestToken("read")).token;
-    await waitForHttp(`${baseUrl}/api/auth/me`, 90_000);
+    await webStarting;
+    baseUrl = web!.baseUrl;
   }, 900_000);
 
   afterAll(async () => {
-    if (web && web.exitCode === null) {
-      const exited = new Promise((r) => web!.once("exit", r));
-      web.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      web.kill("SIGKILL");
-    }
+    await web?.stop();
     await collector?.stop();
     if (logs) await dropTestIndex(logs);
     if (bulk) await dropTestIndex(bulk);
@@ -193,7 +154,7 @@ describe("alco CLI against the web app", () => {
   describe("alco query", () => {
     it("prints the newest matches oldest first, like a log file", async () => {
       const run = await cli(["query", logs.name, "--since", "1h"]);
-      expect(run.stderr, webLog).toBe("");
+      expect(run.stderr, webLog()).toBe("");
       expect(run.code).toBe(0);
       expect(lines(run.stdout)).toEqual(seeds.map(expectedLine));
     });

@@ -5,15 +5,11 @@
  * README's. The README's lines are from December 2021, older than any index keeps; they are stored the same
  * number of whole seconds later (SHIFT_S), so every `last_modified` is the README's plus SHIFT_S.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Collector } from "@/lib/collector/collector";
-import { freePort } from "@/lib/engine/searchd-supervisor";
 import type { LoggerIndex } from "@/db/schema";
 import { buildWorkers } from "./collector-command";
-import { webArgs, webEnv } from "./web-command";
+import { ensureWebBuild, startWeb, type Web } from "./web-process";
 import {
   collectorEnv,
   createTestIndex,
@@ -24,11 +20,6 @@ import {
   uniqueName,
   waitFor,
 } from "./helpers";
-
-const root = path.resolve(import.meta.dirname, "..");
-const NEXT_BIN = path.join(root, "node_modules/next/dist/bin/next");
-/** A build made before these routes existed would answer them 404: such a build is made again. */
-const BUILT_ROUTES = ["BUILD_ID", "server/app/hosts/[host]/logs/route.js"];
 
 /** The README's lines: its hosts, files, texts and `last_modified` values, as its examples show them. */
 const README_LINES = [
@@ -97,24 +88,11 @@ type Answer = {
   body: unknown;
 };
 
-async function waitForHttp(url: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const up = await fetch(url).then(
-      (r) => r.status < 500,
-      () => false,
-    );
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${url} did not answer in ${timeoutMs} ms`);
-}
-
 describe("the Logging Aggregator's REST API, as its README calls it", () => {
   const env = collectorEnv();
   const suffix = uniqueName("s").slice(2);
-  let web: ChildProcess | null = null;
-  let webLog = "";
+  let web: Web | null = null;
+  const webLog = () => (web?.lines ?? []).map((l) => l.text).join("\n");
   let collector: Collector;
   let index: LoggerIndex;
   let base = "";
@@ -163,24 +141,10 @@ describe("the Logging Aggregator's REST API, as its README calls it", () => {
     );
 
   beforeAll(async () => {
-    if (!BUILT_ROUTES.every((f) => existsSync(path.join(root, ".next", f)))) {
-      const build = spawnSync(process.execPath, [NEXT_BIN, "build"], {
-        cwd: root,
-        env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
-        stdio: "inherit",
-      });
-      if (build.status !== 0) throw new Error("next build failed");
-    }
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
+    await ensureWebBuild();
     buildWorkers();
-    web = spawn(process.execPath, webArgs(), {
-      cwd: root,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...webEnv(port) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    web.stdout!.on("data", (b: Buffer) => (webLog += b.toString()));
-    web.stderr!.on("data", (b: Buffer) => (webLog += b.toString()));
+    // Started now, awaited once the data is in: the server boots while the collector stores it.
+    const webStarting = startWeb({}).then((w) => (web = w));
 
     index = await createTestIndex();
     collector = new Collector(env, { log: () => undefined });
@@ -201,23 +165,19 @@ describe("the Logging Aggregator's REST API, as its README calls it", () => {
     );
     await waitFor("lines stored", async () => (await engineCount(index.name)) === lines.length);
     token = (await createTestToken("read")).token;
-    await waitForHttp(`${base}/api/auth/me`, 90_000);
+    await webStarting;
+    base = web!.baseUrl;
   }, 900_000);
 
   afterAll(async () => {
-    if (web && web.exitCode === null) {
-      const exited = new Promise((r) => web!.once("exit", r));
-      web.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      web.kill("SIGKILL");
-    }
+    await web?.stop();
     await collector?.stop();
     if (index) await dropTestIndex(index);
   });
 
   it("GET /hosts/ lists the hosts with their links", async () => {
     const res = await get("/hosts/");
-    expect(res.status, webLog).toBe(200);
+    expect(res.status, webLog()).toBe(200);
     const data = (res.body as { data: { host: string; url: string }[] }).data;
     expect(data.filter((h) => README_HOSTS.includes(h.host)).map(({ host, url }) => ({ host, url }))).toEqual(
       onThisStack([

@@ -32,7 +32,7 @@ import {
 } from "@/test/helpers";
 import { startTcpProxy, targetOf, type TcpProxy } from "@/test/tcp-proxy";
 import { getJson, openLiveTail, pause, range, type Answer, type Auth } from "./reader-client";
-import { ensureWebBuild, startWeb, type Web } from "./web-process";
+import { ensureWebBuild, startWeb, type Web } from "../web-process";
 
 /** How long an answer may take while PostgreSQL is down: fast, not the kernel's TCP timeout. */
 const FAST_MS = 5_000;

@@ -34,7 +34,7 @@ import {
 } from "@/test/helpers";
 import { startTcpProxy, targetOf, type TcpProxy } from "@/test/tcp-proxy";
 import { grepAll, numbersOf, openLiveTail, pause, range, type LiveTail } from "./reader-client";
-import { ensureWebBuild, startWeb, type Web } from "./web-process";
+import { ensureWebBuild, startWeb, type Web } from "../web-process";
 import { startWorker, type Logged } from "./worker-process";
 
 const PINO_TRANSPORT_SOURCE = path.resolve(import.meta.dirname, "../../packages/pino-transport/src/index.ts");

@@ -22,7 +22,7 @@ import { freePort, SearchdSupervisor } from "@/lib/engine/searchd-supervisor";
 import { countTableSql } from "@/lib/engine/sphinxql-dialect";
 import { listIndexes } from "@/lib/indexes/logger-indexes";
 import { createTestIndex, createTestUser, db, dropTestIndex, uniqueName, waitFor } from "../helpers";
-import { DIST_DIR, ensureWebBuild } from "./web-process";
+import { DIST_DIR, ensureWebBuild } from "../web-process";
 import { webArgs, webEnv } from "../web-command";
 import { publishNumbered, QueueWatch, seqFigures, sleep, wholeStream } from "./numbered-stream";
 import {

@@ -1,5 +1,5 @@
 /**
- * The production build of the web app for the fault tests (in NEXT_DIST_DIR, default `.next`: the one `npm test`
+ * The production build of the web app for the tests that run it as a process (in NEXT_DIST_DIR, default `.next`: the one `npm test`
  * builds first), started as `npm start` does (test/web-command.ts) on a free loopback port and an environment the
  * test chooses (services behind a proxy). The build is made again when any source it bundles is newer than it, so
  * a test never runs against code that is no longer there.
@@ -10,10 +10,10 @@ import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { freePort } from "@/lib/engine/searchd-supervisor";
-import { collectLines } from "./worker-process";
-import { webArgs, webEnv } from "../web-command";
+import { collectLines } from "./faults/worker-process";
+import { webArgs, webEnv } from "./web-command";
 
-const root = path.resolve(import.meta.dirname, "../..");
+const root = path.resolve(import.meta.dirname, "..");
 const NEXT = path.join(root, "node_modules/next/dist/bin/next");
 export const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
 
