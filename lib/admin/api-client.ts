@@ -1,5 +1,4 @@
-/** The admin pages' calls to the admin API. Every failure becomes an ApiFailure carrying the API's own message. */
-import { apiFetch } from "@/lib/client/api-fetch";
+/** What the admin pages send to the admin API and get back: its paths and its answers' JSON types. */
 import type { AdminIndex } from "./index-stats";
 import type { AdminColumn } from "./manage-indexes";
 import type { DeadLetter } from "./dead-letters";
@@ -17,9 +16,6 @@ export type WireColumn = Wire<AdminColumn>;
 export type WireUser = Wire<PublicUser>;
 export type WireToken = Wire<PublicApiToken>;
 export type WireIndex = Wire<LoggerIndex>;
-
-/** The shared browser fetch (lib/client/api-fetch.ts) under the name the admin pages call it by. */
-export const adminApi = apiFetch;
 
 export const adminPaths = {
   indexes: "/api/admin/indexes",

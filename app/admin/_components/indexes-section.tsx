@@ -3,13 +3,14 @@
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { adminApi, adminPaths, splitList, type AdminIndex, type WireIndex } from "@/lib/admin/api-client";
+import { adminPaths, splitList, type AdminIndex, type WireIndex } from "@/lib/admin/api-client";
+import { apiFetch } from "@/lib/client/api-fetch";
 import { ErrorNote, Num, Section, formatBytes } from "./admin-ui";
 
 export function IndexesSection() {
   const indexes = useQuery({
     queryKey: ["admin", "indexes"],
-    queryFn: () => adminApi<{ indexes: AdminIndex[] }>(adminPaths.indexes),
+    queryFn: () => apiFetch<{ indexes: AdminIndex[] }>(adminPaths.indexes),
     refetchInterval: 5_000,
     staleTime: 0,
   });
@@ -78,7 +79,7 @@ function CreateIndexForm() {
   const [form, setForm] = useState(empty);
   const create = useMutation({
     mutationFn: () =>
-      adminApi<{ index: WireIndex }>(adminPaths.indexes, {
+      apiFetch<{ index: WireIndex }>(adminPaths.indexes, {
         method: "POST",
         body: {
           name: form.name.trim(),

@@ -2,14 +2,15 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { adminApi, adminPaths, type WireToken } from "@/lib/admin/api-client";
+import { adminPaths, type WireToken } from "@/lib/admin/api-client";
+import { apiFetch } from "@/lib/client/api-fetch";
 import { ConfirmButton, ErrorNote, Section, formatTime } from "./admin-ui";
 
 export function TokensSection() {
   const queryClient = useQueryClient();
   const tokens = useQuery({
     queryKey: ["admin", "tokens"],
-    queryFn: () => adminApi<{ tokens: WireToken[] }>(adminPaths.tokens),
+    queryFn: () => apiFetch<{ tokens: WireToken[] }>(adminPaths.tokens),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["admin", "tokens"] });
   return (
@@ -41,7 +42,7 @@ export function TokensSection() {
 
 function TokenRow({ token, onChanged }: { token: WireToken; onChanged: () => Promise<void> }) {
   const revoke = useMutation({
-    mutationFn: () => adminApi<void>(adminPaths.token(token.id), { method: "DELETE" }),
+    mutationFn: () => apiFetch<void>(adminPaths.token(token.id), { method: "DELETE" }),
     onSuccess: onChanged,
   });
   return (
@@ -73,7 +74,7 @@ function CreateTokenForm({ onCreated }: { onCreated: () => Promise<void> }) {
   const [copied, setCopied] = useState(false);
   const create = useMutation({
     mutationFn: () =>
-      adminApi<{ token: string; record: WireToken }>(adminPaths.tokens, {
+      apiFetch<{ token: string; record: WireToken }>(adminPaths.tokens, {
         method: "POST",
         body: { name: name.trim(), scope },
       }),

@@ -2,7 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { adminApi, adminPaths, splitList, type WireUser } from "@/lib/admin/api-client";
+import { adminPaths, splitList, type WireUser } from "@/lib/admin/api-client";
+import { apiFetch } from "@/lib/client/api-fetch";
 import { ConfirmButton, ErrorNote, Section, formatTime } from "./admin-ui";
 
 /** The signed-in admin: the users table marks their row, which they may not delete. */
@@ -12,7 +13,7 @@ export function UsersSection({ me }: { me: Me }) {
   const queryClient = useQueryClient();
   const users = useQuery({
     queryKey: ["admin", "users"],
-    queryFn: () => adminApi<{ users: WireUser[] }>(adminPaths.users),
+    queryFn: () => apiFetch<{ users: WireUser[] }>(adminPaths.users),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["admin", "users"] });
   return (
@@ -53,14 +54,14 @@ function UserRow({
   const [password, setPassword] = useState<string | null>(null);
   const update = useMutation({
     mutationFn: (body: { role?: string; password?: string }) =>
-      adminApi<{ user: WireUser }>(adminPaths.user(user.id), { method: "PATCH", body }),
+      apiFetch<{ user: WireUser }>(adminPaths.user(user.id), { method: "PATCH", body }),
     onSuccess: () => {
       setPassword(null);
       return onChanged();
     },
   });
   const remove = useMutation({
-    mutationFn: () => adminApi<void>(adminPaths.user(user.id), { method: "DELETE" }),
+    mutationFn: () => apiFetch<void>(adminPaths.user(user.id), { method: "DELETE" }),
     onSuccess: onChanged,
   });
   return (
@@ -138,7 +139,7 @@ function CreateUserForm({ onCreated }: { onCreated: () => Promise<void> }) {
   const [form, setForm] = useState(empty);
   const create = useMutation({
     mutationFn: () =>
-      adminApi<{ user: WireUser }>(adminPaths.users, {
+      apiFetch<{ user: WireUser }>(adminPaths.users, {
         method: "POST",
         body: {
           username: form.username.trim(),

@@ -5,7 +5,6 @@ import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import {
-  adminApi,
   adminPaths,
   splitList,
   type AdminIndex,
@@ -13,6 +12,7 @@ import {
   type WireColumn,
   type WireIndex,
 } from "@/lib/admin/api-client";
+import { apiFetch } from "@/lib/client/api-fetch";
 import { ConfirmButton, ErrorNote, Num, Section, formatBytes, formatTime } from "../../_components/admin-ui";
 
 const FLAGS = [
@@ -27,7 +27,7 @@ type Flag = (typeof FLAGS)[number]["key"];
 export function IndexAdminClient({ name }: { name: string }) {
   const index = useQuery({
     queryKey: ["admin", "index", name],
-    queryFn: () => adminApi<{ index: AdminIndex }>(adminPaths.index(name)),
+    queryFn: () => apiFetch<{ index: AdminIndex }>(adminPaths.index(name)),
     refetchInterval: 5_000,
     staleTime: 0,
   });
@@ -88,7 +88,7 @@ function SettingsForm({ index }: { index: AdminIndex }) {
   });
   const save = useMutation({
     mutationFn: () =>
-      adminApi<{ index: WireIndex }>(adminPaths.index(index.name), {
+      apiFetch<{ index: WireIndex }>(adminPaths.index(index.name), {
         method: "PATCH",
         body: {
           title: form.title.trim(),
@@ -157,11 +157,11 @@ function Columns({ name }: { name: string }) {
   const key = ["admin", "columns", name];
   const columns = useQuery({
     queryKey: key,
-    queryFn: () => adminApi<{ columns: WireColumn[] }>(adminPaths.columns(name)),
+    queryFn: () => apiFetch<{ columns: WireColumn[] }>(adminPaths.columns(name)),
   });
   const update = useMutation({
     mutationFn: (change: { name: string } & Partial<Record<Flag, boolean>>) =>
-      adminApi<{ columns: WireColumn[] }>(adminPaths.columns(name), {
+      apiFetch<{ columns: WireColumn[] }>(adminPaths.columns(name), {
         method: "PATCH",
         body: { columns: [change] },
       }),
@@ -218,13 +218,13 @@ function DeadLetters({ name }: { name: string }) {
   const dead = useQuery({
     queryKey: key,
     queryFn: () =>
-      adminApi<{ count: number; messages: DeadLetter[] }>(`${adminPaths.deadLetters(name)}?limit=20`),
+      apiFetch<{ count: number; messages: DeadLetter[] }>(`${adminPaths.deadLetters(name)}?limit=20`),
     refetchInterval: 10_000,
     staleTime: 0,
   });
   const act = useMutation({
     mutationFn: (action: "republish" | "drop") =>
-      adminApi<{ count: number }>(adminPaths.deadLetters(name), { method: "POST", body: { action } }).then(
+      apiFetch<{ count: number }>(adminPaths.deadLetters(name), { method: "POST", body: { action } }).then(
         (r) => ({
           action,
           ...r,
@@ -299,7 +299,7 @@ function DeleteIndex({ name }: { name: string }) {
   const [typed, setTyped] = useState("");
   const remove = useMutation({
     mutationFn: () =>
-      adminApi<void>(`${adminPaths.index(name)}?confirm=${encodeURIComponent(typed)}`, { method: "DELETE" }),
+      apiFetch<void>(`${adminPaths.index(name)}?confirm=${encodeURIComponent(typed)}`, { method: "DELETE" }),
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: ["admin", "index", name] });
       void queryClient.invalidateQueries({ queryKey: ["admin", "indexes"] });
