@@ -112,6 +112,7 @@ export async function measureThroughput(opts: { records: number; batch: number }
         row: {
           id: x.id,
           ts: x.ts,
+          seq: x.seq,
           message: x.message,
           fieldsText: ALL_DOCS_TOKEN,
           lvl: x.lvl,

@@ -14,6 +14,7 @@ import { freePort } from "@/lib/engine/searchd-supervisor";
 import { buildWorkers } from "./collector-command";
 import { ensureWebBuild, startWeb, type Web } from "./web-process";
 import type { LogRecord } from "@/lib/query/wire";
+import { cursorOf } from "@/lib/query/cursor";
 import type { LoggerIndex } from "@/db/schema";
 import {
   collectorEnv,
@@ -345,6 +346,7 @@ function rec(n: number): LogRecord {
   return {
     id: String(1000 + n),
     ts,
+    seq: "0",
     time: new Date(ts).toISOString(),
     message: `line ${n}`,
     level: "info",
@@ -354,7 +356,7 @@ function rec(n: number): LogRecord {
     highlights: [],
   };
 }
-const cursor = (r: LogRecord) => `${r.ts}_${r.id}`;
+const cursor = (r: LogRecord) => cursorOf(r);
 const recordsEvent = (rs: LogRecord[], crlf = false) => {
   const block = `id: ${cursor(rs[rs.length - 1]!)}\nevent: records\ndata: ${JSON.stringify({ records: rs })}\n\n`;
   return crlf ? block.replace(/\n/g, "\r\n") : block;

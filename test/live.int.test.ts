@@ -17,6 +17,7 @@ import { compileRecordMatcher } from "@/lib/live/record-matcher";
 import { SseParser, type SseMessage } from "@/lib/live/sse-parser";
 import { parseQuery } from "@/lib/query/parse-query";
 import type { GrepResult, LogRecord } from "@/lib/query/wire";
+import { comparePositions, cursorOf } from "@/lib/query/cursor";
 import type { LoggerIndex } from "@/db/schema";
 import {
   apiRequest,
@@ -143,13 +144,13 @@ async function openStream(query: Query, as?: As): Promise<Reading> {
 }
 
 const messages = (rs: LogRecord[]) => rs.map((r) => r.message);
-const cursor = (r: LogRecord) => `${r.ts}_${r.id}`;
+const cursor = (r: LogRecord) => cursorOf(r);
 
 function inPositionOrder(rs: LogRecord[]): boolean {
   return rs.every((r, i) => {
     if (i === 0) return true;
     const p = rs[i - 1]!;
-    return p.ts < r.ts || (p.ts === r.ts && BigInt(p.id) < BigInt(r.id));
+    return comparePositions(p, r) < 0;
   });
 }
 

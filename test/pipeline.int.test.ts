@@ -13,6 +13,7 @@ import { valuesKey } from "@/lib/collector/field-values";
 import type { GrepResult } from "@/lib/query/wire";
 import type { LoggerIndex } from "@/db/schema";
 import { threeFormatRecord } from "./three-formats";
+import { comparePositions } from "@/lib/query/cursor";
 import {
   collectorEnv,
   createTestIndex,
@@ -107,7 +108,7 @@ describe("core pipeline", () => {
       expect(seen).toHaveLength(total);
       for (let i = 1; i < seen.length; i++) {
         const [a, b] = [seen[i - 1]!, seen[i]!];
-        expect(a.ts > b.ts || (a.ts === b.ts && BigInt(a.id) > BigInt(b.id))).toBe(true);
+        expect(comparePositions(a, b)).toBeGreaterThan(0);
       }
       const byN = new Map(seen.map((r) => [r.fields.n as number, r]));
       expect(byN.size).toBe(total);

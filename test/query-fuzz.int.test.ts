@@ -26,6 +26,7 @@ import { GET as hostFilesGET } from "@/app/api/hosts/[host]/files/route";
 import { GET as hostLogsGET } from "@/app/api/hosts/[host]/logs/route";
 import { GET as hostGET } from "@/app/api/hosts/[host]/route";
 import { GET as hostsGET } from "@/app/api/hosts/route";
+import { cursorOf } from "@/lib/query/cursor";
 import { GET as indexesGET } from "@/app/api/indexes/route";
 import { GET as savedSearchesGET } from "@/app/api/saved-searches/route";
 import { GET as streamGET } from "@/app/stream/route";
@@ -329,7 +330,7 @@ describe("every GET route under random and hostile input", () => {
         params: { logger: name },
         as: admin,
       });
-      cursors.push(...res.body.records.map((r) => `${r.ts}_${r.id}`));
+      cursors.push(...res.body.records.map((r) => cursorOf(r)));
       if (name === a.name) aCursors = [...cursors];
     }
   });

@@ -17,6 +17,7 @@ import { valuesKey } from "@/lib/collector/field-values";
 import { registerColumns, setColumnFlags } from "@/lib/indexes/logger-indexes";
 import type { IndexVolume } from "@/lib/indexes/index-volume";
 import type { ContextResult, Facet, GrepResult, Histogram, LogRecord } from "@/lib/query/wire";
+import { comparePositions, cursorOf as positionCursor } from "@/lib/query/cursor";
 import type { SavedSearch } from "@/lib/saved-searches/schema";
 import type { LoggerIndex } from "@/db/schema";
 import {
@@ -108,7 +109,7 @@ describe("reader API", () => {
   let bulk: LoggerIndex;
   /** The main index's seeded records by their `n`. */
   const byN = new Map<number, LogRecord>();
-  const cursorOf = (n: number) => `${byN.get(n)!.ts}_${byN.get(n)!.id}`;
+  const cursorOf = (n: number) => positionCursor(byN.get(n)!);
   const range = { from: String(T0), to: String(T0 + 10 * MIN - 1) };
 
   beforeAll(async () => {
@@ -458,7 +459,7 @@ describe("reader API", () => {
 
     it("answers a missing anchor with a 404 and bad input with a 400", async () => {
       const r = byN.get(31)!;
-      const gone = await context({ at: `${r.ts}_${BigInt(r.id) + 1n}` });
+      const gone = await context({ at: `${r.ts}_${r.seq}_${BigInt(r.id) + 1n}` });
       expect(gone.status).toBe(404);
       expect(gone.body.error.code).toBe("not_found");
       expect((await context({ at: cursorOf(31), filter: "host:web-00" })).status).toBe(404);
@@ -500,10 +501,10 @@ describe("reader API", () => {
       expect(new Set(lines.map((l) => l.fields.i)).size).toBe(EXPORTED);
       for (let k = 1; k < lines.length; k++) {
         const [a, b] = [lines[k - 1]!, lines[k]!];
-        expect(a.ts > b.ts || (a.ts === b.ts && BigInt(a.id) > BigInt(b.id))).toBe(true);
+        expect(comparePositions(a, b)).toBeGreaterThan(0);
       }
       expect(Object.keys(lines[0]!).sort()).toEqual(
-        ["fields", "host", "id", "level", "logger", "message", "time", "ts"].sort(),
+        ["fields", "host", "id", "level", "logger", "message", "seq", "time", "ts"].sort(),
       );
     });
 

@@ -25,6 +25,7 @@ describe("retention job", () => {
         const row = {
           id: "1",
           ts: day0 - DAY_MS,
+          seq: "0",
           message: "old",
           fieldsText: "",
           lvl: 30,

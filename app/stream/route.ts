@@ -24,7 +24,7 @@ export const GET = withApi({ auth: "read", query: streamParamsSchema }, async ({
     source: stitchedSource(searchEngine(), apps, matches),
     writer: textWriter(apps, settings.maxLinesPerSec),
     request: req,
-    options: { indexes: apps, start: { ts: Date.now() - settings.reorderMs, id: "0" }, matches },
+    options: { indexes: apps, start: { ts: Date.now() - settings.reorderMs, seq: "0", id: "0" }, matches },
   });
   return new Response(body, { headers: TEXT_STREAM_HEADERS });
 });

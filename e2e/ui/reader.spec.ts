@@ -118,7 +118,7 @@ test.describe("reader", () => {
     await page.keyboard.press("k");
     const focused = page.locator('[data-testid=log-row][data-focused="true"]');
     await expect(focused).toContainText(`${SEED.count - 2}`);
-    await expect(page).toHaveURL(/focus=\d+_\d+/);
+    await expect(page).toHaveURL(/focus=\d+_\d+_\d+/);
     await page.keyboard.press("Enter");
     await expect(focused.locator(".details")).toContainText("requestId");
     await page.keyboard.press("Escape");
@@ -169,7 +169,7 @@ test.describe("reader", () => {
     await expect(page.getByTestId("summary")).toContainText("matching lines");
     await rows(page).nth(2).click();
     const focusedText = await page.locator('[data-testid=log-row][data-focused="true"]').textContent();
-    await expect(page).toHaveURL(/focus=\d+_\d+/);
+    await expect(page).toHaveURL(/focus=\d+_\d+_\d+/);
     const url = page.url();
     await page.reload();
     await expect(page).toHaveURL(url);

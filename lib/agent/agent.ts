@@ -26,6 +26,7 @@ import path from "node:path";
 import { AmqpPublisher, type PublisherEvent } from "@alco/amqp-publisher";
 import { brokerAddress } from "@/lib/amqp/amqp-connection";
 import { agentRoutingKey, buildRecordBody, recordMessageId } from "./agent-record";
+import { fileLineSeq, SEQ_HEADER } from "@/lib/records/record-seq";
 import { expandGlobs } from "./expand-globs";
 import {
   FileTailer,
@@ -227,6 +228,7 @@ export class Agent {
       body,
       properties: {
         messageId: recordMessageId(this.o.host, r.fileId, r.start),
+        headers: { [SEQ_HEADER]: fileLineSeq(r.generation, r.start) },
         persistent: true,
         contentType: "application/json",
         timestamp: Math.floor(r.readAt / 1000),

@@ -28,6 +28,8 @@ import type { OffsetEntry, OffsetStore } from "./offset-store";
 export type TailedRecord = {
   /** The file generation (offset-store.ts): with `start`, what the message id is made of. */
   fileId: string;
+  /** The generation's number (offset-store.ts): with `start`, the line's seq. */
+  generation: number;
   path: string;
   start: number;
   end: number;
@@ -51,7 +53,7 @@ export type TailerContext = {
   now: () => number;
 };
 
-type Place = { end: number; done: boolean; fileId: string; parser: ParserState };
+type Place = { end: number; done: boolean; fileId: string; generation: number; parser: ParserState };
 
 /** Bytes of the file's head that identify it (offset-store.ts). */
 export const FINGERPRINT_BYTES = 1024;
@@ -304,7 +306,13 @@ export class FileTailer {
   }
 
   private take(end: number): Place {
-    const place = { end, done: false, fileId: this.entry.id, parser: this.parser.snapshot() };
+    const place = {
+      end,
+      done: false,
+      fileId: this.entry.id,
+      generation: this.entry.gen ?? 0,
+      parser: this.parser.snapshot(),
+    };
     this.places.push(place);
     return place;
   }
@@ -314,8 +322,8 @@ export class FileTailer {
     this.advance();
   }
 
-  private send(place: Place, r: Omit<TailedRecord, "fileId" | "path">): void {
-    this.ctx.send({ ...r, fileId: place.fileId, path: this.path }).then(
+  private send(place: Place, r: Omit<TailedRecord, "fileId" | "generation" | "path">): void {
+    this.ctx.send({ ...r, fileId: place.fileId, generation: place.generation, path: this.path }).then(
       () => {
         place.done = true;
         this.advance();

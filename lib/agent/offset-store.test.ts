@@ -45,7 +45,7 @@ describe("OffsetStore", () => {
     await Promise.all([store.save(), store.save(), store.save()]);
     expect(await readdir(dir)).toEqual(["agent.json"]);
     const again = await OffsetStore.open(file, () => undefined);
-    expect(again.list()).toEqual([{ ...entry("one", 99) }]);
+    expect(again.list()).toEqual([{ ...entry("one", 99), gen: 1 }]);
     expect(again.findByIdentity("2049", "18446744073709551615")?.offset).toBe(99);
   });
 
@@ -61,6 +61,31 @@ describe("OffsetStore", () => {
     await new Promise((r) => setTimeout(r, 60));
     await store.close();
     expect(JSON.parse(await readFile(file, "utf8"))).toMatchObject({ files: [{ offset: 99 }] });
+  });
+
+  it("numbers generations in the order it first sees them, never reusing a number, old state files too", async () => {
+    const file = path.join(dir, "agent.json");
+    const store = await OffsetStore.open(file, () => undefined);
+    const [a, b] = [entry("a", 0), entry("b", 0)];
+    store.put(a);
+    store.put(b);
+    expect([a.gen, b.gen]).toEqual([1, 2]);
+    store.delete("b");
+    await store.save();
+    const again = await OffsetStore.open(file, () => undefined);
+    const c = entry("c", 0);
+    again.put(c);
+    expect(c.gen).toBe(3);
+    // Written before generations were numbered: its entries get numbers above any the file names.
+    await writeFile(
+      file,
+      JSON.stringify({ version: 1, files: [entry("x", 5), { ...entry("y", 7), gen: 4 }] }),
+    );
+    const old = await OffsetStore.open(file, () => undefined);
+    expect(old.list().map((e) => [e.id, e.gen])).toEqual([
+      ["x", 5],
+      ["y", 4],
+    ]);
   });
 
   it("refuses a state file it cannot read rather than starting over", async () => {

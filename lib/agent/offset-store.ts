@@ -4,7 +4,9 @@
  * every message id, so a line re-sent after a crash gets the id it had and the collector stores it once, while a
  * new file that reuses a deleted file's inode number cannot collide with it. `fp` is a hash of the file's first
  * `fpLen` bytes (at most 1 KiB): on restart it tells the same file from a different one under a reused inode, or
- * one that was truncated and written again while the agent was stopped.
+ * one that was truncated and written again while the agent was stopped. `gen` numbers generations in the order
+ * the agent first saw them (never reused, `lastGen` remembers the highest): with a line's byte offset it is the
+ * line's seq, so that lines of a rotated file come before its successor's when they share a second.
  *
  * Writes are atomic (temporary file, fsync, rename, fsync of the directory): after a crash the file holds either
  * the previous state or the new one. Saves are coalesced: commits schedule one save within a short delay,
@@ -26,14 +28,21 @@ const entrySchema = z.object({
   fp: z.string(),
   /** W3C `#Fields:` in force at `offset`. */
   w3cFields: z.array(z.string()).optional(),
+  /** Missing in state files written before it existed: given one when loaded. */
+  gen: z.number().int().min(0).optional(),
 });
 export type OffsetEntry = z.infer<typeof entrySchema>;
 
-const stateSchema = z.object({ version: z.literal(1), files: z.array(entrySchema) });
+const stateSchema = z.object({
+  version: z.literal(1),
+  lastGen: z.number().int().min(0).optional(),
+  files: z.array(entrySchema),
+});
 
 export class OffsetStore {
   private readonly entries = new Map<string, OffsetEntry>();
   private writing: Promise<void> | null = null;
+  private lastGen = 0;
   private timer: NodeJS.Timeout | null = null;
 
   private constructor(
@@ -63,7 +72,8 @@ export class OffsetStore {
       );
     }
     const store = new OffsetStore(file, true, log);
-    for (const e of parsed.files) store.entries.set(e.id, e);
+    store.lastGen = Math.max(parsed.lastGen ?? 0, ...parsed.files.map((e) => e.gen ?? 0));
+    for (const e of parsed.files) store.put(e);
     return store;
   }
 
@@ -76,8 +86,12 @@ export class OffsetStore {
     return undefined;
   }
 
-  /** Adds or replaces an entry (the object is kept: later changes to it are saved by `scheduleSave`). */
+  /**
+   * Adds or replaces an entry (the object is kept: later changes to it are saved by `scheduleSave`). An entry
+   * without a generation number gets the next one.
+   */
   put(entry: OffsetEntry): void {
+    entry.gen ??= ++this.lastGen;
     this.entries.set(entry.id, entry);
   }
 
@@ -106,7 +120,7 @@ export class OffsetStore {
   }
 
   private async write(): Promise<void> {
-    const body = JSON.stringify({ version: 1, files: this.list() }, null, 1);
+    const body = JSON.stringify({ version: 1, lastGen: this.lastGen, files: this.list() }, null, 1);
     const tmp = `${this.file}.tmp`;
     const fh = await open(tmp, "w", 0o644);
     try {

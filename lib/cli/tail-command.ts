@@ -4,7 +4,7 @@
  * the stream resumes after the last event id, and a record at or before the last one printed is skipped, should
  * a server send it again.
  */
-import { comparePositions, decodeCursor, encodeCursor } from "@/lib/query/cursor";
+import { comparePositions, decodeCursor, encodeCursor, type Cursor } from "@/lib/query/cursor";
 import type { LogRecord } from "@/lib/query/wire";
 import type { CliContext } from "./cli-context";
 import { fetchNewest, grepPath } from "./fetch-records";
@@ -23,6 +23,12 @@ function recordsOf(data: string): LogRecord[] | null {
   }
 }
 
+/** A server from before seq existed sends none: its records all sit at seq 0. */
+function positionOfRecord(r: LogRecord): Cursor {
+  const seq = typeof r.seq === "string" && /^\d{1,20}$/.test(r.seq) ? r.seq : "0";
+  return { ts: r.ts, seq, id: r.id };
+}
+
 export async function runTail(
   ctx: CliContext,
   cmd: TailOptions,
@@ -34,7 +40,7 @@ export async function runTail(
     { logger: cmd.logger, q: cmd.expr, limit: Math.max(1, cmd.lines) },
     ctx.signal,
   );
-  let last = history.records[0] ? { ts: history.records[0].ts, id: history.records[0].id } : null;
+  let last = history.records[0] ? positionOfRecord(history.records[0]) : null;
   const print = (r: LogRecord) =>
     ctx.out(cmd.json ? JSON.stringify(r) : formatRecord(r, { color: ctx.color }));
   for (const r of history.records.slice(0, cmd.lines).reverse()) print(r);
@@ -48,7 +54,7 @@ export async function runTail(
       }
       for (const r of records) {
         if (typeof r?.ts !== "number" || typeof r.id !== "string" || !/^\d{1,20}$/.test(r.id)) continue;
-        const at = { ts: r.ts, id: r.id };
+        const at = positionOfRecord(r);
         if (last && comparePositions(at, last) <= 0) continue;
         print(r);
         last = at;

@@ -24,6 +24,7 @@ import { retentionWindow, utcDayStart } from "@/lib/engine/retention";
 import { ALL_DOCS_TOKEN, dailyTableName, type EngineRow } from "@/lib/engine/sphinxql-dialect";
 import { renderStatements, writeStatements, type Statement } from "@/lib/engine/write-rows";
 import { normalizeRecord, type NormalizedRecord, type NormalizeResult } from "@/lib/records/normalize-record";
+import { SEQ_HEADER, seqFromHeader } from "@/lib/records/record-seq";
 import type { ColumnCache } from "./column-cache";
 import { FieldValuesBatch } from "./field-values";
 import type { CollectorMetrics } from "./metrics";
@@ -91,6 +92,8 @@ export class IndexConsumer {
   private inflightBytes = 0;
   private receivedBytes = 0;
   private receivedCount = 0;
+  /** Deliveries counted since this consumer started, never reset: the arrival order record-seq.ts falls back on. */
+  private arrivals = 0;
   private paused = false;
   index: LoggerIndex;
 
@@ -226,6 +229,8 @@ export class IndexConsumer {
           amqpTimestamp: typeof msg.properties.timestamp === "number" ? msg.properties.timestamp : undefined,
           headerTimestampMs: headerMs(msg.properties.headers?.timestamp_in_ms),
           receivedAt: Date.now(),
+          seqHeader: seqFromHeader(msg.properties.headers?.[SEQ_HEADER]),
+          arrival: this.arrivals++,
         },
         { maxBytes: this.settings.maxMessageBytes, logcollectTimeZone: this.settings.logcollectTimeZone },
       );
@@ -384,6 +389,7 @@ export class IndexConsumer {
     const row = {
       id: r.id,
       ts: r.ts,
+      seq: r.seq,
       message: r.message,
       fieldsText,
       lvl: r.lvl,

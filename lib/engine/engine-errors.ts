@@ -2,11 +2,11 @@
  * Which engine failures are worth trying again. Writers retry them (write-rows.ts) and the API answers them with
  * "try again in a moment" rather than blaming the request, so both must agree on one definition.
  */
-import { engineOwnWords, isMissingTableError } from "./sphinxql-dialect";
+import { engineOwnWords, isMissingOrderColumnError, isMissingTableError } from "./sphinxql-dialect";
 
 /**
  * Errors worth retrying as they are: the engine is down, restarting, or does not serve the table yet (a new index
- * or a new day before the supervisor's reload). Anything else is about the statement's content.
+ * or a new day before the supervisor's reload, or a table it has not yet given the `seq` column). Anything else is about the statement's content.
  */
 export function isTransientEngineError(err: unknown): boolean {
   const e = err as { code?: string; fatal?: boolean };
@@ -18,6 +18,6 @@ export function isTransientEngineError(err: unknown): boolean {
     )
   )
     return true;
-  if (isMissingTableError(err)) return true;
+  if (isMissingTableError(err) || isMissingOrderColumnError(err)) return true;
   return /not ready|too many|is not available|timed? ?out/i.test(engineOwnWords(err));
 }

@@ -12,7 +12,15 @@ import path from "node:path";
 import { backoffDelay, RECONNECT_BACKOFF } from "@/lib/retry/backoff-delay";
 import { createEngine, type Engine } from "./engine-client";
 import { renderSearchdConfig, type EngineIndexSpec } from "./searchd-config";
-import { BANNER_ARGS, HEALTH_TABLE, flavorFromBanner, type EngineFlavor } from "./sphinxql-dialect";
+import {
+  BANNER_ARGS,
+  HEALTH_TABLE,
+  addOrderColumnSql,
+  describeTableSql,
+  flavorFromBanner,
+  lacksOrderColumn,
+  type EngineFlavor,
+} from "./sphinxql-dialect";
 
 export type SupervisorOptions = {
   dataDir: string;
@@ -112,6 +120,7 @@ export class SearchdSupervisor {
     this.indexes = indexes;
     await this.writeConfig(nowMs);
     await this.spawnAndWait();
+    await this.upgradeTables(this.renderedTables);
   }
 
   /**
@@ -131,6 +140,7 @@ export class SearchdSupervisor {
         [...served].every((t) => t === HEALTH_TABLE || want.has(t) || !before.has(t)),
       15_000,
     );
+    await this.upgradeTables(this.renderedTables.filter((t) => !before.has(t)));
     await this.removeFilesOf([...before].filter((t) => !want.has(t)));
     return true;
   }
@@ -226,6 +236,20 @@ export class SearchdSupervisor {
     throw new Error(
       `searchd not ready after ${timeoutMs} ms: ${lastErr instanceof Error ? lastErr.message : "tables missing"}`,
     );
+  }
+
+  /**
+   * Gives tables written before the `seq` column existed that column (sphinxql-dialect's describeTableSql has
+   * why). A table declared by the config since then has it already, so after the first start this costs one
+   * DESCRIBE per table.
+   */
+  private async upgradeTables(tables: readonly string[]): Promise<void> {
+    const probe = (this.probe ??= createEngine(this.address, { connections: 1 }));
+    for (const t of tables) {
+      if (!lacksOrderColumn(await probe.query<Record<string, unknown>>(describeTableSql(t)))) continue;
+      await probe.query(addOrderColumnSql(t));
+      this.log(`added the seq column to ${t} (written before lines were ordered by it; its rows read seq 0)`);
+    }
   }
 
   private async removeFilesOf(tables: string[]): Promise<void> {

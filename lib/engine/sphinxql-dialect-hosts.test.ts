@@ -66,6 +66,8 @@ describe("selectRecordsSql with absent fields", () => {
       limit: 10,
       highlight: null,
     });
-    expect(sql).toContain("WHERE logger IN ('app') AND js.file IS NULL ORDER BY ts DESC, id DESC LIMIT 10");
+    expect(sql).toContain(
+      "WHERE logger IN ('app') AND js.file IS NULL ORDER BY ts DESC, seq DESC, id DESC LIMIT 10",
+    );
   });
 });

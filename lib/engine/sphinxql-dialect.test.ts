@@ -327,37 +327,39 @@ const BASE: SelectRecords = { tables: ["app"], match: null, filters: [], limit: 
 describe("selectRecordsSql", () => {
   it("selects newest first without a cursor", () => {
     expect(selectRecordsSql(BASE)).toBe(
-      "SELECT id, ts, msg, level, logger, host, js FROM app ORDER BY ts DESC, id DESC LIMIT 100 OPTION max_matches=1000, ranker=none",
+      "SELECT id, ts, seq, msg, level, logger, host, js FROM app ORDER BY ts DESC, seq DESC, id DESC LIMIT 100 OPTION max_matches=1000, ranker=none",
     );
   });
 
-  it("pages to older records with a keyset on (ts, id), newest first", () => {
+  it("pages to older records with a keyset on (ts, seq, id), newest first", () => {
     const sql = selectRecordsSql({
       ...BASE,
-      cursor: { at: { ts: 1795000000123, id: "42" }, direction: "older" },
+      cursor: { at: { ts: 1795000000123, seq: "7", id: "42" }, direction: "older" },
     });
-    expect(sql).toContain("(ts < 1795000000123 OR id < 42) AS kc");
+    expect(sql).toContain("(ts < 1795000000123 OR seq < 7 OR (seq = 7 AND id < 42)) AS kc");
     expect(sql).toContain("WHERE ts <= 1795000000123 AND kc = 1");
-    expect(sql).toContain("ORDER BY ts DESC, id DESC");
+    expect(sql).toContain("ORDER BY ts DESC, seq DESC, id DESC");
   });
 
-  it("pages to newer records with a keyset on (ts, id), oldest first", () => {
+  it("pages to newer records with a keyset on (ts, seq, id), oldest first", () => {
     const sql = selectRecordsSql({
       ...BASE,
-      cursor: { at: { ts: 1795000000123, id: "42" }, direction: "newer" },
+      cursor: { at: { ts: 1795000000123, seq: "7", id: "42" }, direction: "newer" },
     });
-    expect(sql).toContain("(ts > 1795000000123 OR id > 42) AS kc");
+    expect(sql).toContain("(ts > 1795000000123 OR seq > 7 OR (seq = 7 AND id > 42)) AS kc");
     expect(sql).toContain("WHERE ts >= 1795000000123 AND kc = 1");
-    expect(sql).toContain("ORDER BY ts ASC, id ASC");
+    expect(sql).toContain("ORDER BY ts ASC, seq ASC, id ASC");
   });
 
   it.each([
-    [{ ts: 1, id: "abc" }],
-    [{ ts: 1, id: "1 OR 1=1" }],
-    [{ ts: 1, id: "" }],
-    [{ ts: 1, id: "1".repeat(21) }],
-    [{ ts: 1.5, id: "1" }],
-    [{ ts: Number.NaN, id: "1" }],
+    [{ ts: 1, seq: "0", id: "abc" }],
+    [{ ts: 1, seq: "0", id: "1 OR 1=1" }],
+    [{ ts: 1, seq: "1 OR 1=1", id: "1" }],
+    [{ ts: 1, seq: "", id: "1" }],
+    [{ ts: 1, seq: "0", id: "" }],
+    [{ ts: 1, seq: "0", id: "1".repeat(21) }],
+    [{ ts: 1.5, seq: "0", id: "1" }],
+    [{ ts: Number.NaN, seq: "0", id: "1" }],
   ])("refuses the cursor %j", (at) => {
     expect(() => selectRecordsSql({ ...BASE, cursor: { at, direction: "older" } })).toThrow(/invalid cursor/);
   });
@@ -401,7 +403,7 @@ describe("selectRecordsSql", () => {
         { field: "level", values: [nasty], negate: false },
         { field: "user", values: [nasty], negate: true },
       ],
-      cursor: { at: { ts: 5, id: "7" }, direction: "older" },
+      cursor: { at: { ts: 5, seq: "3", id: "7" }, direction: "older" },
     };
     const { skeleton, literals } = splitSqlLiterals(selectRecordsSql(query));
     const plain = splitSqlLiterals(

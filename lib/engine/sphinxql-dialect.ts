@@ -101,6 +101,8 @@ export const TABLE_SCHEMA = [
   "rt_attr_string = logger",
   "rt_attr_string = host",
   "rt_attr_json = js",
+  // Last, where ALTER TABLE ADD COLUMN puts it in a table written before it existed (ORDER_COLUMN_UPGRADE).
+  "rt_attr_bigint = seq",
 ] as const;
 
 /** Tokenizer settings measured in DESIGN.md: Latin-1 + Cyrillic words, CJK as ngrams, hosts/IPs/k=v blended. */
@@ -330,8 +332,21 @@ function absentConditions(fields: string[] | undefined): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 // SELECT for the reader
 
-export type Cursor = { ts: number; id: string };
+/**
+ * A position in the one order every read uses: (ts, seq, id). `seq` orders the lines of one source within a
+ * millisecond (docs/OPERATIONS.md "Order of lines"); `id` only breaks the ties left between sources. Both are
+ * decimal strings below 2^63: they do not fit a JavaScript number.
+ */
+export type Cursor = { ts: number; seq: string; id: string };
 export type Direction = "older" | "newer";
+
+/** The reader's order, newest first; oldest first is the same keys ascending. */
+const ORDER_KEYS = ["ts", "seq", "id"] as const;
+
+export function orderBySql(direction: "asc" | "desc"): string {
+  const d = direction === "asc" ? "ASC" : "DESC";
+  return ORDER_KEYS.map((k) => `${k} ${d}`).join(", ");
+}
 
 /** The part every read shares: full-text match, field filters and the time range. */
 export type RecordsScope = {
@@ -345,7 +360,7 @@ export type RecordsScope = {
 };
 
 export type SelectRecords = RecordsScope & {
-  /** Keyset: rows strictly older (or newer) than this position in (ts, id) order. */
+  /** Keyset: rows strictly older (or newer) than this position in (ts, seq, id) order. */
   cursor?: { at: Cursor; direction: Direction };
   limit: number;
   /** Adds a `snip` column with the message, matches wrapped in MARK_START/MARK_END. */
@@ -369,17 +384,15 @@ function timeAndKeyset(q: { fromMs?: number; toMs?: number; cursor?: SelectRecor
   if (q.fromMs !== undefined) where.push(`ts >= ${Math.trunc(q.fromMs)}`);
   if (q.toMs !== undefined) where.push(`ts <= ${Math.trunc(q.toMs)}`);
   if (q.cursor) {
-    const { ts, id } = q.cursor.at;
-    if (!ID_PATTERN.test(id) || !Number.isSafeInteger(ts)) throw new Error("invalid cursor");
-    // The plain range filter lets the engine skip blocks by min/max; the tie on equal ts needs OR, which 2.2
-    // only evaluates in the select list.
-    if (q.cursor.direction === "older") {
-      where.push(`ts <= ${ts}`);
-      select.push(`(ts < ${ts} OR id < ${id}) AS kc`);
-    } else {
-      where.push(`ts >= ${ts}`);
-      select.push(`(ts > ${ts} OR id > ${id}) AS kc`);
-    }
+    const { ts, seq, id } = q.cursor.at;
+    if (!ID_PATTERN.test(id) || !ID_PATTERN.test(seq) || !Number.isSafeInteger(ts))
+      throw new Error("invalid cursor");
+    // The plain range filter lets the engine skip blocks by min/max; the ties on equal ts need OR, which 2.2
+    // only evaluates in the select list. With ts fixed by the range, `ts < T OR seq < S OR (seq = S AND id < I)`
+    // is the lexicographic comparison of (ts, seq, id).
+    const [cmp, range] = q.cursor.direction === "older" ? ["<", "<="] : [">", ">="];
+    where.push(`ts ${range} ${ts}`);
+    select.push(`(ts ${cmp} ${ts} OR seq ${cmp} ${seq} OR (seq = ${seq} AND id ${cmp} ${id})) AS kc`);
     where.push("kc = 1");
   }
   return { where, select };
@@ -387,7 +400,7 @@ function timeAndKeyset(q: { fromMs?: number; toMs?: number; cursor?: SelectRecor
 
 export function selectRecordsSql(q: SelectRecords): string {
   const from = assertTables(q.tables);
-  const select = ["id", "ts", "msg", "level", "logger", "host", "js"];
+  const select = ["id", "ts", "seq", "msg", "level", "logger", "host", "js"];
   const where: string[] = [];
   const params: string[] = [];
   if (q.highlight !== null) {
@@ -406,8 +419,7 @@ export function selectRecordsSql(q: SelectRecords): string {
   const keyset = timeAndKeyset(q);
   select.push(...filters.select, ...keyset.select);
   where.push(...filters.where, ...absentConditions(q.absentFields), ...keyset.where);
-  const asc = q.cursor?.direction === "newer";
-  const order = asc ? "ts ASC, id ASC" : "ts DESC, id DESC";
+  const order = orderBySql(q.cursor?.direction === "newer" ? "asc" : "desc");
   const limit = Math.max(1, Math.min(10_000, Math.trunc(q.limit)));
   const sql =
     `SELECT ${select.join(", ")} FROM ${from}` +
@@ -422,6 +434,8 @@ export function selectRecordsSql(q: SelectRecords): string {
 export type EngineRow = {
   id: string;
   ts: number;
+  /** Decimal, below 2^63: the record's place among its source's lines of the same millisecond. */
+  seq: string;
   message: string;
   /** Full-text tokens of indexed columns, as `key=value`, plus ALL_DOCS_TOKEN. */
   fieldsText: string;
@@ -432,7 +446,7 @@ export type EngineRow = {
   json: string;
 };
 
-const INSERT_COLUMNS = "(id, message, fields, msg, ts, lvl, level, logger, host, js)";
+const INSERT_COLUMNS = "(id, message, fields, msg, ts, seq, lvl, level, logger, host, js)";
 
 /** Bytes of one row in a REPLACE statement, for bounding a statement below max_packet_size. */
 export function rowSqlBytes(r: EngineRow): number {
@@ -443,15 +457,18 @@ export function rowSqlBytes(r: EngineRow): number {
     r.level.length +
     r.logger.length +
     r.host.length +
+    r.seq.length +
     96
   );
 }
 
 export function replaceRowsSql(table: string, rows: EngineRow[]): string {
   assertTables([table]);
+  for (const r of rows)
+    if (!ID_PATTERN.test(r.id) || !ID_PATTERN.test(r.seq)) throw new Error("invalid row key");
   const values = rows.map(
     (r) =>
-      `(${r.id},${sqlString(r.message)},${sqlString(r.fieldsText)},${sqlString(r.message)},${Math.trunc(r.ts)},` +
+      `(${r.id},${sqlString(r.message)},${sqlString(r.fieldsText)},${sqlString(r.message)},${Math.trunc(r.ts)},${r.seq},` +
       `${r.lvl >>> 0},${sqlString(r.level)},${sqlString(r.logger)},${sqlString(r.host)},${sqlString(r.json)})`,
   );
   return `REPLACE INTO ${table} ${INSERT_COLUMNS} VALUES ${values.join(",")}`;
@@ -468,6 +485,30 @@ export function truncateSql(table: string): string {
 /** Writes a daily table's RAM chunk to disk (what a restart would otherwise replay from the binlog). */
 export function flushTableSql(table: string): string {
   return `FLUSH RTINDEX ${assertTables([table])}`;
+}
+
+/**
+ * The upgrade for day tables written before `seq` existed. searchd keeps a table's schema from its own files,
+ * not from the config, so declaring the column adds it only to new tables; and a query over several tables
+ * where one lacks an ORDER BY column fails ("index <t>: ", 2.2.11), or through a distributed table's agents
+ * answers no rows at all for a filter on it. The supervisor adds the
+ * column to every table it serves, at start and after each reload, before anything reads them; old rows read 0.
+ */
+export function describeTableSql(table: string): string {
+  return `DESCRIBE ${assertTables([table])}`;
+}
+
+export function lacksOrderColumn(describeRows: Record<string, unknown>[]): boolean {
+  return !describeRows.some((r) => r.Field === "seq");
+}
+
+export function addOrderColumnSql(table: string): string {
+  return `ALTER TABLE ${assertTables([table])} ADD COLUMN seq BIGINT`;
+}
+
+/** A write to a table the supervisor has not upgraded yet: worth retrying, not the records' fault. */
+export function isMissingOrderColumnError(err: unknown): boolean {
+  return /unknown column:? '?seq\b/i.test(engineOwnWords(err));
 }
 
 /** Which of these record ids the table holds, as rows `{ id }`. */

@@ -6,6 +6,7 @@ function row(id: number, messageBytes = 10): EngineRow {
   return {
     id: String(id),
     ts: 1795000000000 + id,
+    seq: "0",
     message: "x".repeat(messageBytes),
     fieldsText: "alcoalldocs",
     lvl: 30,

@@ -5,7 +5,8 @@
  * it: records with that `file`, and records without a `file` whose logger it is.
  */
 import type { Engine } from "@/lib/engine/engine-client";
-import { compileMatch, selectRecordsSql, type FieldFilter } from "@/lib/engine/sphinxql-dialect";
+import { compileMatch, selectRecordsSql, type Cursor, type FieldFilter } from "@/lib/engine/sphinxql-dialect";
+import { comparePositions } from "@/lib/query/cursor";
 import { parseQuery } from "@/lib/query/parse-query";
 import { runStatements } from "@/lib/engine/run-statements";
 import { toLogRecord } from "@/lib/query/search-records";
@@ -22,12 +23,9 @@ export function sourceOf(record: Pick<LogRecord, "fields" | "logger">): string {
   return record.logger;
 }
 
-/** Newest first: by ts, then by id (ids are 63-bit decimal strings). */
-export function newestFirst(a: { ts: number; id: string }, b: { ts: number; id: string }): number {
-  if (a.ts !== b.ts) return b.ts - a.ts;
-  const x = BigInt(a.id);
-  const y = BigInt(b.id);
-  return x === y ? 0 : x < y ? 1 : -1;
+/** Newest first, in the order every read uses. */
+export function newestFirst(a: Cursor, b: Cursor): number {
+  return comparePositions(b, a);
 }
 
 type Variant = { filters: FieldFilter[]; absentFields?: string[] };

@@ -4,6 +4,7 @@ import type { ConfirmChannel } from "amqplib";
 import type { LoggerIndex } from "@/db/schema";
 import { publishAndConfirm } from "@/lib/amqp/amqp-connection";
 import { routingKeyMatching } from "@/lib/amqp/topology";
+import { bodyLineSeq, SEQ_HEADER } from "@/lib/records/record-seq";
 
 /**
  * Publishes records for an index onto the logs exchange, with confirms, under a routing key its own bindings
@@ -21,7 +22,7 @@ export async function publishForIndex(
   await publishAndConfirm(
     ch,
     exchange,
-    records.map((r) => ({
+    records.map((r, line) => ({
       routingKey,
       content: Buffer.from(r),
       options: {
@@ -29,8 +30,9 @@ export async function publishForIndex(
         contentType: "application/json",
         messageId: randomUUID(),
         timestamp,
-        // Records without a time of their own take the time they were received, to the millisecond.
-        headers: { timestamp_in_ms: now },
+        // Records without a time of their own take the time they were received, to the millisecond; records
+        // sharing a time keep the order of the bodies and of the lines in them.
+        headers: { timestamp_in_ms: now, [SEQ_HEADER]: bodyLineSeq(now, line) },
       },
     })),
   );

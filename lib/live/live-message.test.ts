@@ -5,6 +5,7 @@ import { decodeLiveMessage, encodeLiveMessages } from "./live-message";
 const rec = (id: string, ts: number, message = "m"): NormalizedRecord => ({
   id,
   ts,
+  seq: "0",
   message,
   level: "info",
   lvl: 6,
@@ -23,6 +24,7 @@ describe("live messages", () => {
     expect(m.records[0]).toEqual({
       id: "8",
       ts: 1,
+      seq: "0",
       time: "1970-01-01T00:00:00.001Z",
       message: "m",
       level: "info",

@@ -26,6 +26,7 @@ export function toLogRecord(r: NormalizedRecord): LogRecord {
   return {
     id: r.id,
     ts: r.ts,
+    seq: r.seq,
     time: new Date(r.ts).toISOString(),
     message: r.message,
     level: r.level,

@@ -3,7 +3,7 @@ import type { Cursor } from "@/lib/engine/sphinxql-dialect";
 import type { LogRecord } from "@/lib/query/wire";
 import type { LiveFeed, LiveListener } from "./live-hub";
 import { LiveSession, type LiveItem, type LiveSessionOptions, type LiveSource } from "./live-session";
-import { comparePositions } from "@/lib/query/cursor";
+import { comparePositions, cursorOf, positionOf } from "@/lib/query/cursor";
 
 const T0 = 1_800_000_000_000;
 
@@ -11,6 +11,7 @@ function rec(ts: number, id: number, message = `line ${id}`): LogRecord {
   return {
     id: String(id),
     ts,
+    seq: "0",
     time: new Date(ts).toISOString(),
     message,
     level: "info",
@@ -53,7 +54,7 @@ class World {
       const last = items[items.length - 1]?.record;
       return Promise.resolve({
         items,
-        scanned: last ? { ts: last.ts, id: last.id } : null,
+        scanned: last ? positionOf(last) : null,
         more: all.length > limit,
         total: all.length,
       });
@@ -64,7 +65,7 @@ class World {
       const before = all[all.length - limit - 1];
       return Promise.resolve({
         items: keep.map((record) => ({ index: "i", record })),
-        before: before ? { ts: before.ts, id: before.id } : null,
+        before: before ? positionOf(before) : null,
       });
     },
   };
@@ -86,7 +87,7 @@ function open(world: World, opts: Partial<LiveSessionOptions> = {}, writable = (
     {
       records: (items: LiveItem[], last: Cursor) => {
         out.records.push(...items.map((i) => i.record));
-        out.ids.push(`${last.ts}_${last.id}`);
+        out.ids.push(cursorOf(last));
       },
       sampled: (n) => out.sampled.push(n),
       ready: () => out.ready++,
@@ -94,7 +95,7 @@ function open(world: World, opts: Partial<LiveSessionOptions> = {}, writable = (
     },
     {
       indexes: ["i"],
-      start: { ts: T0, id: "0" },
+      start: { ts: T0, seq: "0", id: "0" },
       matches: () => true,
       reorderMs: 300,
       maxLinesPerSec: 1000,
@@ -134,7 +135,7 @@ describe("live session", () => {
     await vi.advanceTimersByTimeAsync(500);
     expect(ids(out.records)).toEqual([...Array.from({ length: 250 }, (_, i) => i + 1), 1001, 1002, 1003]);
     expect(inOrder(out.records)).toBe(true);
-    expect(out.ids[out.ids.length - 1]).toBe(`${T0 + 302}_1003`);
+    expect(out.ids[out.ids.length - 1]).toBe(`${T0 + 302}_0_1003`);
     await session.close();
     expect(world.closed).toBe(1);
     expect(vi.getTimerCount()).toBe(0);

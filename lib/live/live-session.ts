@@ -26,7 +26,7 @@
 import type { Cursor } from "@/lib/engine/sphinxql-dialect";
 import type { LogRecord } from "@/lib/query/wire";
 import type { LiveFeed, LiveSubscription } from "./live-hub";
-import { comparePositions } from "@/lib/query/cursor";
+import { comparePositions, positionOf } from "@/lib/query/cursor";
 import { backoffDelay } from "@/lib/retry/backoff-delay";
 import { sampleEvenly, TokenBucket } from "./token-bucket";
 
@@ -238,7 +238,7 @@ export class LiveSession {
       // Back-filling: the index still has them. Back-filled ones are fetched again from the newest kept
       // position; live ones past the back-fill's reach by another round.
       const kept = this.held[this.held.length - 1]?.record ?? this.lastSent;
-      if (comparePositions(kept, this.frontier) < 0) this.frontier = { ts: kept.ts, id: kept.id };
+      if (comparePositions(kept, this.frontier) < 0) this.frontier = positionOf(kept);
       this.overflowWhileBackfilling = true;
     } else {
       this.dropped += excess;
@@ -285,7 +285,7 @@ export class LiveSession {
       const last = part[part.length - 1]!.record;
       this.sink.records(
         part.map(({ index, record }) => ({ index, record })),
-        { ts: last.ts, id: last.id },
+        positionOf(last),
       );
     }
     // Only a back-filled record can arrive again live (the other way round, a back-fill skips it by position).
@@ -353,7 +353,7 @@ export class LiveSession {
           this.hold(items, true);
           fed += items.length;
           const last = items[items.length - 1]?.record;
-          if (last) this.frontier = { ts: last.ts, id: last.id };
+          if (last) this.frontier = positionOf(last);
           page = await this.source.after(this.frontier, pageSize);
         }
         for (;;) {

@@ -5,12 +5,10 @@
  */
 import type { Engine } from "@/lib/engine/engine-client";
 import { selectRecordsSql, type Cursor } from "@/lib/engine/sphinxql-dialect";
-import { comparePositions, decodeCursor } from "@/lib/query/cursor";
+import { comparePositions, decodeCursor, positionOf as position } from "@/lib/query/cursor";
 import type { GrepParams } from "@/lib/query/schema";
 import { searchRecords, toLogRecord } from "@/lib/query/search-records";
 import type { LiveItem, LiveSource } from "./live-session";
-
-const position = (r: Cursor): Cursor => ({ ts: r.ts, id: r.id });
 
 export function grepSource(
   engine: Engine,

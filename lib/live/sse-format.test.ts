@@ -6,6 +6,7 @@ import { SseParser } from "./sse-parser";
 const record: LogRecord = {
   id: "42",
   ts: 1_795_000_000_123,
+  seq: "0",
   time: "2026-11-18T09:46:40.123Z",
   message: "first line\nsecond line\r\nthird: with colon",
   level: "error",

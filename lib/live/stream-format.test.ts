@@ -5,6 +5,7 @@ import { STREAM_KEEPALIVE, streamLine, streamNote } from "./stream-format";
 const base: LogRecord = {
   id: "1",
   ts: 1_795_000_000_123,
+  seq: "0",
   time: "2026-11-18T09:46:40.123Z",
   message: "GET /api/orders/42 500",
   level: "error",

@@ -5,6 +5,7 @@ import { matchesApp, matchesStream, streamParamsSchema, unsafePattern } from "./
 const rec = (logger: string, host: string, fields: Record<string, unknown> = {}): LogRecord => ({
   id: "1",
   ts: 0,
+  seq: "0",
   time: "1970-01-01T00:00:00.000Z",
   message: "m",
   level: "info",

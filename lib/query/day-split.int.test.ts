@@ -77,7 +77,7 @@ describe("searchRecords day by day", () => {
 
     const up: GrepResult["records"] = [];
     const oldest = down[down.length - 1]!;
-    let after = encodeCursor({ ts: oldest.ts, id: oldest.id });
+    let after = encodeCursor({ ts: oldest.ts, seq: oldest.seq, id: oldest.id });
     for (let i = 0; i < 20; i++) {
       const page: GrepResult = await grep({ limit: "4", after });
       if (page.records.length === 0) break;

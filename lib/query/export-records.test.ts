@@ -7,6 +7,7 @@ import type { LogRecord } from "./wire";
 const record: LogRecord = {
   id: "42",
   ts: 1_795_000_000_123,
+  seq: "0",
   time: "2026-11-18T09:46:40.123Z",
   message: "GET /x 500",
   level: "error",
@@ -23,6 +24,7 @@ describe("exportLine", () => {
     expect(JSON.parse(line)).toEqual({
       id: "42",
       ts: 1_795_000_000_123,
+      seq: "0",
       time: "2026-11-18T09:46:40.123Z",
       message: "GET /x 500",
       level: "error",
@@ -54,7 +56,7 @@ function fakeEngine(total: number) {
   const engine = {
     query: (sql: string) => {
       statements.push(sql);
-      const below = /\(ts < (\d+) OR id < \d+\)/.exec(sql);
+      const below = /\(ts < (\d+) OR seq < \d+ OR/.exec(sql);
       const limit = Number(/LIMIT (\d+)/.exec(sql)![1]);
       const top = below ? Number(below[1]) - 1 : total;
       const rows = [];

@@ -9,6 +9,7 @@ import { parseQuery } from "./parse-query";
 import type { ExportFormat, ExportParams } from "./reader-schema";
 import { mergeFilters, toLogRecord } from "./search-records";
 import type { LogRecord } from "./wire";
+import { positionOf } from "./cursor";
 
 export const EXPORT_PAGE_SIZE = 1000;
 export const EXPORT_MAX_RECORDS = 1_000_000;
@@ -31,8 +32,8 @@ export function exportFilename(index: string, format: ExportFormat, nowMs: numbe
 /** One line, newline included: the record without highlights, or `<time> <host> <logger> <LEVEL> <message>`. */
 export function exportLine(r: LogRecord, format: ExportFormat): string {
   if (format === "ndjson") {
-    const { id, ts, time, message, level, logger, host, fields } = r;
-    return `${JSON.stringify({ id, ts, time, message, level, logger, host, fields })}\n`;
+    const { id, ts, seq, time, message, level, logger, host, fields } = r;
+    return `${JSON.stringify({ id, ts, seq, time, message, level, logger, host, fields })}\n`;
   }
   const or = (s: string) => (s === "" ? "-" : s);
   return `${r.time} ${or(r.host)} ${or(r.logger)} ${or(r.level.toUpperCase())} ${r.message}\n`;
@@ -80,8 +81,7 @@ export async function exportRecords(
         sent += records.length;
         const last = records[records.length - 1]!;
         try {
-          next =
-            records.length < pageSize || sent >= maxRecords ? null : await page({ ts: last.ts, id: last.id });
+          next = records.length < pageSize || sent >= maxRecords ? null : await page(positionOf(last));
         } catch (err) {
           // Headers are gone: all that is left is to cut the download short, so the client sees it incomplete.
           console.error(`export of ${index} stopped after ${sent} records: ${(err as Error).message}`);

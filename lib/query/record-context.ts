@@ -32,7 +32,7 @@ export async function recordContext(
   // extended that way.
   const readOlder = !extension || before > 0;
   const readNewer = !extension || after > 0;
-  const newerFrom: Cursor = extension ? at : { ts: at.ts, id: (BigInt(at.id) - 1n).toString() };
+  const newerFrom: Cursor = extension ? at : { ...at, id: (BigInt(at.id) - 1n).toString() };
   const statements = [
     ...(readOlder
       ? [selectRecordsSql({ ...base, cursor: { at, direction: "older" }, limit: before + 1 })]

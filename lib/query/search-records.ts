@@ -56,6 +56,8 @@ export function toLogRecord(r: Record<string, unknown>): LogRecord {
   return {
     id: String(r.id),
     ts,
+    // A row of a table the supervisor has not given the column yet has none: it sits where seq 0 puts it.
+    seq: typeof r.seq === "string" || typeof r.seq === "number" ? String(r.seq) : "0",
     time: new Date(ts).toISOString(),
     message,
     level: text(r.level),

@@ -6,6 +6,8 @@
 export type LogRecord = {
   id: string;
   ts: number;
+  /** Decimal: the line's place among its source's lines of the same millisecond (docs/API.md "Order"). */
+  seq: string;
   time: string;
   message: string;
   level: string;

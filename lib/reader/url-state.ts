@@ -12,7 +12,7 @@ export type ReaderState = {
   /** As written: `now-1h`, an ISO time or epoch ms; empty for no bound. */
   from: string;
   to: string;
-  /** Cursor (`<ts>_<id>`) of the focused line. */
+  /** Cursor (`<ts>_<seq>_<id>`) of the focused line. */
   focus: string;
   /** Cursor of the line whose context is open, if any. */
   ctx: string;

@@ -290,3 +290,38 @@ function depthOf(v: unknown): number {
   }
   return d;
 }
+
+describe("normalizeRecord: seq, the order within a millisecond", () => {
+  it("takes the producer's x-alco-seq header first", () => {
+    expect(accept(delivery(WINSTON, { seqHeader: "77", arrival: 3 })).seq).toBe("77");
+    expect(accept(delivery(LOGCOLLECT, { seqHeader: "78" })).seq).toBe("78");
+  });
+
+  it("orders logcollect records by @timestamp's microseconds, then by their seq", () => {
+    const at = (stamp: string, seq: number) => accept(delivery({ ...LOGCOLLECT, "@timestamp": stamp, seq }));
+    const a = at("2026-11-21T10:00:00.123001Z", 9);
+    const b = at("2026-11-21T10:00:00.123002Z", 0);
+    const c = at("2026-11-21T10:00:00.123002Z", 1);
+    expect([a.ts, b.ts, c.ts]).toEqual([MS_123, MS_123, MS_123]);
+    expect(BigInt(a.seq) < BigInt(b.seq) && BigInt(b.seq) < BigInt(c.seq)).toBe(true);
+  });
+
+  it("orders other producers by the nanoseconds of their time, then by arrival", () => {
+    const at = (time: unknown, arrival: number) => accept(delivery({ msg: "m", time }, { arrival }));
+    const a = at("2026-11-21T10:00:00.123000500Z", 9);
+    const b = at("2026-11-21T10:00:00.123000501Z", 1);
+    const c = at(1_795_000_000_123, 2);
+    const d = at(1_795_000_000_123, 3);
+    expect(a.ts).toBe(MS_123);
+    expect(BigInt(a.seq) < BigInt(b.seq)).toBe(true);
+    expect(BigInt(c.seq) < BigInt(d.seq)).toBe(true);
+  });
+
+  it("is the same for the same message delivered again, when the order comes from the message", () => {
+    const once = accept(delivery(LOGCOLLECT, { arrival: 1 }));
+    const again = accept(delivery(LOGCOLLECT, { arrival: 900 }));
+    expect(again.seq).toBe(once.seq);
+  });
+});
+
+const MS_123 = Date.UTC(2026, 10, 21, 10, 0, 0, 123);

@@ -6,13 +6,16 @@
  */
 import { z } from "zod";
 import { normalizeLevel } from "./levels";
-import { dateMs, parseTime, parseWallClock } from "./parse-time";
+import { dateMs, parseTime, parseWallClock, subMillisecondNanos } from "./parse-time";
 import { recordId } from "./record-id";
+import { arrivalSeq, logcollectSeq } from "./record-seq";
 import { MESSAGE_KEYS, messageKeyOf, TIME_KEYS } from "./record-keys";
 
 export type NormalizedRecord = {
   id: string;
   ts: number;
+  /** Its place among its source's lines of the same millisecond (record-seq.ts). */
+  seq: string;
   message: string;
   level: string;
   lvl: number;
@@ -31,6 +34,10 @@ export type Delivery = {
   /** The `timestamp_in_ms` header (RabbitMQ's timestamp plugin, our HTTP ingest): the same, to the millisecond. */
   headerTimestampMs?: number;
   receivedAt: number;
+  /** The `x-alco-seq` header, when it held a usable seq (seqFromHeader). */
+  seqHeader?: string;
+  /** This collector's count of deliveries so far: the last resort of a record's seq. */
+  arrival?: number;
 };
 
 export type NormalizeOptions = { maxBytes: number; logcollectTimeZone: string };
@@ -201,13 +208,18 @@ export function normalizeRecord(d: Delivery, opts: NormalizeOptions): NormalizeR
 
   const messageKey = firstKey(raw, MESSAGE_KEYS, isString)!;
   const timeKey = firstKey(raw, TIME_KEYS, (v) => typeof v === "string" || typeof v === "number");
+  const logcollect = isLogcollect(raw);
   let ts: number | null = null;
   if (timeKey) {
     ts =
-      timeKey === "@timestamp" && isLogcollect(raw)
+      timeKey === "@timestamp" && logcollect
         ? parseWallClock(raw[timeKey], opts.logcollectTimeZone)
         : parseTime(raw[timeKey]);
   }
+  const nanos = ts !== null ? subMillisecondNanos(raw[timeKey!]) : 0;
+  const seq =
+    d.seqHeader ??
+    (logcollect ? logcollectSeq(Math.floor(nanos / 1000), raw.seq) : arrivalSeq(nanos, d.arrival ?? 0));
   const levelKey = firstKey(raw, LEVEL_KEYS, (v) => isNonEmptyString(v) || typeof v === "number");
   const hostKey = firstKey(raw, HOST_KEYS, (v) => hostName(v) !== "");
   const loggerKey = firstKey(raw, LOGGER_KEYS, isNonEmptyString);
@@ -234,6 +246,7 @@ export function normalizeRecord(d: Delivery, opts: NormalizeOptions): NormalizeR
     record: {
       id: recordId({ messageId: d.messageId, routingKey: d.routingKey, body: d.body }),
       ts,
+      seq,
       message,
       level,
       lvl,

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { epochNumberToMs, parseTime, parseWallClock } from "@/lib/records/parse-time";
+import { epochNumberToMs, parseTime, parseWallClock, subMillisecondNanos } from "@/lib/records/parse-time";
 
 const MS = Date.UTC(2026, 10, 21, 10, 0, 0, 123); // 2026-11-21T10:00:00.123Z
 
@@ -120,4 +120,31 @@ describe("parseWallClock", () => {
       expect(parseWallClock(raw, "UTC")).toBeNull();
     },
   );
+});
+
+describe("subMillisecondNanos", () => {
+  it.each([
+    ["2026-11-21T10:00:00.123Z", 0],
+    ["2026-11-21T10:00:00.1234Z", 400_000],
+    ["2026-11-21T10:00:00.123456Z", 456_000],
+    ["2026-11-21T10:00:00,123456789", 456_789],
+    ["2026-11-21T10:00:00.123456+02:00", 456_000],
+    ["2026-11-21T10:00:00Z", 0],
+    ["Sat, 21 Nov 2026 10:00:00 GMT", 0],
+    [1_795_000_000_123_456, 456_000],
+    ["1795000000123456789", 456_789],
+    [1_795_000_000.123456, 456_000],
+    [1_795_000_000_123.25, 250_000],
+    [1_795_000_000_123, 0],
+    [null, 0],
+  ])("%j is %d ns past its millisecond", (raw, nanos) => {
+    expect(subMillisecondNanos(raw)).toBe(nanos);
+  });
+
+  it("puts an epoch number in the millisecond it falls in, never the next", () => {
+    expect(parseTime(1_795_000_000.9996)).toBe(1_795_000_000_999);
+    expect(parseTime(1_795_000_000_999_600)).toBe(1_795_000_000_999);
+    expect(parseTime("1795000000999999999")).toBe(1_795_000_000_999);
+    expect(parseTime(1_795_000_000.123)).toBe(1_795_000_000_123);
+  });
 });

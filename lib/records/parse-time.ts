@@ -19,21 +19,48 @@ export function dateMs(ms: number): number | null {
 /**
  * Numbers: seconds, milliseconds, micro- or nanoseconds since the epoch, told apart by magnitude. A number that
  * is no date at all (1e25) is unreadable like garbage text, rather than a time too far ahead to name.
+ * The millisecond is the one the instant falls in (never rounded up into the next), so that the part below it
+ * (subMillisecondNanos) orders lines within it.
  */
 export function epochNumberToMs(n: number): number | null {
   if (!Number.isFinite(n) || n <= 0) return null;
-  let ms: number;
-  if (n < 1e11) ms = Math.round(n * 1000);
-  else if (n < 1e14) ms = Math.round(n);
-  else if (n < 1e17) ms = Math.round(n / 1e3);
-  else ms = Math.round(n / 1e6);
-  return dateMs(ms);
+  if (n >= 1e17) return dateMs(Math.floor(n / 1e6));
+  // Seconds and milliseconds as doubles carry about a microsecond at today's dates: round to that first, so
+  // that 1795000000.123 (a double just below .123) is millisecond 123.
+  const micros = n < 1e11 ? Math.round(n * 1e6) : n < 1e14 ? Math.round(n * 1e3) : Math.round(n);
+  return dateMs(Math.floor(micros / 1e3));
+}
+
+/** The part of an epoch number below its millisecond, in nanoseconds (0 … 999,999). */
+function epochNumberNanos(n: number): number {
+  if (!Number.isFinite(n) || n <= 0) return 0;
+  if (n >= 1e17) return Math.floor(n % 1e6);
+  const micros = n < 1e11 ? Math.round(n * 1e6) : n < 1e14 ? Math.round(n * 1e3) : Math.round(n);
+  return (micros % 1e3) * 1e3;
+}
+
+const FRACTION = /:\d{2}[.,](\d{4,9})/;
+
+/**
+ * How far past its millisecond a time is, in nanoseconds (0 … 999,999), as far as it was written: a fourth to
+ * ninth fractional digit of a text time, or an epoch number in micro- or nanoseconds (an all-digit string of
+ * nanoseconds exactly). 0 for a time with no more than milliseconds. It orders lines of one millisecond.
+ */
+export function subMillisecondNanos(raw: unknown): number {
+  if (typeof raw === "number") return epochNumberNanos(raw);
+  if (typeof raw !== "string" || raw.length > 64) return 0;
+  const s = raw.trim();
+  if (/^\d{18,19}$/.test(s)) return Number(BigInt(s) % 1_000_000n);
+  if (/^\d+(\.\d+)?$/.test(s)) return epochNumberNanos(Number(s));
+  const m = FRACTION.exec(s);
+  return m ? Number(m[1]!.slice(3).padEnd(6, "0")) : 0;
 }
 
 export function parseTime(raw: unknown): number | null {
   if (typeof raw === "number") return epochNumberToMs(raw);
   if (typeof raw !== "string" || raw.length > 64) return null;
   const s = raw.trim();
+  if (/^\d{18,19}$/.test(s)) return dateMs(Number(BigInt(s) / 1_000_000n));
   if (/^\d+(\.\d+)?$/.test(s)) return epochNumberToMs(Number(s));
   const ms = Date.parse(s);
   return Number.isNaN(ms) ? null : ms;

@@ -3,6 +3,7 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { LogRecord } from "@/lib/query/wire";
+import { sortByPosition } from "@/lib/query/cursor";
 import { fetchContext, fetchPage } from "@/lib/reader/api-client";
 import type { ContextScope } from "@/lib/reader/url-state";
 import { useExpanded } from "./use-expanded";
@@ -74,7 +75,7 @@ export function ContextView(p: Props) {
         out.push(r);
       }
     }
-    return out.sort((a, b) => a.ts - b.ts || (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    return sortByPosition(out);
   }, [pages.data]);
 
   const first = records[0];

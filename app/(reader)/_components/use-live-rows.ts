@@ -1,7 +1,14 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
-import { comparePositions, cursorOf, decodeCursor, timeCursor } from "@/lib/query/cursor";
+import {
+  comparePositions,
+  cursorOf,
+  decodeCursor,
+  positionOf,
+  timeCursor,
+  type Cursor,
+} from "@/lib/query/cursor";
 import { parseTimeParam } from "@/lib/query/time-range";
 import type { LogRecord } from "@/lib/query/wire";
 import { searchParamsFor, type ReaderState } from "@/lib/reader/url-state";
@@ -57,7 +64,7 @@ export function useLiveRows({
   const [live, dispatchLive] = useReducer(liveReducer, { rows: [], trimmed: 0 });
   const pending = useRef<LogRecord[]>([]);
   const [pendingCount, setPendingCount] = useState(0);
-  const newest = useRef<{ ts: number; id: string } | null>(null);
+  const newest = useRef<Cursor | null>(null);
   const away = useRef(false);
   useEffect(() => {
     setAnchor(null);
@@ -83,7 +90,7 @@ export function useLiveRows({
     // The stream never repeats a line or goes back; this guards the seam with the loaded pages all the same.
     for (const r of oldestFirst) {
       if (newest.current && comparePositions(r, newest.current) <= 0) continue;
-      newest.current = { ts: r.ts, id: r.id };
+      newest.current = positionOf(r);
       fresh.push(r);
     }
     if (fresh.length === 0) return;

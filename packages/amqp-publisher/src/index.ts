@@ -1,5 +1,6 @@
 export {
   AmqpPublisher,
+  SEQ_HEADER,
   emitProcessWarning,
   type OutgoingMessage,
   type PublisherEvent,

@@ -30,7 +30,7 @@ export const GET = withApi(
     );
     const hasWords = parsed.terms.some((t) => !t.negate);
     // "Now" is as if connected since the reorder window began: a line that just arrived still takes its place.
-    const start = resume ?? query.after ?? { ts: Date.now() - liveSettings().reorderMs, id: "0" };
+    const start = resume ?? query.after ?? { ts: Date.now() - liveSettings().reorderMs, seq: "0", id: "0" };
     const body = await openLiveBody({
       source: grepSource(searchEngine(), index.name, query),
       writer: sseWriter,
