@@ -14,8 +14,19 @@ describe("isTransientEngineError", () => {
     [new Error("unknown local table(s) 'web_20261122, web_20261123' in search request")],
     [new Error("table 'web_20261122' absent, or does not support INSERT")],
     [new Error("no such table 'web_20261122'")],
-  ])("retries when the engine is down or does not serve the table yet: %s", (err) => {
+    // 2.2.11 on a day table written before seq, until the supervisor has added the column.
+    [new Error("unknown column: 'seq'\u0000")],
+    [new Error("index web_20261122: parse error: unknown column: seq\u0000")],
+    [new Error("index web_20261122: \u0000")],
+  ])("retries when the engine is down or does not serve the table (or its seq column) yet: %s", (err) => {
     expect(isTransientEngineError(err)).toBe(true);
+  });
+
+  it("does not retry an unknown column other than seq", () => {
+    expect(
+      isTransientEngineError(new Error("index web_20261122: parse error: unknown column: sequence")),
+    ).toBe(false);
+    expect(isTransientEngineError(new Error("unknown column: 'lvl2'"))).toBe(false);
   });
 
   it("does not retry a syntax error", () => {

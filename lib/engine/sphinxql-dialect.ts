@@ -506,9 +506,14 @@ export function addOrderColumnSql(table: string): string {
   return `ALTER TABLE ${assertTables([table])} ADD COLUMN seq BIGINT`;
 }
 
-/** A write to a table the supervisor has not upgraded yet: worth retrying, not the records' fault. */
+/**
+ * A statement on a table the supervisor has not upgraded yet: worth retrying, not the records' or the query's
+ * fault. A write says "unknown column: 'seq'"; a read of one table "index t: parse error: unknown column: seq";
+ * a read over several where one lacks it only "index t: " with nothing after (2.2.11).
+ */
 export function isMissingOrderColumnError(err: unknown): boolean {
-  return /unknown column:? '?seq\b/i.test(engineOwnWords(err));
+  const words = engineOwnWords(err).replace(/\0/g, "");
+  return /unknown column:? '?seq\b/i.test(words) || /^index [a-z][a-z0-9_]*:\s*$/.test(words);
 }
 
 /** Which of these record ids the table holds, as rows `{ id }`. */
