@@ -24,7 +24,7 @@ import { retentionWindow, utcDayStart } from "@/lib/engine/retention";
 import { ALL_DOCS_TOKEN, dailyTableName, type EngineRow } from "@/lib/engine/sphinxql-dialect";
 import { renderStatements, writeStatements, type Statement } from "@/lib/engine/write-rows";
 import { normalizeRecord, type NormalizedRecord, type NormalizeResult } from "@/lib/records/normalize-record";
-import { SEQ_HEADER, seqFromHeader } from "@/lib/records/record-seq";
+import { arrivalClock, SEQ_HEADER, seqFromHeader } from "@/lib/records/record-seq";
 import type { ColumnCache } from "./column-cache";
 import { FieldValuesBatch } from "./field-values";
 import type { CollectorMetrics } from "./metrics";
@@ -62,6 +62,9 @@ export type ConsumerDeps = {
 };
 
 /** A millisecond time from a header, if it is one. */
+/** One clock for every index this process consumes: arrival order across its consumers too. */
+const arrived = arrivalClock();
+
 function headerMs(v: unknown): number | undefined {
   const n = typeof v === "number" ? v : typeof v === "string" && /^\d{12,14}$/.test(v) ? Number(v) : NaN;
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
@@ -92,8 +95,6 @@ export class IndexConsumer {
   private inflightBytes = 0;
   private receivedBytes = 0;
   private receivedCount = 0;
-  /** Deliveries counted since this consumer started, never reset: the arrival order record-seq.ts falls back on. */
-  private arrivals = 0;
   private paused = false;
   index: LoggerIndex;
 
@@ -230,7 +231,7 @@ export class IndexConsumer {
           headerTimestampMs: headerMs(msg.properties.headers?.timestamp_in_ms),
           receivedAt: Date.now(),
           seqHeader: seqFromHeader(msg.properties.headers?.[SEQ_HEADER]),
-          arrival: this.arrivals++,
+          arrivedMicros: arrived(),
         },
         { maxBytes: this.settings.maxMessageBytes, logcollectTimeZone: this.settings.logcollectTimeZone },
       );

@@ -293,7 +293,7 @@ function depthOf(v: unknown): number {
 
 describe("normalizeRecord: seq, the order within a millisecond", () => {
   it("takes the producer's x-alco-seq header first", () => {
-    expect(accept(delivery(WINSTON, { seqHeader: "77", arrival: 3 })).seq).toBe("77");
+    expect(accept(delivery(WINSTON, { seqHeader: "77", arrivedMicros: 3 })).seq).toBe("77");
     expect(accept(delivery(LOGCOLLECT, { seqHeader: "78" })).seq).toBe("78");
   });
 
@@ -307,19 +307,20 @@ describe("normalizeRecord: seq, the order within a millisecond", () => {
   });
 
   it("orders other producers by the nanoseconds of their time, then by arrival", () => {
-    const at = (time: unknown, arrival: number) => accept(delivery({ msg: "m", time }, { arrival }));
-    const a = at("2026-11-21T10:00:00.123000500Z", 9);
-    const b = at("2026-11-21T10:00:00.123000501Z", 1);
-    const c = at(1_795_000_000_123, 2);
-    const d = at(1_795_000_000_123, 3);
+    const at = (time: unknown, arrivedMs: number) =>
+      accept(delivery({ msg: "m", time }, { arrivedMicros: arrivedMs * 1000 }));
+    const a = at("2026-11-21T10:00:00.123000500Z", RECEIVED_AT + 9);
+    const b = at("2026-11-21T10:00:00.123000501Z", RECEIVED_AT + 1);
+    const c = at(1_795_000_000_123, 1_795_000_000_200);
+    const d = at(1_795_000_000_123, 1_795_000_000_201);
     expect(a.ts).toBe(MS_123);
     expect(BigInt(a.seq) < BigInt(b.seq)).toBe(true);
     expect(BigInt(c.seq) < BigInt(d.seq)).toBe(true);
   });
 
   it("is the same for the same message delivered again, when the order comes from the message", () => {
-    const once = accept(delivery(LOGCOLLECT, { arrival: 1 }));
-    const again = accept(delivery(LOGCOLLECT, { arrival: 900 }));
+    const once = accept(delivery(LOGCOLLECT, { arrivedMicros: RECEIVED_AT * 1000 }));
+    const again = accept(delivery(LOGCOLLECT, { arrivedMicros: RECEIVED_AT * 1000 + 900_000 }));
     expect(again.seq).toBe(once.seq);
   });
 });

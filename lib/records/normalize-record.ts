@@ -36,8 +36,8 @@ export type Delivery = {
   receivedAt: number;
   /** The `x-alco-seq` header, when it held a usable seq (seqFromHeader). */
   seqHeader?: string;
-  /** This collector's count of deliveries so far: the last resort of a record's seq. */
-  arrival?: number;
+  /** When the collector received it, in epoch microseconds (arrivalClock): the last resort of a record's seq. */
+  arrivedMicros?: number;
 };
 
 export type NormalizeOptions = { maxBytes: number; logcollectTimeZone: string };
@@ -217,9 +217,8 @@ export function normalizeRecord(d: Delivery, opts: NormalizeOptions): NormalizeR
         : parseTime(raw[timeKey]);
   }
   const nanos = ts !== null ? subMillisecondNanos(raw[timeKey!]) : 0;
-  const seq =
-    d.seqHeader ??
-    (logcollect ? logcollectSeq(Math.floor(nanos / 1000), raw.seq) : arrivalSeq(nanos, d.arrival ?? 0));
+  const sourceSeq =
+    d.seqHeader ?? (logcollect ? logcollectSeq(Math.floor(nanos / 1000), raw.seq) : undefined);
   const levelKey = firstKey(raw, LEVEL_KEYS, (v) => isNonEmptyString(v) || typeof v === "number");
   const hostKey = firstKey(raw, HOST_KEYS, (v) => hostName(v) !== "");
   const loggerKey = firstKey(raw, LOGGER_KEYS, isNonEmptyString);
@@ -237,6 +236,7 @@ export function normalizeRecord(d: Delivery, opts: NormalizeOptions): NormalizeR
 
   const message = raw[messageKey] as string;
   ts ??= d.headerTimestampMs ?? (d.amqpTimestamp ? dateMs(d.amqpTimestamp * 1000) : null) ?? d.receivedAt;
+  const seq = sourceSeq ?? arrivalSeq(nanos, ts, d.arrivedMicros ?? d.receivedAt * 1000);
   const { level, lvl } = normalizeLevel(levelKey ? raw[levelKey] : undefined);
   const host = hostKey ? hostName(raw[hostKey]) : "";
   const logger = loggerKey ? (raw[loggerKey] as string) : loggerFromRoutingKey(d.routingKey);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { SEQ_HEADER as PUBLISHER_SEQ_HEADER } from "@alco/amqp-publisher";
 import { comparePositions } from "@/lib/query/cursor";
-import { arrivalSeq, bodyLineSeq, fileLineSeq, logcollectSeq, SEQ_HEADER, seqFromHeader } from "./record-seq";
+import {
+  arrivalClock,
+  arrivalSeq,
+  bodyLineSeq,
+  fileLineSeq,
+  logcollectSeq,
+  SEQ_HEADER,
+  seqFromHeader,
+} from "./record-seq";
 
 const order = (seqs: string[]) =>
   [...seqs].sort((a, b) => comparePositions({ ts: 1, seq: a, id: "1" }, { ts: 1, seq: b, id: "1" }));
@@ -44,7 +52,24 @@ describe("record seq", () => {
   });
 
   it("orders other producers by nanosecond, then by arrival", () => {
-    const seqs = [arrivalSeq(999_999, 0), arrivalSeq(1, 5), arrivalSeq(1, 4)];
+    const ts = 1_795_000_000_000;
+    const at = (ms: number) => (ts + ms) * 1000;
+    const seqs = [arrivalSeq(999_999, ts, at(0)), arrivalSeq(1, ts, at(5)), arrivalSeq(1, ts, at(4))];
     expect(order(seqs)).toEqual([seqs[2], seqs[1], seqs[0]]);
+    // Arrival before its own time (a clock ahead) and 50 days late are both bounded, within 63 bits.
+    expect(arrivalSeq(0, ts, at(-5))).toBe("0");
+    expect(BigInt(arrivalSeq(999_999, ts, at(60 * 86_400_000)))).toBeLessThan(1n << 63n);
+  });
+
+  it("keeps arrival order across collector restarts: its clock is the wall clock, never going back", () => {
+    let wall = 1_795_000_000_000.0004;
+    const first = arrivalClock(() => wall);
+    const a = first();
+    const b = first();
+    expect(b).toBe(a + 1);
+    // A restarted process, a millisecond later by the wall clock: after everything its predecessor gave.
+    wall += 1;
+    const restarted = arrivalClock(() => wall);
+    expect(restarted()).toBeGreaterThan(b);
   });
 });

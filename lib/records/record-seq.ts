@@ -9,9 +9,10 @@
  *   (file generation and byte offset), HTTP ingest (receive time and line number);
  * - logcollect's record: the microseconds `@timestamp` carries below the millisecond, then its `seq` (which
  *   counts records sharing one `created` time);
- * - anything else: the part of its timestamp below the millisecond, in nanoseconds, then the order this
- *   collector received it in. Only this last part is not in the message: a redelivered record from such a
- *   producer keeps its id (so it is stored once) but may move among lines of its own millisecond.
+ * - anything else: the part of its timestamp below the millisecond, in nanoseconds, then when the collector
+ *   received it (a microsecond clock that only goes forward, so the order holds across a collector restart and
+ *   between collectors on one machine's clock). Only this last part is not in the message: a redelivered record
+ *   from such a producer keeps its id (so it is stored once) but may move among lines of its own millisecond.
  *
  * Values are decimal strings below 2^63 (the engine's signed BIGINT); they only ever compare within one ts.
  */
@@ -61,10 +62,34 @@ export function logcollectSeq(microsInMs: number, recordSeq: unknown): string {
   return ((BigInt(microsInMs) << LOGCOLLECT_SEQ_BITS) | BigInt(n)).toString();
 }
 
-const ARRIVAL_BITS = 23n;
-const ARRIVAL_MASK = (1n << ARRIVAL_BITS) - 1n;
+/**
+ * Bits for how long after its own time a record arrived, in microseconds: 2^42 µs is 50 days, beyond any
+ * retention a late line is stored under. Below it, 20 bits of nanoseconds (999,999 < 2^20): 62 bits in all.
+ */
+const DELAY_BITS = 42n;
+const DELAY_MAX = (1n << DELAY_BITS) - 1n;
 
-/** Any other producer's seq: nanoseconds below the millisecond (0 … 999,999), then arrival order. */
-export function arrivalSeq(nanosInMs: number, arrival: number): string {
-  return ((BigInt(nanosInMs) << ARRIVAL_BITS) | (BigInt(Math.trunc(arrival)) & ARRIVAL_MASK)).toString();
+/**
+ * Any other producer's seq: nanoseconds below the millisecond (0 … 999,999), then the arrival time. Records of
+ * one millisecond compare by arrival; it is stored as the delay after `ts` because the absolute time in
+ * microseconds would not fit beside the nanoseconds.
+ */
+export function arrivalSeq(nanosInMs: number, tsMs: number, arrivedMicros: number): string {
+  let delay = BigInt(Math.trunc(arrivedMicros)) - BigInt(Math.trunc(tsMs)) * 1000n;
+  if (delay < 0n) delay = 0n;
+  if (delay > DELAY_MAX) delay = DELAY_MAX;
+  return ((BigInt(nanosInMs) << DELAY_BITS) | delay).toString();
+}
+
+/**
+ * Epoch microseconds that never repeat or go back within the process: two messages handled within one
+ * microsecond still arrive one after the other. A restarted collector starts from the wall clock, after every
+ * value its predecessor gave unless the clock was set back.
+ */
+export function arrivalClock(now: () => number = () => performance.timeOrigin + performance.now()) {
+  let last = 0;
+  return (): number => {
+    last = Math.max(last + 1, Math.floor(now() * 1000));
+    return last;
+  };
 }
