@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { GET } from "@/app/api/grep/[logger]/route";
 import type { LoggerIndex } from "@/db/schema";
 import { Collector } from "@/lib/collector/collector";
+import { timeCursor } from "@/lib/query/cursor";
 import type { GrepResult } from "@/lib/query/wire";
 import * as helpers from "@/test/helpers";
 
@@ -108,6 +109,73 @@ export async function grepAll(index: string): Promise<FoundRecord[]> {
     if (!before || page.records.length === 0) return all;
   }
 }
+
+/**
+ * Every record of an index through GET /api/grep in pages of `limit`, read both ways as the reader scrolls:
+ * `down` from the newest page by `before`, `up` from the position just before `fromMs` by `after` (the way `G`
+ * starts at the oldest line), each page newest first; both lists newest first.
+ */
+export async function grepBothWays(
+  index: string,
+  fromMs: number,
+  limit = 100,
+): Promise<{ down: FoundRecord[]; up: FoundRecord[]; largestPage: number }> {
+  const down: FoundRecord[] = [];
+  const upPages: FoundRecord[][] = [];
+  let largestPage = 0;
+  for (let before: string | null = null; ;) {
+    const page: GrepResult = await grep(index, { limit: String(limit), ...(before ? { before } : {}) });
+    down.push(...page.records);
+    largestPage = Math.max(largestPage, page.records.length);
+    before = page.cursors.older;
+    if (!before || page.records.length === 0) break;
+  }
+  // Newer pages are always offered (lines may arrive at any time): the first empty one is the top.
+  for (let after: string | null = timeCursor(fromMs - 1); after;) {
+    const page: GrepResult = await grep(index, { limit: String(limit), after });
+    if (page.records.length === 0) break;
+    upPages.unshift(page.records);
+    largestPage = Math.max(largestPage, page.records.length);
+    after = page.cursors.newer;
+  }
+  return { down, up: upPages.flat(), largestPage };
+}
+
+/**
+ * How far the numbers `n` read newest first are from `total - 1` … `0`, as a short figure instead of a diff of
+ * thousands of lines: how many are missing or there twice, and where the order first breaks.
+ */
+export function callOrder(records: FoundRecord[], total: number) {
+  const ns = records.map((r) => r.fields.n as number);
+  const seen = new Map<number, number>();
+  for (const n of ns) seen.set(n, (seen.get(n) ?? 0) + 1);
+  const missing = Array.from({ length: total }, (_, n) => n).filter((n) => !seen.has(n));
+  const twice = [...seen].filter(([, count]) => count > 1).map(([n]) => n);
+  const breaks = ns.flatMap((n, i) => (i > 0 && n >= ns[i - 1]! ? [i] : []));
+  return {
+    count: ns.length,
+    missing: missing.slice(0, 10),
+    twice: twice.slice(0, 10),
+    outOfOrder: breaks.length,
+    // The first place the order breaks, with the numbers around it.
+    firstBreak: breaks.length ? ns.slice(Math.max(0, breaks[0]! - 3), breaks[0]! + 3).join(", ") : null,
+  };
+}
+
+/** The most records that share one millisecond: above 1, an order by time alone leaves ties to break. */
+export function mostInOneMs(records: FoundRecord[]): number {
+  const perMs = new Map<number, number>();
+  for (const r of records) perMs.set(r.ts, (perMs.get(r.ts) ?? 0) + 1);
+  return Math.max(0, ...perMs.values());
+}
+
+export const inCallOrder = (total: number) => ({
+  count: total,
+  missing: [],
+  twice: [],
+  outOfOrder: 0,
+  firstBreak: null,
+});
 
 /** Waits until the engine holds `n` records for the index, then checks that no more arrive for a moment. */
 export async function expectIndexed(index: string, n: number, timeoutMs = 60_000): Promise<void> {

@@ -125,6 +125,23 @@ describe("@alco/winston-transport", () => {
     await alco.expectExactlyOnce(index.name, 150, 250);
   });
 
+  it("keeps the call order of 5000 lines logged in one tight loop, read back in pages of 100 both ways", async () => {
+    const { index, transport, logger } = setup(await newIndex());
+    const total = 5000;
+    const from = Date.now();
+    for (let n = 0; n < total; n++) logger.info(`call ${n}`, { n });
+    await endLogger(logger);
+    expect(transport.stats()).toMatchObject({ buffered: 0, confirmed: total, dropped: 0 });
+    await alco.expectIndexed(index.name, total);
+
+    const { down, up, largestPage } = await alco.grepBothWays(index.name, from, 100);
+    // Many lines to a millisecond, or the order would come from time alone.
+    expect(alco.mostInOneMs(down)).toBeGreaterThan(10);
+    expect(largestPage).toBe(100);
+    expect(alco.callOrder(down, total)).toEqual(alco.inCallOrder(total));
+    expect(alco.callOrder(up, total)).toEqual(alco.inCallOrder(total));
+  });
+
   it("close() right after logging waits until every line is confirmed, then emits 'close'", async () => {
     const { index, transport, logger } = setup(await newIndex());
     const n = 5000;
