@@ -3,9 +3,7 @@
  * the batches it held unacked are redelivered to the next collector, which must put each line back in the place
  * it had, so the order cannot come from when or how often a collector received a message.
  */
-import { execFile } from "node:child_process";
 import { once } from "node:events";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import winston from "winston";
 import type { LoggerIndex } from "@/db/schema";
@@ -14,29 +12,12 @@ import * as alco from "@/packages/amqp-publisher/test/alco-harness";
 import { createTestIndex, dropTestIndex, engineCount } from "../helpers";
 import { QueueWatch, sleep } from "./numbered-stream";
 import { startCollector, waitUntilServing, type CollectorProcess } from "./collector-process";
+import { unackedByProcess } from "./unacked-by-process";
 
 const TOTAL = 5000;
 // Records stored before each kill. Batches of 10 make the stream last a few seconds, so each kill lands inside it.
 const KILL_AT = [1000, 2500];
 const SETTINGS = { BATCH_SIZE: "10", BATCH_MAX_WAIT_MS: "50" };
-
-const run = promisify(execFile);
-
-/** Messages of the queue delivered to a consumer and not acked, as RabbitMQ counts them. */
-async function unacked(queue: string): Promise<number> {
-  const vhost = decodeURIComponent(new URL(process.env.AMQP_URL!).pathname.slice(1)) || "/";
-  const { stdout } = await run("rabbitmqctl", [
-    "list_queues",
-    "-p",
-    vhost,
-    "name",
-    "messages_unacknowledged",
-    "-q",
-  ]);
-  const line = stdout.split("\n").find((l) => l.split("\t")[0] === queue);
-  if (!line) throw new Error(`queue ${queue} not listed by rabbitmqctl`);
-  return Number(line.split("\t")[1]);
-}
 
 /** Waits, polling often, until the engine holds at least `n` records of the index. */
 async function storedAtLeast(index: string, n: number, collector: CollectorProcess): Promise<void> {
@@ -82,7 +63,7 @@ describe("winston lines through a collector killed mid-stream", () => {
         await storedAtLeast(index.name, target, collector);
         // Frozen first, so that what it holds unacked can be counted: all of it comes again after the kill.
         collector.child.kill("SIGSTOP");
-        const held = await unacked(index.queueName);
+        const held = await unackedByProcess(collector.child.pid!, process.env.AMQP_URL!);
         const stored = await engineCount(index.name);
         await collector.kill9();
         console.log(
