@@ -4,13 +4,14 @@
  * asserting on what it prints and how it exits. `alco tail` is also run against a small SSE server here that
  * drops the connection mid-stream, to prove the CLI resumes from the last event id and prints every record once.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Collector } from "@/lib/collector/collector";
 import { freePort } from "@/lib/engine/searchd-supervisor";
+import { collectCli, runCli, startCli } from "./cli-process";
 import { buildWorkers } from "./collector-command";
 import { ensureWebBuild, startWeb, type Web } from "./web-process";
 import type { LogRecord } from "@/lib/query/wire";
@@ -28,43 +29,6 @@ import {
 } from "./helpers";
 
 const root = path.resolve(import.meta.dirname, "..");
-
-type Run = { code: number | null; stdout: string; stderr: string };
-
-/** Runs the CLI as `node --import tsx workers/cli.ts …`, with local times in UTC. */
-function startCli(args: string[], env: Record<string, string | undefined> = {}, cwd = root): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", path.join(root, "workers/cli.ts"), ...args], {
-    cwd,
-    env: {
-      ...process.env,
-      TZ: "UTC",
-      NO_COLOR: undefined,
-      ALCO_URL: undefined,
-      ALCO_TOKEN: undefined,
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-function collect(child: ChildProcess): { output: Run; done: Promise<Run> } {
-  const output: Run = { code: null, stdout: "", stderr: "" };
-  child.stdout!.on("data", (b: Buffer) => (output.stdout += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (output.stderr += b.toString()));
-  const done = new Promise<Run>((resolve) =>
-    child.once("close", (code) => {
-      output.code = code;
-      resolve(output);
-    }),
-  );
-  return { output, done };
-}
-
-function runCli(args: string[], env: Record<string, string | undefined> = {}, cwd = root): Promise<Run> {
-  const child = startCli(args, env, cwd);
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  return collect(child).done.finally(() => clearTimeout(timer));
-}
 
 const lines = (text: string) => text.split("\n").filter((l) => l !== "");
 
@@ -244,7 +208,7 @@ describe("alco CLI against the web app", () => {
         env: { ...process.env, ALCO_URL: baseUrl, ALCO_TOKEN: token },
         stdio: ["ignore", "pipe", "pipe"],
       });
-      const run = await collect(child).done;
+      const run = await collectCli(child).done;
       expect(run.stderr).toBe("");
       expect((JSON.parse(run.stdout) as { host: string }).host).toBe(HOST);
     });
@@ -314,7 +278,7 @@ describe("alco CLI against the web app", () => {
   describe("alco tail (live endpoint)", () => {
     it("prints the last lines, then new ones as they are indexed, and exits 0 on Ctrl-C", async () => {
       const child = startCli(["tail", logs.name, "--lines", "2"], { ALCO_URL: baseUrl, ALCO_TOKEN: token });
-      const { output, done } = collect(child);
+      const { output, done } = collectCli(child);
       await waitFor("history printed", () => Promise.resolve(lines(output.stdout).length === 2), 30_000);
       expect(lines(output.stdout)).toEqual([seeds[4]!, seeds[5]!].map(expectedLine));
       const now = Date.now();
@@ -448,7 +412,7 @@ describe("alco tail against an SSE server that drops the connection", () => {
       "--token",
       "t",
     ]);
-    const { output, done } = collect(child);
+    const { output, done } = collectCli(child);
     await waitFor("line 8 printed", () => Promise.resolve(output.stdout.includes('"line 8"')), 30_000);
     child.kill("SIGINT");
     const run = await done;
@@ -467,7 +431,7 @@ describe("alco tail against an SSE server that drops the connection", () => {
 
   it("prints plain lines without colors when stdout is not a terminal", async () => {
     const child = startCli(["tail", "demo", "--lines", "1", "--url", url, "--token", "t"], { TZ: "UTC" });
-    const { output, done } = collect(child);
+    const { output, done } = collectCli(child);
     await waitFor("a streamed line", () => Promise.resolve(output.stdout.includes("line 8")), 30_000);
     child.kill("SIGINT");
     const run = await done;
