@@ -43,11 +43,10 @@ const BLOCK = 1000;
 /** How far ahead of the tails' opening the lines' second starts. */
 const LEAD_MS = 4000;
 /**
- * The most lines a resumed tail here back-fills: two of the session's pages of 1000. A live tail whose back-fill
- * is larger than the response body's buffer (1 MiB, about 2,000 of these lines) never answers: the session waits
- * for the client to read before its next page, and the client cannot read before the session is open.
+ * How many lines a resumed tail here back-fills: five of the session's pages of 1000, more than the response
+ * body's buffer holds (1 MiB, about 2,000 of these lines), so the later pages go out as the client reads.
  */
-const BACKFILL = 1500;
+const BACKFILL = 4500;
 
 /** A CLF time for `ms`, in UTC. */
 function clfTime(ms: number): string {

@@ -130,6 +130,8 @@ describe("live session", () => {
     // Published while the back-fill runs: some overlap what it reads.
     world.store([rec(T0 + 249, 250), rec(T0 + 300, 1001)]);
     await opening;
+    // The rest of the back-fill goes on after open() resolves: ready follows it.
+    await vi.advanceTimersByTimeAsync(0);
     expect(out.ready).toBe(1);
     world.store([rec(T0 + 301, 1002), rec(T0 + 302, 1003)]);
     await vi.advanceTimersByTimeAsync(500);

@@ -132,9 +132,11 @@ export class LiveSession {
   }
 
   /**
-   * Subscribes and back-fills; `ready` follows once the back-filled records are out. Rejects (and closes)
-   * when the broker cannot be reached or the first back-fill page fails, so the caller can still answer with an
-   * error status.
+   * Subscribes and reads the first back-fill page; the rest of the back-fill goes on after it resolves, and
+   * `ready` follows once the back-filled records are out. Rejects (and closes) when the broker cannot be reached
+   * or the first back-fill page fails, so the caller can still answer with an error status. Not the whole
+   * back-fill: past the body's buffer it waits for the client to read, and the client cannot read a body the
+   * caller has not returned yet.
    */
   async open(): Promise<void> {
     try {
@@ -153,15 +155,31 @@ export class LiveSession {
       }
       this.subscription = sub;
       this.timer = setInterval(() => this.release(), this.opts.tickMs ?? 50);
-      await this.backfill();
+      let firstPage!: () => void;
+      const first = new Promise<void>((resolve) => (firstPage = resolve));
+      const whole = this.backfill(firstPage);
+      await Promise.race([first, whole]);
+      void whole.then(
+        () => {
+          if (this.closed) return;
+          this.readyPending = true;
+          this.release();
+          if (this.again) void this.catchUp();
+        },
+        (err: unknown) => {
+          if (this.closed) return;
+          this.log(`back-fill failed: ${(err as Error).message}; retrying`);
+          void this.catchUp().then(() => {
+            if (this.closed) return;
+            this.readyPending = true;
+            this.release();
+          });
+        },
+      );
     } catch (err) {
       await this.close();
       throw err;
     }
-    if (this.closed) return;
-    this.readyPending = true;
-    this.release();
-    if (this.again) void this.catchUp();
   }
 
   /** Unsubscribes (the queue is deleted) and stops every timer. Repeat calls are harmless. */
@@ -332,7 +350,7 @@ export class LiveSession {
    * nothing past the back-fill's position is released (the caller retries): a stall, never a hole. The engine
    * being down stops the collector too, so no live lines pile up meanwhile.
    */
-  private async backfill(): Promise<void> {
+  private async backfill(firstPage?: () => void): Promise<void> {
     this.backfilling = true;
     this.again = false;
     const pageSize = this.opts.pageSize ?? 1000;
@@ -359,6 +377,8 @@ export class LiveSession {
         for (;;) {
           if (this.closed) return;
           this.hold(page.items, true);
+          firstPage?.();
+          firstPage = undefined;
           fed += page.items.length;
           if (page.scanned && comparePositions(page.scanned, this.frontier) > 0) this.frontier = page.scanned;
           if (!page.more) break;
