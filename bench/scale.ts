@@ -14,21 +14,20 @@
  * 4. Collector RSS while ingesting at full rate, web RSS during the queries, engine disk per million records.
  * Results go to docs/BENCHMARKS.md with a chart, docs/bench/latency-vs-size.png.
  */
-import amqp from "amqplib";
 import { execSync, spawnSync } from "node:child_process";
-import { createWriteStream } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { createRecordGenerator, type GeneratedRecord } from "@/lib/demo/generate-records";
+import { createRecordGenerator } from "@/lib/demo/generate-records";
 import { createEngine, parseEngineAddress, type Engine } from "@/lib/engine/engine-client";
 import { dailyTables } from "@/lib/engine/retention";
-import { countTableSql, flushTableSql, recordsWithIdsSql } from "@/lib/engine/sphinxql-dialect";
+import { flushTableSql, recordsWithIdsSql } from "@/lib/engine/sphinxql-dialect";
 import { recordId } from "@/lib/records/record-id";
 import { renderLatencyChart, type ChartSeries } from "./chart";
 import { measureThroughput, type ThroughputResult } from "./collector-throughput";
+import { ingestTo, openPublisher, percentile, type Corpus } from "./corpus";
 import { machine, prependSection, runBench, stamp } from "./results";
 import { startServerStack, treeRss, type ServerStack } from "./server-stack";
 import { fetchResendingOnReset } from "../test/fetch-resending-on-reset";
@@ -52,10 +51,6 @@ const log = (l: string) => console.log(`[bench] ${l}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MiB = 2 ** 20;
 
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
-}
 const ms = (v: number) => (v >= 100 ? Math.round(v).toString() : v.toFixed(1));
 /** " (query / handler)" p50s, where the API reported them. */
 const brackets = (t: { server?: number; handler?: number }) => {
@@ -65,39 +60,6 @@ const brackets = (t: { server?: number; handler?: number }) => {
 
 /** The grep runs between two questions can leave a connection idle past the server's keep-alive timeout. */
 const fetchOnce = (url: string, init: RequestInit) => fetchResendingOnReset(url, init);
-
-// ---------------------------------------------------------------------------------------------------- publishing
-
-type Publisher = {
-  publish: (r: GeneratedRecord) => Promise<void>;
-  flush: () => Promise<void>;
-  close: () => Promise<void>;
-};
-
-async function openPublisher(env: ServerStack["env"]): Promise<Publisher> {
-  const conn = await amqp.connect(env.AMQP_URL);
-  const ch = await conn.createConfirmChannel();
-  let unconfirmed = 0;
-  return {
-    publish: async (r) => {
-      const ok = ch.publish(env.AMQP_EXCHANGE, r.routingKey, Buffer.from(JSON.stringify(r.body)), {
-        persistent: true,
-        messageId: r.messageId,
-        contentType: "application/json",
-      });
-      if (!ok) await new Promise((res) => ch.once("drain", res));
-      if (++unconfirmed >= 5000) {
-        unconfirmed = 0;
-        await ch.waitForConfirms();
-      }
-    },
-    flush: () => ch.waitForConfirms(),
-    close: async () => {
-      await ch.waitForConfirms();
-      await conn.close();
-    },
-  };
-}
 
 // ------------------------------------------------------------------------------- publish → searchable latency
 
@@ -166,67 +128,7 @@ async function searchableLatency(
   };
 }
 
-// ------------------------------------------------------------------------------------------------ the corpus
-
-type Corpus = {
-  textFile: string;
-  generator: Generator<GeneratedRecord, never>;
-  written: number;
-  /** A record from early in the corpus whose request id the "rare word" question looks for. */
-  needle: string | null;
-  spanStartMs: number;
-};
-
-async function ingestTo(
-  stack: ServerStack,
-  engine: Engine,
-  corpus: Corpus,
-  target: number,
-): Promise<{ rate: number; collectorPeakRss: number; collectorMeanRss: number }> {
-  const pub = await openPublisher(stack.env);
-  const text = createWriteStream(corpus.textFile, { flags: "a" });
-  const rss: number[] = [];
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      rss.push(await treeRss(stack.collector.pid!));
-      await sleep(1000);
-    }
-  })();
-  const startCount = corpus.written;
-  const started = performance.now();
-  while (corpus.written < target) {
-    const r = corpus.generator.next().value;
-    // The rare word: the build hash of a static file, one of a kind, like a request or trace id.
-    if (corpus.needle === null && corpus.written >= 500_000) {
-      const m = /app\.([0-9a-f]{6})\.js/.exec(r.line);
-      if (m) corpus.needle = m[1]!;
-    }
-    await pub.publish(r);
-    if (!text.write(`${r.line}\n`)) await new Promise<void>((res) => text.once("drain", () => res()));
-    corpus.written++;
-    if (corpus.written % 500_000 === 0) log(`published ${corpus.written}`);
-  }
-  await pub.close();
-  await new Promise<void>((res) => text.end(() => res()));
-  for (;;) {
-    const n = Number((await engine.query<{ n: string }>(countTableSql(stack.index.name)))[0]!.n);
-    if (n >= target) break;
-    if (stack.collector.exitCode !== null)
-      throw new Error(`collector exited with ${stack.collector.exitCode}`);
-    await sleep(200);
-  }
-  const rate = (target - startCount) / ((performance.now() - started) / 1000);
-  sampling = false;
-  await sampler;
-  // Start-up is not steady state: the mean is over the samples after the first 5 s.
-  const steady = rss.slice(5);
-  return {
-    rate,
-    collectorPeakRss: Math.max(...rss),
-    collectorMeanRss: steady.reduce((s, v) => s + v, 0) / Math.max(1, steady.length),
-  };
-}
+// ----------------------------------------------------------------------------------------------- engine disk
 
 async function engineDiskBytes(dataDir: string, index: string): Promise<number> {
   let total = 0;
@@ -450,8 +352,9 @@ async function main() {
     const nowMs = Date.now();
     const spanStartMs = nowMs - SPAN_DAYS * 86_400_000;
     const biggest = SIZES[SIZES.length - 1]!;
+    const textFile = path.join(work, "corpus.log");
     const corpus: Corpus = {
-      textFile: path.join(work, "corpus.log"),
+      textFile,
       generator: createRecordGenerator({
         seed: 7,
         startMs: spanStartMs,
@@ -471,7 +374,7 @@ async function main() {
       // The RAM chunks to disk, so the files hold everything the engine keeps.
       for (const t of dailyTables("scale", SPAN_DAYS + 4, Date.now())) await engine.query(flushTableSql(t));
       const diskBytes = await engineDiskBytes(stack.env.ALCO_TEST_SEARCHD_DIR, "scale");
-      const textBytes = (await stat(corpus.textFile)).size;
+      const textBytes = (await stat(textFile)).size;
       log(`engine disk ${(diskBytes / MiB).toFixed(0)} MiB for ${(textBytes / MiB).toFixed(0)} MiB of text`);
 
       const webPid = stack.web.pid!;
@@ -486,8 +389,7 @@ async function main() {
         );
         webPeak = Math.max(webPeak, await treeRss(webPid));
         const hits = Number((body as { total?: number }).total ?? NaN);
-        const fill = (tool: string) =>
-          q.shell!.replaceAll("{tool}", tool).replaceAll("{file}", corpus.textFile);
+        const fill = (tool: string) => q.shell!.replaceAll("{tool}", tool).replaceAll("{file}", textFile);
         const grep = q.shell ? timeShell(fill("grep")) : null;
         const rg = q.shell && hasRg ? timeShell(fill("rg")) : null;
         log(
@@ -499,7 +401,7 @@ async function main() {
         );
         answers.push({ name: q.name, alco: t, hits, grep, rg });
       }
-      const paging = await deepPaging(stack.base, auth, corpus.textFile);
+      const paging = await deepPaging(stack.base, auth, textFile);
       log(
         `page ${paging.depth} of "orders": next p50 ${ms(paging.next.p50)} ms, previous p50 ${ms(paging.previous.p50)} ms; grep | tail ${ms(paging.grepTail ?? NaN)} ms`,
       );
