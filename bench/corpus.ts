@@ -6,6 +6,8 @@
 import amqp from "amqplib";
 import type { ChildProcess } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
 import type { GeneratedRecord } from "@/lib/demo/generate-records";
 import type { Engine } from "@/lib/engine/engine-client";
 import { countTableSql } from "@/lib/engine/sphinxql-dialect";
@@ -120,4 +122,13 @@ export async function ingestTo(
     collectorPeakRss: Math.max(...rss),
     collectorMeanRss: steady.reduce((s, v) => s + v, 0) / Math.max(1, steady.length),
   };
+}
+
+/** Bytes of an index's day tables on disk, in the engine's data directory. */
+export async function engineDiskBytes(dataDir: string, index: string): Promise<number> {
+  let total = 0;
+  for (const f of await readdir(dataDir)) {
+    if (f.startsWith(`${index}_`)) total += (await stat(path.join(dataDir, f))).size;
+  }
+  return total;
 }

@@ -15,7 +15,7 @@
  * Results go to docs/BENCHMARKS.md with a chart, docs/bench/latency-vs-size.png.
  */
 import { execSync, spawnSync } from "node:child_process";
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -27,7 +27,7 @@ import { flushTableSql, recordsWithIdsSql } from "@/lib/engine/sphinxql-dialect"
 import { recordId } from "@/lib/records/record-id";
 import { renderLatencyChart, type ChartSeries } from "./chart";
 import { measureThroughput, type ThroughputResult } from "./collector-throughput";
-import { ingestTo, openPublisher, percentile, type Corpus } from "./corpus";
+import { engineDiskBytes, ingestTo, openPublisher, percentile, type Corpus } from "./corpus";
 import { machine, prependSection, runBench, stamp } from "./results";
 import { startServerStack, treeRss, type ServerStack } from "./server-stack";
 import { fetchResendingOnReset } from "../test/fetch-resending-on-reset";
@@ -126,16 +126,6 @@ async function searchableLatency(
     p99: percentile(latencies, 99),
     probes: latencies.length,
   };
-}
-
-// ----------------------------------------------------------------------------------------------- engine disk
-
-async function engineDiskBytes(dataDir: string, index: string): Promise<number> {
-  let total = 0;
-  for (const f of await readdir(dataDir)) {
-    if (f.startsWith(`${index}_`)) total += (await stat(path.join(dataDir, f))).size;
-  }
-  return total;
 }
 
 // ------------------------------------------------------------------------------------------------- questions
