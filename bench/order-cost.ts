@@ -294,6 +294,7 @@ async function startCollectorStack() {
 }
 
 async function main() {
+  const startedAt = stamp();
   log(`sizes ${SIZES.join(", ")}; ${RUNS} timed rounds per read, old and new order alternating`);
   let throughput: ThroughputResult | null = null;
   if (Number(args["throughput-records"]) > 0) {
@@ -342,8 +343,9 @@ async function main() {
         answers.push(a);
       }
       results.push({ size, ingestRate: ingest.rate, diskBytes, answers });
+      // After each size, so that a run stopped before its largest size still leaves what it measured.
+      if (!args["no-write"]) await writeResults(startedAt, throughput, results, corpus.needle);
     }
-    if (!args["no-write"]) await writeResults(throughput, results, corpus.needle);
   } finally {
     await engine.close();
     await stack.stop();
@@ -357,6 +359,7 @@ const slowerWithin = (r: number) => (r <= 1.1 ? "yes" : "**no**");
 const rateWithin = (r: number) => (r >= 0.9 ? "yes" : "**no**");
 
 async function writeResults(
+  startedAt: string,
   throughput: ThroughputResult | null,
   results: SizeResult[],
   needle: string | null,
@@ -366,11 +369,17 @@ async function writeResults(
     (throughput ? ` --throughput-records ${args["throughput-records"]}` : " --throughput-records 0") +
     (args.baseline ? ` --baseline ${args.baseline}` : "");
   const lines = [
-    `## Order of lines: (ts, seq, id) against (ts, id) at ${results.map((r) => sizeName(r.size)).join(" and ")} records — ${stamp()}`,
+    `## Order of lines: (ts, seq, id) against (ts, id) at ${SIZES.map(sizeName).join(" and ")} records — ${startedAt}`,
     "",
     `Command: \`${command}\``,
     `Machine: ${machine()}`,
     "",
+    ...(results.length < SIZES.length
+      ? [
+          `Partial: written when the run had measured ${results.map((r) => sizeName(r.size)).join(" and ")}.`,
+          "",
+        ]
+      : []),
   ];
   if (throughput) {
     const seqWrite = throughput.rawRate / throughput.rawWithoutSeqRate;
@@ -414,7 +423,7 @@ async function writeResults(
     ),
     "",
   );
-  await prependSection(lines);
+  await prependSection(lines, { replace: true });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) runBench(main);

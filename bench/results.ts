@@ -18,10 +18,14 @@ export function stamp(): string {
   return `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-/** Puts a section (its lines, starting with the `## ` title) first in docs/BENCHMARKS.md, keeping earlier ones. */
-export async function prependSection(lines: string[]): Promise<void> {
+/**
+ * Puts a section (its lines, starting with the `## ` title) first in docs/BENCHMARKS.md, keeping earlier ones.
+ * `replace`: a section already first with the same title is this run's own earlier write, and goes.
+ */
+export async function prependSection(lines: string[], opts: { replace?: boolean } = {}): Promise<void> {
   const existing = await readFile(FILE, "utf8").catch(() => HEAD);
   const [head, ...rest] = existing.split("\n## ");
+  if (opts.replace && rest[0]?.split("\n")[0] === lines[0]!.replace(/^## /, "")) rest.shift();
   await writeFile(FILE, [head!.trimEnd() + "\n", lines.join("\n"), ...rest.map((r) => `## ${r}`)].join("\n"));
   console.log("results written to docs/BENCHMARKS.md");
 }
