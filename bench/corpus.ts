@@ -10,7 +10,15 @@ import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { GeneratedRecord } from "@/lib/demo/generate-records";
 import type { Engine } from "@/lib/engine/engine-client";
-import { countTableSql } from "@/lib/engine/sphinxql-dialect";
+import { utcDayStart } from "@/lib/engine/retention";
+import {
+  ALL_DOCS_TOKEN,
+  countTableSql,
+  dailyTableName,
+  replaceRowsSql,
+  type EngineRow,
+} from "@/lib/engine/sphinxql-dialect";
+import { normalizeRecord } from "@/lib/records/normalize-record";
 import type { StackEnv } from "../test/stack";
 import { treeRss } from "./server-stack";
 
@@ -131,4 +139,70 @@ export async function engineDiskBytes(dataDir: string, index: string): Promise<n
     if (f.startsWith(`${index}_`)) total += (await stat(path.join(dataDir, f))).size;
   }
   return total;
+}
+
+/**
+ * The corpus written straight into the engine, as the collector writes it (normalizeRecord with this load's
+ * arrival count, the row an index without indexed or excluded columns gets, REPLACE statements of `batch`
+ * rows) but without AMQP in between: several times faster where the reads, not the ingest, are measured.
+ */
+export async function writeDirect(
+  engine: Engine,
+  index: string,
+  corpus: Corpus,
+  target: number,
+  batch = 2000,
+): Promise<{ rate: number }> {
+  const started = performance.now();
+  const startCount = corpus.written;
+  // Two statements in flight, one per connection of the engine's pool, so the engine is never idle waiting.
+  const inFlight: Promise<unknown>[] = [];
+  const pending = new Map<string, EngineRow[]>();
+  const send = async (table: string, rows: EngineRow[]) => {
+    if (inFlight.length >= 2) await inFlight.shift();
+    inFlight.push(engine.query(replaceRowsSql(table, rows)));
+  };
+  while (corpus.written < target) {
+    const r = corpus.generator.next().value;
+    if (corpus.needle === null && corpus.written >= 500_000) {
+      const m = /app\.([0-9a-f]{6})\.js/.exec(r.line);
+      if (m) corpus.needle = m[1]!;
+    }
+    const n = normalizeRecord(
+      {
+        body: Buffer.from(JSON.stringify(r.body)),
+        routingKey: r.routingKey,
+        messageId: r.messageId,
+        receivedAt: Date.now(),
+        arrival: corpus.written,
+      },
+      { maxBytes: 2 ** 21, logcollectTimeZone: "UTC" },
+    );
+    if (!n.ok) throw new Error(n.reason);
+    const x = n.record;
+    const table = dailyTableName(index, utcDayStart(x.ts));
+    const rows = pending.get(table) ?? [];
+    rows.push({
+      id: x.id,
+      ts: x.ts,
+      seq: x.seq,
+      message: x.message,
+      fieldsText: ALL_DOCS_TOKEN,
+      lvl: x.lvl,
+      level: x.level,
+      logger: x.logger,
+      host: x.host,
+      json: JSON.stringify(x.fields),
+    });
+    pending.set(table, rows);
+    if (rows.length >= batch) {
+      pending.delete(table);
+      await send(table, rows);
+    }
+    corpus.written++;
+    if (corpus.written % 500_000 === 0) log(`written ${corpus.written}`);
+  }
+  for (const [table, rows] of pending) await send(table, rows);
+  await Promise.all(inFlight);
+  return { rate: (target - startCount) / ((performance.now() - started) / 1000) };
 }
