@@ -140,7 +140,6 @@ export class SearchdSupervisor {
         [...served].every((t) => t === HEALTH_TABLE || want.has(t) || !before.has(t)),
       15_000,
     );
-    await this.upgradeTables(this.renderedTables.filter((t) => !before.has(t)));
     await this.removeFilesOf([...before].filter((t) => !want.has(t)));
     return true;
   }
@@ -240,8 +239,8 @@ export class SearchdSupervisor {
 
   /**
    * Gives tables written before the `seq` column existed that column (sphinxql-dialect's describeTableSql has
-   * why). A table declared by the config since then has it already, so after the first start this costs one
-   * DESCRIBE per table.
+   * why), at start: every table declared later by a reload is new and takes its schema from the config, which
+   * has the column. After the first start this costs one DESCRIBE per table.
    */
   private async upgradeTables(tables: readonly string[]): Promise<void> {
     const probe = (this.probe ??= createEngine(this.address, { connections: 1 }));

@@ -492,7 +492,7 @@ export function flushTableSql(table: string): string {
  * not from the config, so declaring the column adds it only to new tables; and a query over several tables
  * where one lacks an ORDER BY column fails ("index <t>: ", 2.2.11), or through a distributed table's agents
  * answers no rows at all for a filter on it. The supervisor adds the
- * column to every table it serves, at start and after each reload, before anything reads them; old rows read 0.
+ * column to every table it serves, at start, before anything reads them (tables a reload adds are new and take the config's schema); old rows read 0.
  */
 export function describeTableSql(table: string): string {
   return `DESCRIBE ${assertTables([table])}`;

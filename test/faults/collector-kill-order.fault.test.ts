@@ -13,6 +13,7 @@ import { createTestIndex, dropTestIndex, engineCount } from "../helpers";
 import { QueueWatch, sleep } from "./numbered-stream";
 import { startCollector, waitUntilServing, type CollectorProcess } from "./collector-process";
 import { unackedByProcess } from "./unacked-by-process";
+import { isTransientEngineError } from "@/lib/engine/engine-errors";
 
 const TOTAL = 5000;
 // Records stored before each kill. Batches of 10 make the stream last a few seconds, so each kill lands inside it.
@@ -24,7 +25,11 @@ async function storedAtLeast(index: string, n: number, collector: CollectorProce
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (!collector.alive()) throw new Error(`collector died:\n${collector.output()}`);
-    const stored = await engineCount(index);
+    // searchd restarting (its supervisor brings it back) is the collector's to wait out, and so this poll's.
+    const stored = await engineCount(index).catch((err: unknown) => {
+      if (isTransientEngineError(err)) return -1;
+      throw err;
+    });
     if (stored >= n) return;
     if (Date.now() > deadline) throw new Error(`${stored} records stored after 60 s, waiting for ${n}`);
     await sleep(5);
