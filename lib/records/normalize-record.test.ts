@@ -214,6 +214,28 @@ describe("normalizeRecord: sanitizing", () => {
     expect(r.fields).toEqual({ user: "bob", nested: { k: ["xy"] } });
   });
 
+  it("keeps the colour sequences of the message and removes every other escape sequence whole", () => {
+    const sent =
+      "\u001b[2K\u001b[1G\u001b[1;31mERROR\u001b[0m disk \u001b[38;5;214mfull\u001b[m\u001b(B bell\u0007";
+    expect(accept(delivery({ message: sent })).message).toBe(
+      "\u001b[1;31mERROR\u001b[0m disk \u001b[38;5;214mfull\u001b[m bell",
+    );
+  });
+
+  it("takes the level from a coloured level field, and keeps fields as plain text", () => {
+    // winston's colorize() format colours the level field itself.
+    const r = accept(
+      delivery({
+        level: "\u001b[31merror\u001b[39m",
+        message: "\u001b[31mboom\u001b[39m",
+        host: "\u001b[1mweb-1\u001b[22m",
+        note: "\u001b[33mwarm\u001b[0m",
+      }),
+    );
+    expect(r).toMatchObject({ level: "error", lvl: 50, host: "web-1", message: "\u001b[31mboom\u001b[39m" });
+    expect(r.fields).toEqual({ note: "warm" });
+  });
+
   it("keeps a record with invalid UTF-8 bytes, replacing them", () => {
     const body = Buffer.concat([Buffer.from('{"message":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('b"}')]);
     const r = accept(delivery(body));

@@ -10,18 +10,20 @@ import { dateMs, parseTime, parseWallClock, subMillisecondNanos } from "./parse-
 import { recordId } from "./record-id";
 import { arrivalSeq, logcollectSeq } from "./record-seq";
 import { MESSAGE_KEYS, messageKeyOf, TIME_KEYS } from "./record-keys";
+import { removeControls } from "./terminal-escapes";
 
 export type NormalizedRecord = {
   id: string;
   ts: number;
   /** Its place among its source's lines of the same millisecond (record-seq.ts). */
   seq: string;
+  /** Control characters and escape sequences removed, SGR sequences (colours, bold) kept. */
   message: string;
   level: string;
   lvl: number;
   logger: string;
   host: string;
-  /** Every other field of the record, control characters removed. */
+  /** Every other field of the record, control characters and escape sequences removed. */
   fields: Record<string, unknown>;
 };
 
@@ -109,22 +111,15 @@ function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
   else o[k] = v;
 }
 
-// Control characters come back from searchd raw (NUL even as "0") and make its JSON output invalid. Newlines and
-// tabs are kept: they are part of multi-line messages.
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-
-function stripControlChars(s: string): string {
-  return s.replace(CONTROL_CHARS, "");
-}
-
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
- * Control characters removed, and a lone surrogate made U+FFFD here, as invalid UTF-8 is: left in, the engine
- * would turn the one in the message into one U+FFFD and the one in a field into three.
+ * Control characters and escape sequences removed (terminal-escapes.ts), the message's colours kept, and a lone
+ * surrogate made U+FFFD here, as invalid UTF-8 is: left in, the engine would turn the one in the message into one
+ * U+FFFD and the one in a field into three.
  */
-function cleanText(s: string): string {
-  return stripControlChars(s).replace(LONE_SURROGATE, "\uFFFD");
+function cleanText(s: string, keepSgr = false): string {
+  return removeControls(s, keepSgr).replace(LONE_SURROGATE, "\uFFFD");
 }
 
 /**
@@ -234,7 +229,11 @@ export function normalizeRecord(d: Delivery, opts: NormalizeOptions): NormalizeR
   const fields: Record<string, unknown> = {};
   for (const k in raw) if (!lifted.has(k)) setOwn(fields, k, raw[k]);
 
-  const message = raw[messageKey] as string;
+  // The message keeps its colours; sanitizeValue removed them from it with every other escape sequence. Fields,
+  // the level among them (winston's colorize writes `ESC[31merror ESC[39m`), are kept as plain text.
+  const sent = checked.data[messageKey];
+  const message =
+    raw !== checked.data && typeof sent === "string" ? cleanText(sent, true) : (raw[messageKey] as string);
   ts ??= d.headerTimestampMs ?? (d.amqpTimestamp ? dateMs(d.amqpTimestamp * 1000) : null) ?? d.receivedAt;
   const seq = sourceSeq ?? arrivalSeq(nanos, ts, d.arrivedMicros ?? d.receivedAt * 1000);
   const { level, lvl } = normalizeLevel(levelKey ? raw[levelKey] : undefined);

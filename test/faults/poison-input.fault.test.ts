@@ -18,6 +18,7 @@
  * | nested 33 to 512 levels                        | stored      | what lies below level 32 is stored as its JSON text         |
  * | 10,000 fields                                  | stored      | every field kept; an index registers its first 500 as columns |
  * | control characters in values and keys          | stored      | removed                                                     |
+ * | escape sequences (colours, cursor, titles)     | stored      | SGR colours kept in the message, the rest removed whole     |
  * | a field named `__proto__`                      | stored      | kept as an ordinary field                                   |
  * | a number at or beyond ±2^63, at any depth      | stored      | kept as its text ("1e+25"), before the rules below read it  |
  * | level a number                                 | stored      | pino scale: 10 trace … 60 fatal, in between to the one below |
@@ -209,6 +210,17 @@ function cases(now: number, indexName: string): Case[] {
     (r) => {
       expect(r.message).toMatch(/ bell nul esc end$/);
       expect(r.fields).toEqual({ key: "val" });
+    },
+  );
+  stored(
+    "escape sequences",
+    (m) => ({
+      message: `${m} \u001b[1;31mred\u001b[0m \u001b[2K\u001b]0;title\u0007\u001b[?25lgone \u001b[${"1;".repeat(5000)}m`,
+      "\u001b[33mkey\u001b[0m": "\u001b[4mvalue\u001b[24m",
+    }),
+    (r) => {
+      expect(r.message).toMatch(/ \u001b\[1;31mred\u001b\[0m gone \u001b\[(1;){5000}m$/);
+      expect(r.fields).toEqual({ key: "value" });
     },
   );
   stored(
