@@ -480,7 +480,7 @@ describe("live tail", () => {
     }
   });
 
-  it("agrees with the engine on which records a query matches", async () => {
+  it("agrees with the engine on which records a query matches, and on what it marks in them", async () => {
     const corpus = [
       { message: "Payment FAILED for order 7", level: "error", user: "Bob", status: 500 },
       { message: "payment ok for order 8", level: "info", user: "bob", status: "500" },
@@ -489,6 +489,7 @@ describe("live tail", () => {
       { message: "invoice voided by alice@example.com", nested: { a: 1 }, status: 404 },
       { message: "łódź naïve ÜBER", region: "eu-west", level: "warn" },
       { message: "retrying in 5s (attempt 3 of 10)", n: 42, status: "5000" },
+      { message: "\u001b[1;31mERROR\u001b[0m disk \u001b[38;5;214mfull\u001b[0mnow", region: "eu-north" },
     ];
     const before = await engineCount(a.name);
     await publish(
@@ -548,16 +549,24 @@ describe("live tail", () => {
       "region:eu-west",
       "attempt 3",
       '"5s attempt"',
+      "error disk",
+      '"error disk full"',
+      "fullnow",
+      "now",
+      "31m",
+      "*isk*",
     ];
     const indexedFields = ["region"];
     for (const q of queries) {
-      const engine = (await grep(q)).map((r) => r.id).sort();
+      const found = await grep(q);
+      const engine = found.map((r) => r.id).sort();
       const m = compileRecordMatcher(parseQuery(`${q} tag:agree`), { indexedFields });
       const live = all
         .filter(m.matches)
         .map((r) => r.id)
         .sort();
       expect.soft(live, q).toEqual(engine);
+      for (const r of found) expect.soft(m.highlights(r), `${q}: ${r.message}`).toEqual(r.highlights);
     }
   });
 

@@ -321,6 +321,38 @@ describe("core pipeline", () => {
       expect(found[0]!.highlights.map(([s, e]) => text.slice(s, e))).toEqual(["café", "日本"]);
     }));
 
+  it("keeps a message's colour sequences, finds the words beside them and marks them", () =>
+    withOwnIndex(async (index) => {
+      const coloured = "\u001b[1;31mERROR\u001b[0m disk \u001b[38;5;214mfull\u001b[0m on /var";
+      await publish([
+        {
+          routingKey: `x.${index.name}`,
+          // winston's colorize() colours the level field too.
+          body: { message: coloured, level: "\u001b[31merror\u001b[39m", note: "\u001b[2mdim\u001b[22m" },
+        },
+        {
+          routingKey: `x.${index.name}`,
+          body: { message: "\u001b[2K\u001b[1Gbuilding \u001b]0;vite\u0007done" },
+        },
+      ]);
+      await waitFor("coloured records", async () => (await engineCount(index.name)) === 2);
+      const found = (await grep(index.name, { q: "error full" })).body.records;
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({ message: coloured, level: "error", fields: { note: "dim" } });
+      expect(found[0]!.highlights.map(([s, e]) => coloured.slice(s, e))).toEqual(["ERROR", "full"]);
+      const phrase = (await grep(index.name, { q: '"error disk"' })).body.records;
+      expect(phrase.map((r) => r.highlights.map(([s, e]) => r.message.slice(s, e)))).toEqual([
+        ["ERROR\u001b[0m disk"],
+      ]);
+      // The sequences' own characters are no words.
+      expect((await grep(index.name, { q: "31m" })).body.records).toHaveLength(0);
+      expect((await grep(index.name, { q: "level:error" })).body.records).toHaveLength(1);
+      // Every other escape sequence is removed whole.
+      expect((await grep(index.name, { q: "building" })).body.records.map((r) => r.message)).toEqual([
+        "building done",
+      ]);
+    }));
+
   it("picks up an index created while running, without a restart", async () => {
     const late = await createTestIndex();
     try {

@@ -7,7 +7,10 @@ import {
   compileMatchTerm,
   dailyTableName,
   isValidIndexName,
+  messageFromEngine,
+  messageToEngine,
   parseDailyTableName,
+  replaceRowsSql,
   selectRecordsSql,
   type MatchTerm,
   type SelectRecords,
@@ -486,5 +489,51 @@ describe("isValidIndexName", () => {
     ["app.x"],
   ])("rejects %j", (name) => {
     expect(isValidIndexName(name)).toBe(false);
+  });
+});
+
+describe("a message's colour sequences in the engine", () => {
+  it("spells each SGR sequence without word characters, so the words beside it stay words", () => {
+    const stored = messageToEngine("\u001b[1;31mERROR\u001b[0m disk \u001b[38:5:196mfull\u001b[m");
+    expect(stored).toBe(
+      "\u001b\u0011\u001c\u0013\u0011\u001eERROR\u001b\u0010\u001e disk \u001b\u0013\u0018\u001d\u0015\u001d\u0011\u0019\u0016\u001efull\u001b\u001e",
+    );
+    // Only these words are left for the tokenizer (charset_table: digits, letters, `_`).
+    expect(stored.split(/[^0-9A-Za-z_]+/).filter(Boolean)).toEqual(["ERROR", "disk", "full"]);
+  });
+
+  it("reads back every message as it was sent", () => {
+    const sgr = fc
+      .array(fc.constantFrom(..."0123456789;:"), { maxLength: 12 })
+      .map((p) => `\u001b[${p.join("")}m`);
+    // What the collector leaves in a message: no control characters but SGR sequences' ESC, newlines and tabs.
+    const text = fc
+      .string({ unit: "grapheme" })
+      .map((t) => t.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ""));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(sgr, text)), (parts) => {
+        const message = parts.join("");
+        expect(messageFromEngine(messageToEngine(message))).toBe(message);
+      }),
+    );
+  });
+
+  it("is what REPLACE writes to the full-text field and to msg", () => {
+    const sql = replaceRowsSql("app_20261121", [
+      {
+        id: "1",
+        ts: 1795000000000,
+        seq: "0",
+        message: "\u001b[31mERROR\u001b[0m",
+        fieldsText: ALL_DOCS_TOKEN,
+        lvl: 0,
+        level: "",
+        logger: "",
+        host: "",
+        json: "{}",
+      },
+    ]);
+    const stored = "'\u001b\u0013\u0011\u001eERROR\u001b\u0010\u001e'";
+    expect(sql).toContain(`(1,${stored},'${ALL_DOCS_TOKEN}',${stored},1795000000000,`);
   });
 });

@@ -125,6 +125,20 @@ describe("record matcher: text", () => {
     ).toEqual(["payment", "bob"]);
   });
 
+  it("reads a colour sequence as a separator, as the engine stores it", () => {
+    const coloured = toRecord({
+      routingKey: "x.i",
+      body: { message: "\u001b[1;31mERROR\u001b[0m \u001b[33mdisk\u001b[0mfull" },
+    });
+    expect(tokenize(coloured.message).map((t) => t.text)).toEqual(["error", "disk", "full"]);
+    expect(grep("error", [], [coloured])).toHaveLength(1);
+    expect(grep("31merror", [], [coloured])).toHaveLength(0);
+    const m = compileRecordMatcher(parseQuery('"error disk" full'));
+    expect(m.highlights(coloured).map(([s, e]) => coloured.message.slice(s, e))).toEqual([
+      "ERROR\u001b[0m \u001b[33mdisk\u001b[0mfull",
+    ]);
+  });
+
   it("searches the key=value text of indexed columns, and ignores terms of punctuation only", () => {
     const r = toRecord({ routingKey: "x.i", body: { message: "nothing here", region: "eu-west" } });
     expect(grep("eu-west", [], [r])).toHaveLength(0);

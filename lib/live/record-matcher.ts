@@ -5,7 +5,7 @@
  *
  * - Words are what the engine's tokenizer makes of the text (sphinxql-dialect.ts TEXT_SETTINGS): runs of digits,
  *   `_`, ASCII, Latin-1 and Cyrillic letters, case-folded; each CJK character is a word of its own (ngrams);
- *   everything else separates words. Blend characters (`- . @ = : /`) separate parts too: a term made of several
+ *   everything else separates words, a colour (SGR) sequence as a whole. Blend characters (`- . @ = : /`) separate parts too: a term made of several
  *   parts (`web-09`, `status=500`) is a phrase of them, as the dialect compiles it.
  * - `word` matches a whole word; `"a b"` consecutive words; `pay*` a word starting with `pay`; `*voic*` a word
  *   containing `voic` (of several parts: the first ends with, the last starts with, the middle ones equal).
@@ -23,6 +23,7 @@ import {
   type MatchTerm,
 } from "@/lib/engine/sphinxql-dialect";
 import type { ParsedQuery } from "@/lib/query/parse-query";
+import { stripSgr } from "@/lib/records/terminal-escapes";
 import type { LogRecord } from "@/lib/query/wire";
 
 type Token = { text: string; start: number; end: number };
@@ -46,13 +47,20 @@ function ngramChar(c: number): boolean {
   return c >= 0x3000 && c <= 0x2fa1f;
 }
 
+// A colour sequence separates words, as the engine stores it (sphinxql-dialect.ts messageToEngine).
+const SGR_AT = /\u001b\[[0-9;:]*m/y;
+
 /** The words of a text as the engine indexes them, lowercased, with their UTF-16 offsets. */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
   let start = -1;
   for (let i = 0; i < text.length;) {
     const c = text.codePointAt(i)!;
-    const width = c > 0xffff ? 2 : 1;
+    let width = c > 0xffff ? 2 : 1;
+    if (c === 0x1b) {
+      SGR_AT.lastIndex = i;
+      if (SGR_AT.test(text)) width = SGR_AT.lastIndex - i;
+    }
     if (wordChar(c)) {
       if (start < 0) start = i;
     } else {
@@ -183,7 +191,7 @@ export function compileRecordMatcher(query: ParsedQuery, opts: MatcherOptions = 
     const merged: [number, number][] = [];
     for (const s of spans) {
       const prev = merged[merged.length - 1];
-      if (prev && (s[0] <= prev[1] || r.message.slice(prev[1], s[0]).trim() === ""))
+      if (prev && (s[0] <= prev[1] || stripSgr(r.message.slice(prev[1], s[0])).trim() === ""))
         prev[1] = Math.max(prev[1], s[1]);
       else merged.push([s[0], s[1]]);
     }

@@ -7,6 +7,7 @@ import {
   compileMatch,
   MARK_END,
   MARK_START,
+  messageFromEngine,
   selectRecordsSql,
   type Cursor,
   type FieldFilter,
@@ -52,7 +53,8 @@ function parseFields(js: unknown): Record<string, unknown> {
 /** A row of selectRecordsSql as the API returns it; highlights only when the row has a `snip` column. */
 export function toLogRecord(r: Record<string, unknown>): LogRecord {
   const ts = Number(r.ts);
-  const message = text(r.msg);
+  const message = messageFromEngine(text(r.msg));
+  const snippet = typeof r.snip === "string" ? messageFromEngine(r.snip) : undefined;
   return {
     id: String(r.id),
     ts,
@@ -64,7 +66,7 @@ export function toLogRecord(r: Record<string, unknown>): LogRecord {
     logger: text(r.logger),
     host: text(r.host),
     fields: parseFields(r.js),
-    highlights: highlightSpans(message, r.snip as string | undefined),
+    highlights: highlightSpans(message, snippet),
   };
 }
 
