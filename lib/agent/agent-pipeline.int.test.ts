@@ -91,8 +91,13 @@ describe("alco agent into the engine", () => {
       ].join("\n");
       // A file that appears after the agent started: read from its start.
       await writeFile(path.join(dir, "app.log"), trace + "\n");
+      // A dev server's coloured line: its time and level are read as a terminal shows them.
+      const coloured = `\u001b[2m${new Date(now).toISOString()}\u001b[22m \u001b[31mERROR\u001b[39m \u001b[1mcompile failed\u001b[22m`;
+      await writeFile(path.join(dir, "dev.log"), coloured + "\n");
 
-      await waitFor("21 records searchable", async () => (await grep(index.name, {})).total === 21, 30_000);
+      await waitFor("22 records searchable", async () => (await grep(index.name, {})).total === 22, 30_000);
+      const compile = await grep(index.name, { q: "error compile" });
+      expect(compile.records.map((r) => [r.message, r.level, r.ts])).toEqual([[coloured, "error", now]]);
       const failed = await grep(index.name, { q: "status:502" });
       expect(failed.records).toHaveLength(1);
       expect(failed.records[0]).toMatchObject({

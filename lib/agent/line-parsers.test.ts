@@ -241,6 +241,20 @@ describe("plain text", () => {
     });
   });
 
+  it("reads the timestamp and level of a coloured line, keeping the line as written", () => {
+    const line = "\u001b[2m2026-11-21 13:45:01,123\u001b[0m \u001b[1;31mERROR\u001b[0m payment failed";
+    expect(parse("auto", line)).toEqual({
+      format: "plain",
+      message: line,
+      time: new Date(2026, 10, 21, 13, 45, 1, 123).getTime(),
+      leadingTimestamp: true,
+      level: "error",
+      fields: {},
+    });
+    expect(parse("plain", "\u001b[31mERROR\u001b[0m boom")).toMatchObject({ level: "error", time: null });
+    expect(parse("auto", "\u001b[33m[warn]\u001b[39m slow")).toMatchObject({ level: "warn" });
+  });
+
   it("has no time and no level when the line names none", () => {
     expect(parse("plain", "just some words")).toEqual({
       format: "plain",

@@ -9,6 +9,7 @@
  */
 import { parseTime } from "@/lib/records/parse-time";
 import { messageKeyOf, TIME_KEYS } from "@/lib/records/record-keys";
+import { stripSgr } from "@/lib/records/terminal-escapes";
 import { detectLevel, parseLeadingTimestamp, syslogTime } from "./leading-timestamp";
 
 export const LINE_FORMATS = ["auto", "json", "clf", "w3c", "syslog", "plain"] as const;
@@ -265,7 +266,7 @@ export function parseSyslogLine(line: string, nowMs: number): ParsedLine | null 
   fields.appname = m3[10];
   if (m3[11] !== undefined) fields.pid = pid(m3[11]);
   const message = m3[12]!;
-  const level = priorityLevel ?? detectLevel(message);
+  const level = priorityLevel ?? detectLevel(stripSgr(message));
   return {
     format: "syslog",
     message,
@@ -276,10 +277,14 @@ export function parseSyslogLine(line: string, nowMs: number): ParsedLine | null 
   };
 }
 
-/** Any line: a leading timestamp if there is one, a level word near the start; the message is the whole line. */
+/**
+ * Any line: a leading timestamp if there is one, a level word near the start, both read from what a terminal
+ * shows of the line (dev servers colour them: `ESC[31mERROR ESC[0m`); the message is the whole line as written.
+ */
 export function parsePlainLine(line: string, nowMs: number): ParsedLine {
-  const ts = parseLeadingTimestamp(line, nowMs);
-  const level = detectLevel(ts ? line.slice(ts.end) : line);
+  const shown = stripSgr(line);
+  const ts = parseLeadingTimestamp(shown, nowMs);
+  const level = detectLevel(ts ? shown.slice(ts.end) : shown);
   return {
     format: "plain",
     message: line,

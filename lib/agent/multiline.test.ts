@@ -43,6 +43,19 @@ describe("MultilineJoiner", () => {
     ]);
   });
 
+  it("reads the look of a coloured line as a terminal shows it", () => {
+    expect(
+      join([
+        "\u001b[2m2026-11-21 13:45:01\u001b[0m \u001b[31mERROR\u001b[0m failed",
+        "\u001b[31mTraceback (most recent call last):\u001b[0m",
+        "\u001b[2m2026-11-21 13:45:02\u001b[0m INFO ok",
+      ]),
+    ).toEqual([
+      "\u001b[2m2026-11-21 13:45:01\u001b[0m \u001b[31mERROR\u001b[0m failed\n\u001b[31mTraceback (most recent call last):\u001b[0m",
+      "\u001b[2m2026-11-21 13:45:02\u001b[0m INFO ok",
+    ]);
+  });
+
   it("keeps blank lines inside a timestamped record but not at its end", () => {
     expect(join(["2026-11-21 13:45:01 ERROR a", "x", "", "y", "", ""])).toEqual([
       "2026-11-21 13:45:01 ERROR a\nx\n\ny",

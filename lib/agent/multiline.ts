@@ -10,6 +10,7 @@
  * (memory stays bounded), or after `idleMs` without a new line, so the last record of a quiet file is not held
  * for ever. The trade: a continuation written more than `idleMs` after the line before it becomes its own record.
  */
+import { stripSgr } from "@/lib/records/terminal-escapes";
 import { parseLeadingTimestamp } from "./leading-timestamp";
 import { parseJsonLine, type ParsedLine } from "./line-parsers";
 
@@ -57,8 +58,11 @@ export class MultilineJoiner {
     const p = this.pending;
     if (!p || p.parts.length >= this.opts.maxLines || p.bytes + text.length + 1 > this.opts.maxBytes)
       return false;
+    const shown = stripSgr(text);
     const continues =
-      /^\s/.test(text) || CONTINUATION.test(text) || (p.head.leadingTimestamp && !opensRecord(text, nowMs));
+      /^\s/.test(shown) ||
+      CONTINUATION.test(shown) ||
+      (p.head.leadingTimestamp && !opensRecord(shown, nowMs));
     if (!continues) return false;
     p.parts.push(text);
     p.bytes += text.length + 1;
