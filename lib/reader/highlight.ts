@@ -2,6 +2,8 @@
  * Log text is data: it is rendered as text nodes, and highlighting splits strings at the offsets the API returns.
  * Nothing here produces HTML.
  */
+import { sgrRuns } from "./sgr-style";
+
 export type Segment = { text: string; match: boolean };
 
 export function splitHighlights(text: string, spans: [number, number][]): Segment[] {
@@ -15,6 +17,32 @@ export function splitHighlights(text: string, spans: [number, number][]): Segmen
     pos = e;
   }
   if (pos < text.length) out.push({ text: text.slice(pos), match: false });
+  return out;
+}
+
+export type StyledSegment = Segment & { className: string };
+
+/**
+ * The text split at the highlight offsets and at its colour sequences, which are left out: each segment with
+ * whether it is a match and its colour classes (sgr-style.ts).
+ */
+export function styledSegments(text: string, spans: [number, number][]): StyledSegment[] {
+  const out: StyledSegment[] = [];
+  const runs = sgrRuns(text);
+  let r = 0;
+  let pos = 0;
+  for (const piece of splitHighlights(text, spans)) {
+    const end = pos + piece.text.length;
+    for (; r < runs.length && runs[r]!.start < end; r++) {
+      const run = runs[r]!;
+      const s = Math.max(run.start, pos);
+      const e = Math.min(run.end, end);
+      if (e > s) out.push({ text: text.slice(s, e), match: piece.match, className: run.className });
+      // A run that goes on past this piece is taken up again by the next one.
+      if (run.end > end) break;
+    }
+    pos = end;
+  }
   return out;
 }
 

@@ -2,7 +2,7 @@
 
 import { memo, useState, type MouseEvent } from "react";
 import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
-import { previewOf, splitHighlights } from "@/lib/reader/highlight";
+import { previewOf, styledSegments } from "@/lib/reader/highlight";
 import type { LogRecord } from "@/lib/query/wire";
 
 function pad(n: number, w = 2) {
@@ -39,10 +39,20 @@ function columnValue(r: LogRecord, name: string): string {
 function Message({ record }: { record: LogRecord }) {
   const [all, setAll] = useState(false);
   const preview = all ? { text: record.message, truncated: false } : previewOf(record.message);
-  const segments = splitHighlights(preview.text, record.highlights);
+  const segments = styledSegments(preview.text, record.highlights);
   return (
     <span className="msg">
-      {segments.map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
+      {segments.map((s, i) =>
+        s.match ? (
+          <mark key={i} className={s.className || undefined}>
+            {s.text}
+          </mark>
+        ) : (
+          <span key={i} className={s.className || undefined}>
+            {s.text}
+          </span>
+        ),
+      )}
       {preview.truncated && (
         <button
           className="more"
