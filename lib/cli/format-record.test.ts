@@ -25,6 +25,22 @@ describe("formatRecord", () => {
   });
 });
 
+describe("formatRecord: a coloured message", () => {
+  const coloured = { ...r, message: "\u001b[1;31mERROR\u001b[0m disk \u001b[33mfull" };
+
+  it("keeps its colours on a terminal, reset after it", () => {
+    expect(formatRecord(coloured, { color: true })).toMatch(
+      /: \u001b\[1;31mERROR\u001b\[0m disk \u001b\[33mfull\u001b\[0m$/,
+    );
+  });
+
+  it("leaves them out elsewhere", () => {
+    expect(formatRecord(coloured, { color: false })).toBe(
+      `${localTime(r.ts)} ERROR web-1 shop: ERROR disk full`,
+    );
+  });
+});
+
 describe("formatTable", () => {
   it("pads every column but the last to its widest cell", () => {
     expect(

@@ -1,8 +1,10 @@
 /**
  * Records as lines of a log file: `<local time> <LEVEL> <host> <logger>: <message>`, the level colored when the
- * output is a terminal. Log text is printed as it is: a multi-line message stays multi-line.
+ * output is a terminal. Log text is printed as it is: a multi-line message stays multi-line, and its own colours
+ * (SGR sequences, the only escapes the collector keeps) are shown on a terminal and left out otherwise.
  */
 import type { LogRecord } from "@/lib/query/wire";
+import { stripSgr } from "@/lib/records/terminal-escapes";
 
 const RESET = "\u001b[0m";
 const LEVEL_COLORS: Record<string, string> = {
@@ -31,6 +33,12 @@ export function paint(text: string, code: string | undefined, color: boolean): s
   return color && code ? `${code}${text}${RESET}` : text;
 }
 
+/** On a terminal a colour left on at the message's end is reset, so that it does not run into the next line. */
+function messageText(message: string, color: boolean): string {
+  if (!color) return stripSgr(message);
+  return message.includes("\u001b") ? `${message}${RESET}` : message;
+}
+
 export function formatRecord(
   r: Pick<LogRecord, "ts" | "level" | "host" | "logger" | "message">,
   opts: { color: boolean },
@@ -38,6 +46,6 @@ export function formatRecord(
   const level = (r.level || "-").toUpperCase().padEnd(5);
   return (
     `${paint(localTime(r.ts), DIM, opts.color)} ${paint(level, LEVEL_COLORS[r.level], opts.color)} ` +
-    `${r.host || "-"} ${r.logger || "-"}: ${r.message}`
+    `${r.host || "-"} ${r.logger || "-"}: ${messageText(r.message, opts.color)}`
   );
 }

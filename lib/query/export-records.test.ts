@@ -40,6 +40,14 @@ describe("exportLine", () => {
       "2026-11-18T09:46:40.123Z - shop.views - GET /x 500\n",
     );
   });
+
+  it("writes a coloured message without its colour sequences as text, and as it is in NDJSON", () => {
+    const coloured = { ...record, message: "\u001b[1;31mERROR\u001b[0m disk \u001b[33mfull\u001b[m" };
+    expect(exportLine(coloured, "text")).toBe(
+      "2026-11-18T09:46:40.123Z web-01 shop.views ERROR ERROR disk full\n",
+    );
+    expect((JSON.parse(exportLine(coloured, "ndjson")) as LogRecord).message).toBe(coloured.message);
+  });
 });
 
 describe("exportFilename", () => {

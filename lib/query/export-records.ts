@@ -5,6 +5,7 @@
  */
 import type { Engine } from "@/lib/engine/engine-client";
 import { compileMatch, selectRecordsSql, type Cursor } from "@/lib/engine/sphinxql-dialect";
+import { stripSgr } from "@/lib/records/terminal-escapes";
 import { parseQuery } from "./parse-query";
 import type { ExportFormat, ExportParams } from "./reader-schema";
 import { mergeFilters, toLogRecord } from "./search-records";
@@ -29,14 +30,17 @@ export function exportFilename(index: string, format: ExportFormat, nowMs: numbe
   return `${index}-${stamp}.${format === "ndjson" ? "ndjson" : "log"}`;
 }
 
-/** One line, newline included: the record without highlights, or `<time> <host> <logger> <LEVEL> <message>`. */
+/**
+ * One line, newline included: the record without highlights, its message as stored; or
+ * `<time> <host> <logger> <LEVEL> <message>`, the message without its colour sequences.
+ */
 export function exportLine(r: LogRecord, format: ExportFormat): string {
   if (format === "ndjson") {
     const { id, ts, seq, time, message, level, logger, host, fields } = r;
     return `${JSON.stringify({ id, ts, seq, time, message, level, logger, host, fields })}\n`;
   }
   const or = (s: string) => (s === "" ? "-" : s);
-  return `${r.time} ${or(r.host)} ${or(r.logger)} ${or(r.level.toUpperCase())} ${r.message}\n`;
+  return `${r.time} ${or(r.host)} ${or(r.logger)} ${or(r.level.toUpperCase())} ${stripSgr(r.message)}\n`;
 }
 
 /**
