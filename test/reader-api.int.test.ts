@@ -18,6 +18,7 @@ import { registerColumns, setColumnFlags } from "@/lib/indexes/logger-indexes";
 import type { IndexVolume } from "@/lib/indexes/index-volume";
 import type { ContextResult, Facet, GrepResult, Histogram, LogRecord } from "@/lib/query/wire";
 import { comparePositions, cursorOf as positionCursor } from "@/lib/query/cursor";
+import { exportLine } from "@/lib/query/export-records";
 import type { SavedSearch } from "@/lib/saved-searches/schema";
 import type { LoggerIndex } from "@/db/schema";
 import {
@@ -508,13 +509,19 @@ describe("reader API", () => {
       );
     });
 
-    it("streams plain log lines", async () => {
+    it("streams plain log lines oldest first, like a log file, beyond one page", async () => {
       const res = await exportRes({ format: "text", q: "bulk" });
       expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
       expect(res.headers.get("content-disposition")).toMatch(/\.log"$/);
       const lines = (await res.text()).trimEnd().split("\n");
       expect(lines).toHaveLength(EXPORTED);
       for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z batch-1 \S+ INFO bulk line \d+$/);
+      // The NDJSON export's records, newest first, in reverse: the same (ts, seq, id) order, ties included.
+      const newest = (await (await exportRes({ format: "ndjson", q: "bulk" })).text())
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l) as LogRecord);
+      expect(lines).toEqual(newest.reverse().map((r) => exportLine(r, "text").trimEnd()));
       const all = (await (await exportRes({ format: "text" })).text()).trimEnd().split("\n");
       expect(all).toHaveLength(EXPORTED + 100);
       expect(all.filter((l) => / - noise \d+$/.test(l))).toHaveLength(100);

@@ -1,7 +1,9 @@
 /**
  * Lines logged with terminal colours (SGR sequences, as CLIs and dev servers write them), through the real
- * collector and engine into the reader: shown in colour in both themes, never as markup.
+ * collector and engine into the reader: shown in colour in both themes, never as markup, and left out of the text
+ * export, which runs oldest first like a log file.
  */
+import { readFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
 import type { LoggerIndex } from "@/db/schema";
 import { createTestIndex, dropTestIndex, engineCount, publish, waitFor } from "../../test/helpers";
@@ -129,5 +131,25 @@ test.describe("coloured lines", () => {
     await expect(row(page, "inert").locator(".msg")).toHaveText(SHOWN[3]!);
     expect(await page.locator(".list img, .list script").count()).toBe(0);
     expect(dialogs).toEqual([]);
+  });
+
+  test("exports text oldest first without colour codes, and NDJSON with the message as stored", async ({
+    page,
+  }) => {
+    await open(page, index.name);
+    const text = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export text" }).click();
+    const lines = (await readFile(await (await text).path(), "utf8")).trimEnd().split("\n");
+    expect(lines.map((l) => l.replace(/^\S+ dev-1 \S+ - /, ""))).toEqual(SHOWN);
+    const times = lines.map((l) => Date.parse(l.split(" ")[0]!));
+    expect(times).toEqual(MESSAGES.map((_, i) => base + i * 1000));
+
+    const ndjson = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export NDJSON" }).click();
+    const records = (await readFile(await (await ndjson).path(), "utf8"))
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { message: string });
+    expect(records.map((r) => r.message)).toEqual([...MESSAGES].reverse());
   });
 });

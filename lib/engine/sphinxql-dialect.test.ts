@@ -334,6 +334,12 @@ describe("selectRecordsSql", () => {
     );
   });
 
+  it("selects oldest first without a cursor when asked", () => {
+    expect(selectRecordsSql({ ...BASE, direction: "newer" })).toContain(
+      "FROM app ORDER BY ts ASC, seq ASC, id ASC LIMIT 100",
+    );
+  });
+
   it("pages to older records with a keyset on (ts, seq, id), newest first", () => {
     const sql = selectRecordsSql({
       ...BASE,

@@ -362,6 +362,8 @@ export type RecordsScope = {
 export type SelectRecords = RecordsScope & {
   /** Keyset: rows strictly older (or newer) than this position in (ts, seq, id) order. */
   cursor?: { at: Cursor; direction: Direction };
+  /** Without a cursor, which way rows run: newest first ("older", the default) or oldest first ("newer"). */
+  direction?: Direction;
   limit: number;
   /** Adds a `snip` column with the message, matches wrapped in MARK_START/MARK_END. */
   highlight: string | null;
@@ -419,7 +421,7 @@ export function selectRecordsSql(q: SelectRecords): string {
   const keyset = timeAndKeyset(q);
   select.push(...filters.select, ...keyset.select);
   where.push(...filters.where, ...absentConditions(q.absentFields), ...keyset.where);
-  const order = orderBySql(q.cursor?.direction === "newer" ? "asc" : "desc");
+  const order = orderBySql((q.cursor?.direction ?? q.direction) === "newer" ? "asc" : "desc");
   const limit = Math.max(1, Math.min(10_000, Math.trunc(q.limit)));
   const sql =
     `SELECT ${select.join(", ")} FROM ${from}` +

@@ -58,18 +58,35 @@ describe("exportFilename", () => {
   });
 });
 
-/** An engine holding `total` records with distinct ts (newest has ts = total), answering keyset pages. */
+/**
+ * An engine holding `total` records with distinct ts (oldest has ts = 1, newest ts = total), answering keyset
+ * pages either way.
+ */
 function fakeEngine(total: number) {
   const statements: string[] = [];
   const engine = {
     query: (sql: string) => {
       statements.push(sql);
-      const below = /\(ts < (\d+) OR seq < \d+ OR/.exec(sql);
       const limit = Number(/LIMIT (\d+)/.exec(sql)![1]);
-      const top = below ? Number(below[1]) - 1 : total;
+      const row = (ts: number) => ({
+        id: String(ts),
+        ts,
+        msg: `line ${ts}`,
+        level: "info",
+        logger: "l",
+        host: "h",
+        js: "{}",
+      });
       const rows = [];
-      for (let ts = top; ts >= 1 && rows.length < limit; ts--)
-        rows.push({ id: String(ts), ts, msg: `line ${ts}`, level: "info", logger: "l", host: "h", js: "{}" });
+      if (sql.includes("ORDER BY ts ASC")) {
+        const above = /\(ts > (\d+) OR seq > \d+ OR/.exec(sql);
+        for (let ts = above ? Number(above[1]) + 1 : 1; ts <= total && rows.length < limit; ts++)
+          rows.push(row(ts));
+      } else {
+        const below = /\(ts < (\d+) OR seq < \d+ OR/.exec(sql);
+        for (let ts = below ? Number(below[1]) - 1 : total; ts >= 1 && rows.length < limit; ts--)
+          rows.push(row(ts));
+      }
       return Promise.resolve(rows);
     },
   } as unknown as Engine;
@@ -83,12 +100,21 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
 }
 
 describe("exportRecords", () => {
-  it("pages through every record and ends after a short page", async () => {
+  it("pages through every record as text oldest first, like a log file, and ends after a short page", async () => {
     const { engine, statements } = fakeEngine(10);
     const stream = await exportRecords(engine, "demo", params, new AbortController().signal, { pageSize: 4 });
     const lines = (await readAll(stream)).trimEnd().split("\n");
-    expect(lines.map((l) => Number(l.split(" ").pop()))).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(lines.map((l) => Number(l.split(" ").pop()))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(statements).toHaveLength(3);
+    expect(statements[0]).toContain("ORDER BY ts ASC, seq ASC, id ASC LIMIT 4");
+  });
+
+  it("pages through every record as NDJSON newest first, as the grep API answers", async () => {
+    const { engine } = fakeEngine(10);
+    const ndjson = { ...params, format: "ndjson" as const };
+    const stream = await exportRecords(engine, "demo", ndjson, new AbortController().signal, { pageSize: 4 });
+    const lines = (await readAll(stream)).trimEnd().split("\n");
+    expect(lines.map((l) => (JSON.parse(l) as LogRecord).ts)).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
   });
 
   it("stops at the record cap", async () => {

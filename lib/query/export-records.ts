@@ -1,10 +1,10 @@
 /**
- * Downloads every match of a query, newest first, as NDJSON or as plain log lines: keyset pages of 1000 streamed
- * as they arrive, one page ahead of the client at most, stopping at EXPORT_MAX_RECORDS or when the client goes
- * away.
+ * Downloads every match of a query as NDJSON, newest first like the grep API, or as plain log lines, oldest first
+ * like a log file (and the CLI): keyset pages of 1000 streamed as they arrive, one page ahead of the client at
+ * most, stopping at EXPORT_MAX_RECORDS or when the client goes away.
  */
 import type { Engine } from "@/lib/engine/engine-client";
-import { compileMatch, selectRecordsSql, type Cursor } from "@/lib/engine/sphinxql-dialect";
+import { compileMatch, selectRecordsSql, type Cursor, type Direction } from "@/lib/engine/sphinxql-dialect";
 import { stripSgr } from "@/lib/records/terminal-escapes";
 import { parseQuery } from "./parse-query";
 import type { ExportFormat, ExportParams } from "./reader-schema";
@@ -64,9 +64,10 @@ export async function exportRecords(
     limit: pageSize,
     highlight: null,
   };
-  const page = async (before?: Cursor) =>
+  const direction: Direction = params.format === "text" ? "newer" : "older";
+  const page = async (from?: Cursor) =>
     (
-      await engine.query(selectRecordsSql({ ...base, cursor: before && { at: before, direction: "older" } }))
+      await engine.query(selectRecordsSql({ ...base, direction, cursor: from && { at: from, direction } }))
     ).map(toLogRecord);
 
   let next: LogRecord[] | null = await page();
