@@ -151,6 +151,14 @@ const paramValue = fc.oneof(
 const ENGINE_TEXT =
   /sphinxql|sphinx expr|syntax error|near '|query error|ER_|errno|sqlMessage|SELECT .* FROM/i;
 
+/**
+ * An error message without what it quotes back of the request (`no host named "er_ "`): the client's own words
+ * may spell anything, ENGINE_TEXT included. The engine's words are never in double quotes.
+ */
+function ownWords(message: string | undefined): string {
+  return (message ?? "").replace(/"(?:[^"\\]|\\.)*"/g, '""');
+}
+
 function assertClean(status: number, body: { error?: { code: string; message: string } }) {
   expect([200, 400]).toContain(status);
   if (status === 400) {
@@ -713,7 +721,7 @@ describe("every GET route under random and hostile input", () => {
       expect(Object.keys(body), where).toEqual(["error"]);
       expect(CLIENT_ERRORS[body.error?.code ?? ""], where).toBe(status);
       expect(body.error?.message, where).toBeTruthy();
-      expect(body.error?.message, where).not.toMatch(ENGINE_TEXT);
+      expect(ownWords(body.error?.message), where).not.toMatch(ENGINE_TEXT);
       expect(body.error?.message, where).not.toContain("could not run this query");
     }
     if (route.as === "viewer") {
