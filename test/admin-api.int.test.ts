@@ -222,11 +222,20 @@ describe("admin API", () => {
     });
 
     it("applies column flags to new records: excluded fields are not stored, filtered values reach Redis", async () => {
-      const cols = await call<{ columns: AdminColumn[] }>(columnsGET, `/api/admin/indexes/${name}/columns`, {
-        params: { name },
-        as: asAdmin(),
-      });
-      expect(cols.status).toBe(200);
+      // The collector registers new columns in its next sync with PostgreSQL, after the records are stored.
+      const cols = await waitFor(
+        "the records' columns registered",
+        async () => {
+          const r = await call<{ columns: AdminColumn[] }>(columnsGET, `/api/admin/indexes/${name}/columns`, {
+            params: { name },
+            as: asAdmin(),
+          });
+          return (
+            r.status === 200 && ["secret", "team"].every((c) => r.body.columns.some((x) => x.name === c)) && r
+          );
+        },
+        10_000,
+      );
       const byName = new Map(cols.body.columns.map((c) => [c.name, c]));
       expect(byName.get("secret")).toMatchObject({
         filtered: false,
