@@ -61,10 +61,10 @@ export type ConsumerDeps = {
   onIndexed?: (index: string, records: NormalizedRecord[]) => void;
 };
 
-/** A millisecond time from a header, if it is one. */
 /** One clock for every index this process consumes: arrival order across its consumers too. */
 const arrived = arrivalClock();
 
+/** A millisecond time from a header, if it is one. */
 function headerMs(v: unknown): number | undefined {
   const n = typeof v === "number" ? v : typeof v === "string" && /^\d{12,14}$/.test(v) ? Number(v) : NaN;
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
