@@ -36,7 +36,6 @@ import { EngineSync } from "@/lib/indexes/engine-sync";
 import { utcDayStart } from "@/lib/engine/retention";
 import { SearchdSupervisor } from "@/lib/engine/searchd-supervisor";
 import {
-  ALL_DOCS_TOKEN,
   countTableSql,
   dailyTableName,
   describeTableSql,
@@ -50,6 +49,7 @@ import { chunkRows } from "@/lib/engine/write-rows";
 import { createIndex } from "@/lib/indexes/logger-indexes";
 import { normalizeRecord } from "@/lib/records/normalize-record";
 import { buildWorkers, collectorArgs } from "../test/collector-command";
+import { plainRow } from "./corpus";
 
 const AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
 const REDIS_URL = "redis://127.0.0.1:6379";
@@ -163,21 +163,9 @@ export async function measureThroughput(opts: {
         { maxBytes: 2 ** 21, logcollectTimeZone: "UTC" },
       );
       if (!n.ok) throw new Error(n.reason);
-      const x = n.record;
-      const day = utcDayStart(x.ts);
+      const day = utcDayStart(n.record.ts);
       const list = byDay.get(day) ?? [];
-      list.push({
-        id: x.id,
-        ts: x.ts,
-        seq: x.seq,
-        message: x.message,
-        fieldsText: ALL_DOCS_TOKEN,
-        lvl: x.lvl,
-        level: x.level,
-        logger: x.logger,
-        host: x.host,
-        json: JSON.stringify(x.fields),
-      });
+      list.push(plainRow(n.record));
       byDay.set(day, list);
     });
     // The tables of the baseline insert as they were before the column: the same tables with it dropped (the

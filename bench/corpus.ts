@@ -18,7 +18,7 @@ import {
   replaceRowsSql,
   type EngineRow,
 } from "@/lib/engine/sphinxql-dialect";
-import { normalizeRecord } from "@/lib/records/normalize-record";
+import { normalizeRecord, type NormalizedRecord } from "@/lib/records/normalize-record";
 import { arrivalClock } from "@/lib/records/record-seq";
 import type { StackEnv } from "../test/stack";
 import { treeRss } from "./server-stack";
@@ -142,6 +142,22 @@ export async function engineDiskBytes(dataDir: string, index: string): Promise<n
   return total;
 }
 
+/** The row the collector writes for a record of an index without indexed or excluded columns. */
+export function plainRow(x: NormalizedRecord): EngineRow {
+  return {
+    id: x.id,
+    ts: x.ts,
+    seq: x.seq,
+    message: x.message,
+    fieldsText: ALL_DOCS_TOKEN,
+    lvl: x.lvl,
+    level: x.level,
+    logger: x.logger,
+    host: x.host,
+    json: JSON.stringify(x.fields),
+  };
+}
+
 /**
  * The corpus written straight into the engine, as the collector writes it (normalizeRecord with an arrival clock as
  * the collector's, the row an index without indexed or excluded columns gets, REPLACE statements of `batch`
@@ -184,18 +200,7 @@ export async function writeDirect(
     const x = n.record;
     const table = dailyTableName(index, utcDayStart(x.ts));
     const rows = pending.get(table) ?? [];
-    rows.push({
-      id: x.id,
-      ts: x.ts,
-      seq: x.seq,
-      message: x.message,
-      fieldsText: ALL_DOCS_TOKEN,
-      lvl: x.lvl,
-      level: x.level,
-      logger: x.logger,
-      host: x.host,
-      json: JSON.stringify(x.fields),
-    });
+    rows.push(plainRow(x));
     pending.set(table, rows);
     if (rows.length >= batch) {
       pending.delete(table);
