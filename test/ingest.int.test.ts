@@ -4,6 +4,7 @@ import { POST as ingest } from "@/app/api/ingest/[logger]/route";
 import { GET as grep } from "@/app/api/grep/[logger]/route";
 import { Collector } from "@/lib/collector/collector";
 import type { LoggerIndex } from "@/db/schema";
+import type { GrepResult } from "@/lib/query/wire";
 import {
   apiRequest,
   collectorEnv,
@@ -65,6 +66,33 @@ describe("HTTP ingest", () => {
     expect(body.records.find((r) => r.message === "deploy started")!.fields).toEqual({ sha: "abc123" });
     const received = body.records.map((r) => (r as unknown as { ts: number }).ts);
     expect(Math.abs(received[0]! - Date.now())).toBeLessThan(60_000);
+  });
+
+  it("keeps the order of the bodies and of the lines in them for lines that share a second", async () => {
+    const burst = await createTestIndex();
+    try {
+      const second = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+      const body = (from: number) =>
+        Array.from({ length: 300 }, (_, i) =>
+          JSON.stringify({ message: `line ${from + i}`, time: second }),
+        ).join("\n");
+      for (const from of [0, 300]) expect((await post(burst.name, token, body(from))).status).toBe(202);
+      await waitFor("ingested records", async () => (await engineCount(burst.name)) === 600, 20_000);
+      const seen: string[] = [];
+      let before: string | null = null;
+      do {
+        const res = await grep(
+          await apiRequest(`/api/grep/${burst.name}?limit=100${before ? `&before=${before}` : ""}`),
+          { params: Promise.resolve({ logger: burst.name }) },
+        );
+        const page = (await res.json()) as GrepResult;
+        seen.push(...page.records.map((r) => r.message));
+        before = page.cursors.older;
+      } while (before);
+      expect(seen).toEqual(Array.from({ length: 600 }, (_, i) => `line ${599 - i}`));
+    } finally {
+      await dropTestIndex(burst);
+    }
   });
 
   it("publishes under a routing key the index's own bindings match", async () => {
