@@ -152,7 +152,7 @@ function reads(needle: string): Read[] {
     const at = cursorOf(r);
     const wide = await recordContext(
       engine,
-      target.name,
+      target,
       contextParamsSchema.parse({ at, before: "100", after: "100", filter }),
     );
     return { at, filter, wide };
@@ -166,7 +166,7 @@ function reads(needle: string): Read[] {
     prepare: async (engine) => {
       const c = await around(engine);
       const p = contextParamsSchema.parse(params(c));
-      return async () => contextShape(await recordContext(engine, target.name, p));
+      return async () => contextShape(await recordContext(engine, target, p));
     },
   });
   return [

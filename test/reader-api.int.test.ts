@@ -458,6 +458,46 @@ describe("reader API", () => {
       expect(alone.cursors).toEqual({ older: cursorOf(0), newer: cursorOf(0) });
     });
 
+    it("reads across days: each side reaches every day before or after the anchor's own", async () => {
+      const days = await createTestIndex();
+      try {
+        const midnight = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+        const times = [
+          midnight - 3 * 86_400_000 + 43_200_000,
+          midnight - 1,
+          midnight,
+          midnight + 1,
+          Date.now() - 1000,
+        ];
+        await publish(
+          times.map((time, n) => ({
+            routingKey: `app.${days.name}`,
+            body: { message: `day line ${n}`, time, host: "web-days", n },
+            options: { messageId: `${days.name}-${n}` },
+          })),
+        );
+        await waitFor("days stored", async () => (await engineCount(days.name)) === times.length);
+        const page = await call<GrepResult>(
+          grepGET,
+          `/api/grep/${days.name}`,
+          { logger: days.name },
+          { from: String(times[0]! - 1), limit: "10" },
+        );
+        const at = (n: number) => positionCursor(page.body.records.find((r) => r.fields.n === n)!);
+        const around = (query: Query) =>
+          call<ContextResult>(contextGET, `/api/grep/${days.name}/context`, { logger: days.name }, query);
+        for (const n of [0, 1, 2, 4])
+          expect(
+            ns((await around({ at: at(n), before: "9", after: "9" })).body.records),
+            `around ${n}`,
+          ).toEqual([0, 1, 2, 3, 4]);
+        expect(ns((await around({ at: at(2), before: "9", after: "0" })).body.records)).toEqual([0, 1]);
+        expect(ns((await around({ at: at(1), before: "0", after: "9" })).body.records)).toEqual([2, 3, 4]);
+      } finally {
+        await dropTestIndex(days);
+      }
+    });
+
     it("answers a missing anchor with a 404 and bad input with a 400", async () => {
       const r = byN.get(31)!;
       const gone = await context({ at: `${r.ts}_${r.seq}_${BigInt(r.id) + 1n}` });

@@ -11,8 +11,8 @@ export const dynamic = "force-dynamic";
 export const GET = withApi(
   { auth: "read", params: z.object({ logger: z.string() }), query: contextParamsSchema },
   async ({ params, query, principal }) => {
-    await requireReadableIndex(db(), principal, params.logger);
-    const result = await recordContext(searchEngine(), params.logger, query);
+    const index = await requireReadableIndex(db(), principal, params.logger);
+    const result = await recordContext(searchEngine(), index, query);
     if (!result) {
       throw new ApiError(
         "not_found",
