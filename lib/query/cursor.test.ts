@@ -5,6 +5,7 @@ import {
   decodeCursor,
   encodeCursor,
   isCursorShaped,
+  justAfter,
   sortByPosition,
   timeCursor,
 } from "./cursor";
@@ -32,6 +33,15 @@ describe("cursors", () => {
       expect(decodeCursor(s), s).toBeNull();
     expect(isCursorShaped("99999999999999999999_1_1")).toBe(true);
     expect(isCursorShaped("oldest")).toBe(false);
+  });
+
+  it("place justAfter a record after it and its ties of one seq, before the next seq", () => {
+    const r = { ts: 7, seq: "5", id: "9223372036854775807" };
+    const after = decodeCursor(justAfter(r))!;
+    expect(comparePositions(after, r)).toBeGreaterThan(0);
+    expect(comparePositions(after, { ts: 7, seq: "6", id: "1" })).toBeLessThan(0);
+    const last = { ts: 7, seq: "9223372036854775807", id: "3" };
+    expect(justAfter(last)).toBe("8_0_0");
   });
 
   it("order by time, then seq, then id, each as a number", () => {

@@ -37,6 +37,17 @@ export function decodeCursor(s: string): Cursor | null {
 }
 
 /**
+ * A position just after record `c` and before every record of a later `seq` in its millisecond, so that reading
+ * older from it starts with `c` itself: a permalink's line is the first one of its page.
+ */
+export function justAfter(c: Cursor): string {
+  const seq = BigInt(c.seq) + 1n;
+  return seq < LIMIT_63
+    ? encodeCursor({ ts: c.ts, seq: seq.toString(), id: "0" })
+    : encodeCursor({ ts: c.ts + 1, seq: "0", id: "0" });
+}
+
+/**
  * Whether `s` is written like a cursor. The reader passes such a URL value on to the API unchecked, so that one
  * out of range comes back as the API's error instead of being silently dropped.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readState, toggleFilter, writeState } from "./url-state";
+import { readState, shareState, toggleFilter, writeState } from "./url-state";
 
 describe("reader URL state", () => {
   it("round-trips every part of the view through the URL", () => {
@@ -34,5 +34,24 @@ describe("facet clicks", () => {
   });
   it("keeps exclusions of the same field on a plain click", () => {
     expect(toggleFilter(["-host:x", "host:a"], "host", "b", false)).toEqual(["-host:x", "host:b"]);
+  });
+
+  it("shares a view with its times fixed, opening on the focused line, not live", () => {
+    const now = Date.parse("2026-12-03T10:00:00.000Z");
+    const s = readState(new URLSearchParams("q=x&from=now-1h&focus=1_2_3&start=oldest&live=1"));
+    const shared = readState(writeState(shareState(s, now)));
+    expect(shared).toMatchObject({
+      q: "x",
+      from: "2026-12-03T09:00:00.000Z",
+      to: "2026-12-03T10:00:00.000Z",
+      focus: "1_2_3",
+      start: "",
+      live: false,
+    });
+    const absolute = readState(new URLSearchParams("from=2026-12-01T00:00:00Z&to=1795000000000"));
+    expect(shareState(absolute, now)).toMatchObject({
+      from: "2026-12-01T00:00:00.000Z",
+      to: new Date(1795000000000).toISOString(),
+    });
   });
 });

@@ -2,6 +2,8 @@
  * Everything the reader shows lives in the URL, so every view is a permalink: query, filters, range, the focused
  * line, the context anchor and its scope. This module is the one place that reads and writes it.
  */
+import { parseTimeParam } from "@/lib/query/time-range";
+
 /** Whose neighbours the context view shows: the same host and logger (default), the same host, or everyone. */
 export type ContextScope = "source" | "host" | "all";
 
@@ -24,6 +26,25 @@ export type ReaderState = {
 };
 
 export const DEFAULT_FROM = "now-24h";
+
+/**
+ * The view as a link to share: relative times (`now-1h`) and an open end are fixed to the moment of sharing, so
+ * the link shows the same lines tomorrow; it opens on the focused line (the list starts there, however deep it
+ * was), without live tail. A time the reader cannot read is left as written.
+ */
+export function shareState(s: ReaderState, nowMs: number): ReaderState {
+  const fixed = (raw: string) => {
+    const ms = parseTimeParam(raw, nowMs);
+    return ms === null ? raw : new Date(ms).toISOString();
+  };
+  return {
+    ...s,
+    from: s.from ? fixed(s.from) : "",
+    to: fixed(s.to || "now"),
+    start: s.focus ? "" : s.start,
+    live: false,
+  };
+}
 
 export function readState(sp: URLSearchParams): ReaderState {
   const scope = sp.get("scope");

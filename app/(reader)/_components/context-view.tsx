@@ -98,7 +98,7 @@ export function ContextView(p: Props) {
 
   const list = useRef<VirtualLogHandle>(null);
   const [focusedId, setFocusedId] = useState<string | null>(null);
-  const { expanded, toggle } = useExpanded();
+  const { expanded, toggle, reveal } = useExpanded();
   const centered = useRef(false);
   useEffect(() => {
     if (centered.current || !anchor) return;
@@ -164,6 +164,7 @@ export function ContextView(p: Props) {
           displayColumns={p.displayColumns}
           focusedId={focusedId}
           expanded={expanded}
+          reveal={reveal}
           anchorId={anchor?.id ?? null}
           matchIds={matchIds}
           top={

@@ -39,16 +39,32 @@ export function LiveToggle({
   );
 }
 
-/** Shown over the list while live lines wait because the reader has scrolled down. */
-export function NewLinesBadge({ count, onClick }: { count: number; onClick: () => void }) {
+/**
+ * Shown over the list while lines wait above it: live lines held back because the reader has scrolled down, or
+ * (`newer`) lines that arrived after a list was loaded at the newest line, outside live tail.
+ */
+export function NewLinesBadge({
+  count,
+  onClick,
+  newer = false,
+  atLeast = false,
+  title = "Back to the top and follow (F)",
+}: {
+  count: number;
+  onClick: () => void;
+  newer?: boolean;
+  atLeast?: boolean;
+  title?: string;
+}) {
   return (
     <button
       className="new-lines"
-      data-testid="live-new-lines"
-      title="Back to the top and follow (F)"
+      data-testid={newer ? "newer-lines" : "live-new-lines"}
+      title={title}
       onClick={onClick}
     >
-      ↑ {count.toLocaleString()} new {count === 1 ? "line" : "lines"}
+      ↑ {count.toLocaleString()}
+      {atLeast ? "+" : ""} {newer ? "newer" : "new"} {count === 1 && !atLeast ? "line" : "lines"}
     </button>
   );
 }

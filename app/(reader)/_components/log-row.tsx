@@ -1,9 +1,10 @@
 "use client";
 
-import { memo, useState, type MouseEvent } from "react";
+import { memo, useEffect, useRef, useState, type MouseEvent } from "react";
 import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
 import { previewOf, styledSegments } from "@/lib/reader/highlight";
 import type { LogRecord } from "@/lib/query/wire";
+import type { RevealRef } from "./use-expanded";
 
 function pad(n: number, w = 2) {
   return String(n).padStart(w, "0");
@@ -26,6 +27,7 @@ type RowProps = {
   onToggle: (r: LogRecord) => void;
   onFilter: (field: string, value: string, multi: boolean) => void;
   onContext?: (r: LogRecord) => void;
+  reveal?: RevealRef;
 };
 
 function columnValue(r: LogRecord, name: string): string {
@@ -97,7 +99,21 @@ function Tree({ value }: { value: unknown }) {
   );
 }
 
-function Details({ record, onContext }: { record: LogRecord; onContext?: (r: LogRecord) => void }) {
+function Details({
+  record,
+  onContext,
+  reveal,
+}: {
+  record: LogRecord;
+  onContext?: (r: LogRecord) => void;
+  reveal?: RevealRef;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (reveal?.current !== record.id) return;
+    reveal.current = null;
+    box.current?.scrollIntoView({ block: "nearest" });
+  }, [reveal, record.id]);
   const { id, ts, time, level, logger, host, message, fields } = record;
   const rest = { id, ts, time, level, logger, host, message, fields };
   const whole = {
@@ -109,7 +125,7 @@ function Details({ record, onContext }: { record: LogRecord; onContext?: (r: Log
     ...record.fields,
   };
   return (
-    <div className="details" onClick={(e) => e.stopPropagation()}>
+    <div className="details" ref={box} onClick={(e) => e.stopPropagation()}>
       <div className="actions">
         {onContext && <button onClick={() => onContext(record)}>Show context</button>}
         <button onClick={() => copy(JSON.stringify(rest, null, 2))}>Copy JSON</button>
@@ -144,11 +160,7 @@ export const LogRow = memo(function LogRow(p: RowProps) {
       </span>
       <span className={`level lvl-${r.level}`}>
         {r.level ? (
-          <button
-            style={{ all: "unset", cursor: "pointer" }}
-            onClick={filterClick("level", r.level)}
-            title={`filter level:${r.level}`}
-          >
+          <button className="chip" onClick={filterClick("level", r.level)} title={`filter level:${r.level}`}>
             {r.level.slice(0, 5)}
           </button>
         ) : (
@@ -172,7 +184,7 @@ export const LogRow = memo(function LogRow(p: RowProps) {
         })}
       </span>
       <Message record={r} />
-      {p.expanded && <Details record={r} onContext={p.onContext} />}
+      {p.expanded && <Details record={r} onContext={p.onContext} reveal={p.reveal} />}
     </div>
   );
 });

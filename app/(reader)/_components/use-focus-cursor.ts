@@ -41,7 +41,7 @@ export function useFocusCursor({
     (cursor: string) => {
       setFocusCursor(cursor);
       if (focusWrite.current) clearTimeout(focusWrite.current);
-      focusWrite.current = setTimeout(() => navigate({ focus: cursor }, "replace"), 150);
+      focusWrite.current = setTimeout(() => navigate({ focus: cursor }, "quiet"), 150);
     },
     [navigate],
   );

@@ -4,7 +4,12 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useRef } from "react";
 import { readState, searchParamsFor, writeState, type ReaderState } from "@/lib/reader/url-state";
 
-export type Navigate = (patch: Partial<ReaderState>, mode?: "push" | "replace") => void;
+/**
+ * `push` a new question into history, `replace` the current entry, or `quiet`: replace it in the browser's
+ * history alone. The router and useSearchParams follow a native replaceState without asking the server for the
+ * page again, so the focus can move at key-repeat speed without a request per key.
+ */
+export type Navigate = (patch: Partial<ReaderState>, mode?: "push" | "replace" | "quiet") => void;
 
 /**
  * The reader's state as the URL holds it, the grep parameters it asks the API with, and the one way to change
@@ -38,6 +43,7 @@ export function useReaderNavigation(): {
       const next = writeState(nextState).toString();
       const url = next ? `${pathname}?${next}` : pathname;
       if (mode === "push") router.push(url, { scroll: false });
+      else if (mode === "quiet") window.history.replaceState(null, "", url);
       else router.replace(url, { scroll: false });
     },
     [pathname, router],

@@ -4,6 +4,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, type ReactNode } from "react";
 import type { LogRecord } from "@/lib/query/wire";
 import { LogRow } from "./log-row";
+import type { RevealRef } from "./use-expanded";
 
 export type VirtualLogHandle = {
   scrollToIndex: (i: number, align?: "auto" | "center" | "start" | "end") => void;
@@ -23,6 +24,8 @@ type Props = {
   onToggle: (r: LogRecord) => void;
   onFilter: (field: string, value: string, multi: boolean) => void;
   onContext?: (r: LogRecord) => void;
+  /** The line just opened, to scroll its details into view (useExpanded). */
+  reveal?: RevealRef;
   /** Called while the first / last rendered rows are near an end, to load more. */
   onNearTop?: () => void;
   onNearBottom?: () => void;
@@ -129,6 +132,7 @@ export const VirtualLog = forwardRef<VirtualLogHandle, Props>(function VirtualLo
                     onToggle={p.onToggle}
                     onFilter={p.onFilter}
                     onContext={p.onContext}
+                    reveal={p.reveal}
                   />
                 ) : item.index === 0 && hasTop ? (
                   p.top

@@ -5,8 +5,9 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { cursorOf, timeCursor } from "@/lib/query/cursor";
 import type { LogRecord } from "@/lib/query/wire";
 import { exportUrl } from "@/lib/reader/api-client";
-import { toggleFilter } from "@/lib/reader/url-state";
+import { shareState, toggleFilter, writeState } from "@/lib/reader/url-state";
 import { ContextView } from "../../_components/context-view";
+import { CopyLink } from "../../_components/copy-link";
 import { FacetPanel } from "../../_components/facet-panel";
 import { Histogram } from "../../_components/histogram";
 import { LiveToggle, NewLinesBadge } from "../../_components/live-toggle";
@@ -19,6 +20,7 @@ import { TimeRange } from "../../_components/time-range";
 import { useExpanded } from "../../_components/use-expanded";
 import { useFocusCursor } from "../../_components/use-focus-cursor";
 import { LIVE_KEEP, useLiveRows } from "../../_components/use-live-rows";
+import { useNewerLines } from "../../_components/use-newer-lines";
 import { usePageLoaders } from "../../_components/use-page-loaders";
 import { useReaderKeys } from "../../_components/use-reader-keys";
 import { useReaderNavigation } from "../../_components/use-reader-navigation";
@@ -37,7 +39,7 @@ export function ReaderClient({
   user: { name: string; admin: boolean };
 }) {
   const { state, base, baseKey, navigate } = useReaderNavigation();
-  const { pages, histogram, facets, loaded } = useReaderQueries({ logger, state, base, baseKey });
+  const { pages, histogram, facets, loaded, anchor } = useReaderQueries({ logger, state, base, baseKey });
   const { records, liveOn, live, pendingCount, liveStatus, onAwayFromTop, resume } = useLiveRows({
     logger,
     state,
@@ -49,7 +51,7 @@ export function ReaderClient({
   const total = histogram.data?.total;
   const list = useRef<VirtualLogHandle>(null);
   const search = useRef<HTMLInputElement>(null);
-  const { expanded, toggle, collapseAll } = useExpanded();
+  const { expanded, toggle, collapseAll, reveal } = useExpanded();
   const { focusedIndex, step, select } = useFocusCursor({ state, baseKey, navigate, records, list });
   const filterOn = useCallback(
     (field: string, value: string, multi: boolean) =>
@@ -81,13 +83,48 @@ export function ReaderClient({
 
   const [jumpTo, setJumpTo] = useState("");
   const inContext = state.ctx !== "";
+
+  // A list loaded at the newest line of an open range goes stale at its top: count what arrived since, and show
+  // it when asked (the bar, or g), instead of moving the lines being read.
+  const newer = useNewerLines({
+    logger,
+    base,
+    baseKey,
+    top: loaded[0],
+    enabled:
+      !state.live &&
+      !inContext &&
+      state.to === "" &&
+      !state.start &&
+      !anchor &&
+      pages.isSuccess &&
+      !pages.isFetching,
+  });
+  const { refetch: refetchHistogram } = histogram;
+  const { refetch: refetchFacets } = facets;
+  const showNewest = useCallback(() => {
+    void refetch();
+    void refetchHistogram();
+    void refetchFacets();
+    list.current?.scrollToIndex(0, "start");
+  }, [refetch, refetchHistogram, refetchFacets]);
+  const toNewest = useCallback(() => {
+    if (state.start || anchor) navigate({ start: "", focus: "" });
+    else if (newer.count > 0) showNewest();
+    else list.current?.scrollToIndex(0, "start");
+  }, [state.start, anchor, navigate, newer.count, showNewest]);
+  const shareLink = useCallback(() => {
+    const focused = records[focusedIndex];
+    const shared = shareState({ ...state, focus: focused ? cursorOf(focused) : state.focus }, Date.now());
+    return `${window.location.origin}${window.location.pathname}?${writeState(shared)}`;
+  }, [records, focusedIndex, state]);
   useReaderKeys(
     inContext
       ? {}
       : {
           j: () => step(1),
           k: () => step(-1),
-          g: () => (state.live ? follow() : navigate({ start: "", focus: "" })),
+          g: () => (state.live ? follow() : toNewest()),
           G: () => navigate({ start: "oldest", focus: "", live: false }),
           F: () => (state.live ? follow() : toggleLive()),
           "/": () => search.current?.focus(),
@@ -177,6 +214,7 @@ export function ReaderClient({
           <a href={exportUrl(logger, base, "text")} download>
             <button tabIndex={-1}>Export text</button>
           </a>
+          <CopyLink link={shareLink} />
           <SavedSearches logger={logger} />
           <ThemeToggle />
           <UserBar name={user.name} admin={user.admin} />
@@ -210,6 +248,15 @@ export function ReaderClient({
       </section>
       <main className="main">
         {liveOn && pendingCount > 0 && !inContext && <NewLinesBadge count={pendingCount} onClick={follow} />}
+        {!liveOn && newer.count > 0 && !inContext && (
+          <NewLinesBadge
+            count={newer.count}
+            atLeast={newer.atLeast}
+            newer
+            title="Show the lines that arrived since this list was loaded (g)"
+            onClick={showNewest}
+          />
+        )}
         {inContext ? (
           <ContextView
             logger={logger}
@@ -249,6 +296,7 @@ export function ReaderClient({
             displayColumns={displayColumns}
             focusedId={records[focusedIndex]?.id ?? null}
             expanded={expanded}
+            reveal={reveal}
             top={top}
             bottom={bottom}
             onSelect={select}
