@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { readState, shareState, toggleFilter, writeState } from "./url-state";
+import {
+  excludeFilter,
+  filterParts,
+  includeFilter,
+  readState,
+  shareState,
+  toggleExclude,
+  toggleFilter,
+  writeState,
+} from "./url-state";
 
 describe("reader URL state", () => {
   it("round-trips every part of the view through the URL", () => {
@@ -53,5 +62,38 @@ describe("facet clicks", () => {
       from: "2026-12-01T00:00:00.000Z",
       to: new Date(1795000000000).toISOString(),
     });
+  });
+});
+
+describe("including and excluding values", () => {
+  it("splits a filter into field, value and whether it excludes, a value keeping its colons", () => {
+    expect(filterParts("-url:http://a:8080/x")).toEqual({
+      field: "url",
+      value: "http://a:8080/x",
+      negate: true,
+    });
+    expect(filterParts("host:web-1")).toEqual({ field: "host", value: "web-1", negate: false });
+  });
+  it("lifts an exclusion when the same value is selected from a facet", () => {
+    expect(toggleFilter(["-host:a", "level:error"], "host", "a", false)).toEqual(["level:error", "host:a"]);
+    expect(toggleFilter(["-host:a", "host:b"], "host", "a", true)).toEqual(["host:b", "host:a"]);
+  });
+  it("filters for a value alone among its field's values, keeping other fields and exclusions", () => {
+    expect(includeFilter(["host:a", "host:b", "-host:c", "level:error"], "host", "d")).toEqual([
+      "-host:c",
+      "level:error",
+      "host:d",
+    ]);
+    expect(includeFilter(["-host:a"], "host", "a")).toEqual(["host:a"]);
+    expect(includeFilter(["host:a"], "host", "a")).toEqual(["host:a"]);
+  });
+  it("filters out a value once, dropping its selection", () => {
+    expect(excludeFilter(["host:a", "host:b"], "host", "a")).toEqual(["host:b", "-host:a"]);
+    expect(excludeFilter(["-host:a"], "host", "a")).toEqual(["-host:a"]);
+  });
+  it("toggles a facet value's exclusion", () => {
+    expect(toggleExclude([], "host", "a")).toEqual(["-host:a"]);
+    expect(toggleExclude(["-host:a", "level:error"], "host", "a")).toEqual(["level:error"]);
+    expect(toggleExclude(["host:a"], "host", "a")).toEqual(["-host:a"]);
   });
 });

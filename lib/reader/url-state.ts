@@ -85,7 +85,9 @@ export function searchParamsFor(s: Pick<ReaderState, "q" | "filters" | "from" | 
   return sp;
 }
 
-function filterParts(f: string): { field: string; value: string; negate: boolean } {
+export type FilterParts = { field: string; value: string; negate: boolean };
+
+export function filterParts(f: string): FilterParts {
   const negate = f.startsWith("-");
   const body = negate ? f.slice(1) : f;
   const i = body.indexOf(":");
@@ -99,15 +101,48 @@ export function activeValues(filters: string[], field: string): string[] {
     .map((f) => f.value);
 }
 
+export function excludedValues(filters: string[], field: string): string[] {
+  return filters
+    .map(filterParts)
+    .filter((f) => f.field === field && f.negate)
+    .map((f) => f.value);
+}
+
 /**
  * Facet clicks: a plain click selects only this value (or clears it if it was the only one); ctrl/cmd-click
- * adds or removes it among several.
+ * adds or removes it among several. Selecting a value lifts its exclusion: a line cannot be both.
  */
 export function toggleFilter(filters: string[], field: string, value: string, multi: boolean): string[] {
   const key = `${field}:${value}`;
   const has = filters.includes(key);
-  if (multi) return has ? filters.filter((f) => f !== key) : [...filters, key];
-  const others = filters.filter((f) => filterParts(f).field !== field || filterParts(f).negate);
+  const rest = filters.filter((f) => f !== `-${key}`);
+  if (multi) return has ? rest.filter((f) => f !== key) : [...rest, key];
+  const others = rest.filter((f) => filterParts(f).field !== field || filterParts(f).negate);
   const onlyThis = activeValues(filters, field).length === 1 && has;
   return onlyThis ? others : [...others, key];
+}
+
+/**
+ * "Filter for" a record's value: only lines with it. Other values of the field go, since values of one field
+ * are OR'd and keeping them would widen the result instead of narrowing it.
+ */
+export function includeFilter(filters: string[], field: string, value: string): string[] {
+  const key = `${field}:${value}`;
+  return [
+    ...filters.filter((f) => f !== `-${key}` && (filterParts(f).field !== field || filterParts(f).negate)),
+    key,
+  ];
+}
+
+/** "Filter out" a value: lines without it; a selection of that same value is lifted. */
+export function excludeFilter(filters: string[], field: string, value: string): string[] {
+  const key = `${field}:${value}`;
+  const rest = filters.filter((f) => f !== key);
+  return rest.includes(`-${key}`) ? rest : [...rest, `-${key}`];
+}
+
+/** A facet value's exclude button: excludes it, or lifts the exclusion when it is already excluded. */
+export function toggleExclude(filters: string[], field: string, value: string): string[] {
+  const key = `-${field}:${value}`;
+  return filters.includes(key) ? filters.filter((f) => f !== key) : excludeFilter(filters, field, value);
 }
