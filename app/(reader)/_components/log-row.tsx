@@ -1,9 +1,11 @@
 "use client";
 
-import { memo, useEffect, useRef, useState, type MouseEvent } from "react";
+import { memo, useState, type MouseEvent } from "react";
 import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
 import { previewOf, styledSegments } from "@/lib/reader/highlight";
+import { columnValue } from "@/lib/reader/row-columns";
 import type { LogRecord } from "@/lib/query/wire";
+import { RecordDetails } from "./record-details";
 import type { RevealRef } from "./use-expanded";
 
 function pad(n: number, w = 2) {
@@ -27,16 +29,10 @@ type RowProps = {
   onToggle: (r: LogRecord) => void;
   onFilter: (field: string, value: string, multi: boolean) => void;
   onContext?: (r: LogRecord) => void;
+  /** From the details: only lines with a field's value, or only lines without it. */
+  onFilterValue?: (field: string, value: string, exclude: boolean) => void;
   reveal?: RevealRef;
 };
-
-function columnValue(r: LogRecord, name: string): string {
-  if (name === "host") return r.host;
-  if (name === "logger") return r.logger;
-  const v = r.fields[name];
-  if (v === undefined || v === null) return "";
-  return typeof v === "string" ? v : JSON.stringify(v);
-}
 
 function Message({ record }: { record: LogRecord }) {
   const [all, setAll] = useState(false);
@@ -70,72 +66,6 @@ function Message({ record }: { record: LogRecord }) {
   );
 }
 
-function copy(text: string) {
-  void navigator.clipboard?.writeText(text);
-}
-
-function Tree({ value }: { value: unknown }) {
-  if (value === null || typeof value !== "object") {
-    return <span>{JSON.stringify(value)}</span>;
-  }
-  const entries: [string, unknown][] = Array.isArray(value)
-    ? value.map((v: unknown, i) => [String(i), v])
-    : Object.entries(value);
-  return (
-    <ul className="tree">
-      {entries.map(([k, v]) => (
-        <li key={k}>
-          <span className="key">{k}</span>: <Tree value={v} />
-          <button
-            className="copy"
-            title={`copy ${k}`}
-            onClick={() => copy(typeof v === "string" ? v : JSON.stringify(v, null, 2))}
-          >
-            copy
-          </button>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function Details({
-  record,
-  onContext,
-  reveal,
-}: {
-  record: LogRecord;
-  onContext?: (r: LogRecord) => void;
-  reveal?: RevealRef;
-}) {
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (reveal?.current !== record.id) return;
-    reveal.current = null;
-    box.current?.scrollIntoView({ block: "nearest" });
-  }, [reveal, record.id]);
-  const { id, ts, time, level, logger, host, message, fields } = record;
-  const rest = { id, ts, time, level, logger, host, message, fields };
-  const whole = {
-    time: record.time,
-    level: record.level,
-    logger: record.logger,
-    host: record.host,
-    message: record.message,
-    ...record.fields,
-  };
-  return (
-    <div className="details" ref={box} onClick={(e) => e.stopPropagation()}>
-      <div className="actions">
-        {onContext && <button onClick={() => onContext(record)}>Show context</button>}
-        <button onClick={() => copy(JSON.stringify(rest, null, 2))}>Copy JSON</button>
-        <button onClick={() => copy(record.message)}>Copy message</button>
-      </div>
-      <Tree value={whole} />
-    </div>
-  );
-}
-
 export const LogRow = memo(function LogRow(p: RowProps) {
   const r = p.record;
   const filterClick = (field: string, value: string) => (e: MouseEvent) => {
@@ -160,7 +90,11 @@ export const LogRow = memo(function LogRow(p: RowProps) {
       </span>
       <span className={`level lvl-${r.level}`}>
         {r.level ? (
-          <button className="chip" onClick={filterClick("level", r.level)} title={`filter level:${r.level}`}>
+          <button
+            className="chip"
+            onClick={filterClick("level", r.level)}
+            title={`filter level:${r.level}`}
+          >
             {r.level.slice(0, 5)}
           </button>
         ) : (
@@ -170,21 +104,25 @@ export const LogRow = memo(function LogRow(p: RowProps) {
       <span className="cols">
         {p.displayColumns.map((c) => {
           const v = columnValue(r, c);
-          if (!v) return null;
+          // Every column has its cell, empty or not, so the cells after it keep their place in the grid.
           // The query language names fields as identifiers; `@version` or `user-agent` can be shown, not filtered.
-          return FIELD_NAME_PATTERN.test(c) ? (
-            <button key={c} title={`filter ${c}:${v}`} onClick={filterClick(c, v)}>
-              {v}
-            </button>
-          ) : (
-            <span key={c} className="col">
-              {v}
+          return (
+            <span key={c} className="col" data-column={c} title={v || undefined}>
+              {v && FIELD_NAME_PATTERN.test(c) ? (
+                <button title={`filter ${c}:${v}`} onClick={filterClick(c, v)}>
+                  {v}
+                </button>
+              ) : (
+                v
+              )}
             </span>
           );
         })}
       </span>
       <Message record={r} />
-      {p.expanded && <Details record={r} onContext={p.onContext} reveal={p.reveal} />}
+      {p.expanded && (
+        <RecordDetails record={r} onContext={p.onContext} onFilterValue={p.onFilterValue} reveal={p.reveal} />
+      )}
     </div>
   );
 });

@@ -1,8 +1,18 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, type ReactNode } from "react";
+import {
+  forwardRef,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  type CSSProperties,
+  type ReactNode,
+} from "react";
 import type { LogRecord } from "@/lib/query/wire";
+import { columnWidths, rowTemplate } from "@/lib/reader/row-columns";
 import { LogRow } from "./log-row";
 import type { RevealRef } from "./use-expanded";
 
@@ -24,6 +34,7 @@ type Props = {
   onToggle: (r: LogRecord) => void;
   onFilter: (field: string, value: string, multi: boolean) => void;
   onContext?: (r: LogRecord) => void;
+  onFilterValue?: (field: string, value: string, exclude: boolean) => void;
   /** The line just opened, to scroll its details into view (useExpanded). */
   reveal?: RevealRef;
   /** Called while the first / last rendered rows are near an end, to load more. */
@@ -104,44 +115,64 @@ export const VirtualLog = forwardRef<VirtualLogHandle, Props>(function VirtualLo
     if (last > count - EDGE) onNearBottom?.();
   }, [first, last, count, onNearTop, onNearBottom]);
 
+  const template = useMemo(
+    () => rowTemplate(columnWidths(p.records, p.displayColumns)),
+    [p.records, p.displayColumns],
+  );
+
   return (
-    <div className="list" ref={parent} data-testid="log-list" data-count={p.records.length} tabIndex={-1}>
-      <div style={{ height: virtualizer.getTotalSize(), position: "relative", width: "100%" }}>
-        <div
-          style={{
-            position: "absolute",
-            top: 0,
-            left: 0,
-            width: "100%",
-            transform: `translateY(${items[0]?.start ?? 0}px)`,
-          }}
-        >
-          {items.map((item) => {
-            const r = recordAt(item.index);
-            return (
-              <div key={item.key} data-index={item.index} ref={virtualizer.measureElement}>
-                {r ? (
-                  <LogRow
-                    record={r}
-                    displayColumns={p.displayColumns}
-                    focused={p.focusedId === r.id}
-                    expanded={p.expanded.has(r.id)}
-                    anchor={p.anchorId === r.id}
-                    match={p.matchIds?.has(r.id)}
-                    onSelect={p.onSelect}
-                    onToggle={p.onToggle}
-                    onFilter={p.onFilter}
-                    onContext={p.onContext}
-                    reveal={p.reveal}
-                  />
-                ) : item.index === 0 && hasTop ? (
-                  p.top
-                ) : (
-                  p.bottom
-                )}
-              </div>
-            );
-          })}
+    <div className="log" style={{ "--row-columns": template } as CSSProperties}>
+      <div className="row header" data-testid="log-header">
+        <span className="time">time</span>
+        <span className="level">level</span>
+        <span className="cols">
+          {p.displayColumns.map((c) => (
+            <span key={c} className="col" data-column={c}>
+              {c}
+            </span>
+          ))}
+        </span>
+        <span className="msg">message</span>
+      </div>
+      <div className="list" ref={parent} data-testid="log-list" data-count={p.records.length} tabIndex={-1}>
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative", width: "100%" }}>
+          <div
+            style={{
+              position: "absolute",
+              top: 0,
+              left: 0,
+              width: "100%",
+              transform: `translateY(${items[0]?.start ?? 0}px)`,
+            }}
+          >
+            {items.map((item) => {
+              const r = recordAt(item.index);
+              return (
+                <div key={item.key} data-index={item.index} ref={virtualizer.measureElement}>
+                  {r ? (
+                    <LogRow
+                      record={r}
+                      displayColumns={p.displayColumns}
+                      focused={p.focusedId === r.id}
+                      expanded={p.expanded.has(r.id)}
+                      anchor={p.anchorId === r.id}
+                      match={p.matchIds?.has(r.id)}
+                      onSelect={p.onSelect}
+                      onToggle={p.onToggle}
+                      onFilter={p.onFilter}
+                      onContext={p.onContext}
+                      onFilterValue={p.onFilterValue}
+                      reveal={p.reveal}
+                    />
+                  ) : item.index === 0 && hasTop ? (
+                    p.top
+                  ) : (
+                    p.bottom
+                  )}
+                </div>
+              );
+            })}
+          </div>
         </div>
       </div>
     </div>
