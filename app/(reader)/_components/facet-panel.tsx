@@ -1,27 +1,40 @@
 "use client";
 
 import type { Facets } from "@/lib/query/wire";
-import { activeValues } from "@/lib/reader/url-state";
+import { activeValues, excludedValues } from "@/lib/reader/url-state";
 
 type Props = {
   facets: Facets | undefined;
+  /** The facets' own failure (a bad query): shown instead of the counts of another question. */
+  error: Error | null;
   filters: string[];
   onToggle: (field: string, value: string, multi: boolean) => void;
+  onExclude: (field: string, value: string) => void;
 };
 
-/** Values tracked for each filtered column, counted for the current query; click one, or ctrl/cmd-click several. */
-export function FacetPanel({ facets, filters, onToggle }: Props) {
+/**
+ * Values tracked for each filtered column, counted for the current query; click one, or ctrl/cmd-click several;
+ * "−" leaves a value's lines out.
+ */
+export function FacetPanel({ facets, error, filters, onToggle, onExclude }: Props) {
+  if (error)
+    return (
+      <div className="error" role="alert" data-testid="facets-error">
+        fields unavailable: {error.message}
+      </div>
+    );
   if (!facets) return <div className="edge">loading fields…</div>;
   return (
     <>
       {facets.facets.map((f) => {
         const active = new Set(activeValues(filters, f.field));
+        const excluded = new Set(excludedValues(filters, f.field));
         return (
           <section key={f.field} data-testid={`facet-${f.field}`}>
             <h3>{f.field}</h3>
             <ul>
               {f.values.map((v) => (
-                <li key={v.value}>
+                <li key={v.value} data-excluded={excluded.has(v.value)}>
                   <button
                     aria-pressed={active.has(v.value)}
                     title={`${f.field}:${v.value} (ctrl/cmd-click to select several)`}
@@ -29,6 +42,19 @@ export function FacetPanel({ facets, filters, onToggle }: Props) {
                   >
                     <span className="value">{v.value}</span>
                     <span className="count">{v.count.toLocaleString()}</span>
+                  </button>
+                  <button
+                    className="exclude"
+                    aria-pressed={excluded.has(v.value)}
+                    aria-label={`exclude ${f.field}:${v.value}`}
+                    title={
+                      excluded.has(v.value)
+                        ? `show ${f.field}:${v.value} again`
+                        : `leave out ${f.field}:${v.value}`
+                    }
+                    onClick={() => onExclude(f.field, v.value)}
+                  >
+                    −
                   </button>
                 </li>
               ))}

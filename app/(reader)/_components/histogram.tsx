@@ -5,10 +5,15 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import type { Histogram as HistogramData } from "@/lib/query/wire";
 
-type Props = { data: HistogramData | undefined; onZoom: (fromMs: number, toMs: number) => void };
+type Props = {
+  data: HistogramData | undefined;
+  /** The histogram's own failure (a bad query): shown instead of the bars of the question before. */
+  error: Error | null;
+  onZoom: (fromMs: number, toMs: number) => void;
+};
 
 /** Matching lines over the range, counted by the engine; dragging across it zooms into that span. */
-export function Histogram({ data, onZoom }: Props) {
+export function Histogram({ data, error, onZoom }: Props) {
   const el = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const zoom = useRef(onZoom);
@@ -73,9 +78,20 @@ export function Histogram({ data, onZoom }: Props) {
   }, []);
 
   useEffect(() => {
-    if (!plot.current || !data) return;
-    plot.current.setData([data.buckets.map((b) => b.t / 1000), data.buckets.map((b) => b.count)]);
-  }, [data]);
+    if (!plot.current) return;
+    if (error || !data) plot.current.setData([[], []]);
+    else plot.current.setData([data.buckets.map((b) => b.t / 1000), data.buckets.map((b) => b.count)]);
+  }, [data, error]);
 
-  return <div ref={el} data-testid="histogram" />;
+  // The plot stays mounted (uPlot owns its node) and is hidden while there is only an error to show.
+  return (
+    <div data-testid="histogram" data-state={error ? "error" : data ? "ready" : "loading"}>
+      {error && (
+        <div className="error" role="alert" data-testid="histogram-error">
+          histogram unavailable: {error.message}
+        </div>
+      )}
+      <div ref={el} hidden={!!error} />
+    </div>
+  );
 }

@@ -5,13 +5,22 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { cursorOf, timeCursor } from "@/lib/query/cursor";
 import type { LogRecord } from "@/lib/query/wire";
 import { exportUrl } from "@/lib/reader/api-client";
-import { shareState, toggleFilter, writeState } from "@/lib/reader/url-state";
+import {
+  excludeFilter,
+  includeFilter,
+  shareState,
+  toggleExclude,
+  toggleFilter,
+  writeState,
+} from "@/lib/reader/url-state";
 import { ContextView } from "../../_components/context-view";
 import { CopyLink } from "../../_components/copy-link";
 import { FacetPanel } from "../../_components/facet-panel";
+import { FilterChips } from "../../_components/filter-chips";
 import { Histogram } from "../../_components/histogram";
 import { LiveToggle, NewLinesBadge } from "../../_components/live-toggle";
 import { LocalTimeInput } from "../../_components/local-time-input";
+import { ResultSummary } from "../../_components/result-summary";
 import { SavedSearches } from "../../_components/saved-searches";
 import { SearchBar } from "../../_components/search-bar";
 import { ThemeToggle } from "../../_components/theme-toggle";
@@ -47,8 +56,6 @@ export function ReaderClient({
     loaded,
     loadedSettled: pages.isSuccess && !pages.isFetching,
   });
-  // Matches in the whole range, counted by the engine; not the first loaded page's count, which paging changes.
-  const total = histogram.data?.total;
   const list = useRef<VirtualLogHandle>(null);
   const search = useRef<HTMLInputElement>(null);
   const { expanded, toggle, collapseAll, reveal } = useExpanded();
@@ -57,6 +64,15 @@ export function ReaderClient({
     (field: string, value: string, multi: boolean) =>
       navigate({ filters: toggleFilter(state.filters, field, value, multi), focus: "", start: "" }),
     [navigate, state.filters],
+  );
+  const setFilters = useCallback(
+    (filters: string[]) => navigate({ filters, focus: "", start: "" }),
+    [navigate],
+  );
+  const filterValue = useCallback(
+    (field: string, value: string, exclude: boolean) =>
+      setFilters((exclude ? excludeFilter : includeFilter)(state.filters, field, value)),
+    [setFilters, state.filters],
   );
   const openContext = useCallback(
     (r: LogRecord) => navigate({ ctx: cursorOf(r), focus: cursorOf(r) }),
@@ -221,20 +237,20 @@ export function ReaderClient({
         </div>
       </header>
       <aside className="facets">
-        <FacetPanel facets={facets.data} filters={state.filters} onToggle={filterOn} />
+        <FacetPanel
+          facets={facets.data}
+          error={facets.error}
+          filters={state.filters}
+          onToggle={filterOn}
+          onExclude={(field, value) => setFilters(toggleExclude(state.filters, field, value))}
+        />
       </aside>
       <section className="histogram">
-        <div className="summary" data-testid="summary">
-          {total !== undefined ? `${total.toLocaleString()} matching lines` : " "}
-          {liveOn &&
-            live.rows.length + live.trimmed > 0 &&
-            ` · ${(live.rows.length + live.trimmed).toLocaleString()} new since live`}
-          {histogram.data ? ` · ${Math.round(histogram.data.bucketMs / 1000)} s buckets` : ""}
-          {state.filters.length > 0 && ` · filters: ${state.filters.join(", ")}`}
-          {histogram.error && ` · histogram unavailable: ${histogram.error.message}`}
-        </div>
+        <ResultSummary histogram={histogram} newSinceLive={liveOn ? live.rows.length + live.trimmed : 0} />
+        <FilterChips filters={state.filters} onChange={setFilters} />
         <Histogram
           data={histogram.data}
+          error={histogram.error}
           onZoom={(from, to) =>
             navigate({
               from: new Date(from).toISOString(),
@@ -302,6 +318,7 @@ export function ReaderClient({
             onSelect={select}
             onToggle={toggle}
             onFilter={filterOn}
+            onFilterValue={filterValue}
             onContext={openContext}
             onNearTop={liveOn ? undefined : loadNewer}
             onNearBottom={liveOn && live.trimmed > 0 ? undefined : loadOlder}
