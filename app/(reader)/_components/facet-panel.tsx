@@ -7,6 +7,8 @@ type Props = {
   facets: Facets | undefined;
   /** The facets' own failure (a bad query): shown instead of the counts of another question. */
   error: Error | null;
+  /** The counts shown are the previous question's while this one is answered. */
+  stale: boolean;
   filters: string[];
   onToggle: (field: string, value: string, multi: boolean) => void;
   onExclude: (field: string, value: string) => void;
@@ -16,7 +18,7 @@ type Props = {
  * Values tracked for each filtered column, counted for the current query; click one, or ctrl/cmd-click several;
  * "−" leaves a value's lines out.
  */
-export function FacetPanel({ facets, error, filters, onToggle, onExclude }: Props) {
+export function FacetPanel({ facets, error, stale, filters, onToggle, onExclude }: Props) {
   if (error)
     return (
       <div className="error" role="alert" data-testid="facets-error">
@@ -25,7 +27,7 @@ export function FacetPanel({ facets, error, filters, onToggle, onExclude }: Prop
     );
   if (!facets) return <div className="edge">loading fields…</div>;
   return (
-    <>
+    <div className="facet-list" aria-busy={stale} data-stale={stale}>
       {facets.facets.map((f) => {
         const active = new Set(activeValues(filters, f.field));
         const excluded = new Set(excludedValues(filters, f.field));
@@ -62,6 +64,6 @@ export function FacetPanel({ facets, error, filters, onToggle, onExclude }: Prop
           </section>
         );
       })}
-    </>
+    </div>
   );
 }

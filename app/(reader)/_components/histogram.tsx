@@ -9,11 +9,13 @@ type Props = {
   data: HistogramData | undefined;
   /** The histogram's own failure (a bad query): shown instead of the bars of the question before. */
   error: Error | null;
+  /** The bars shown are the previous question's while this one is answered. */
+  stale: boolean;
   onZoom: (fromMs: number, toMs: number) => void;
 };
 
 /** Matching lines over the range, counted by the engine; dragging across it zooms into that span. */
-export function Histogram({ data, error, onZoom }: Props) {
+export function Histogram({ data, error, stale, onZoom }: Props) {
   const el = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const zoom = useRef(onZoom);
@@ -85,7 +87,12 @@ export function Histogram({ data, error, onZoom }: Props) {
 
   // The plot stays mounted (uPlot owns its node) and is hidden while there is only an error to show.
   return (
-    <div data-testid="histogram" data-state={error ? "error" : data ? "ready" : "loading"}>
+    <div
+      data-testid="histogram"
+      data-state={error ? "error" : data && !stale ? "ready" : "loading"}
+      data-stale={stale}
+      aria-busy={stale}
+    >
       {error && (
         <div className="error" role="alert" data-testid="histogram-error">
           histogram unavailable: {error.message}

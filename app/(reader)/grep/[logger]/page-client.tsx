@@ -240,6 +240,7 @@ export function ReaderClient({
         <FacetPanel
           facets={facets.data}
           error={facets.error}
+          stale={facets.isPlaceholderData}
           filters={state.filters}
           onToggle={filterOn}
           onExclude={(field, value) => setFilters(toggleExclude(state.filters, field, value))}
@@ -251,6 +252,7 @@ export function ReaderClient({
         <Histogram
           data={histogram.data}
           error={histogram.error}
+          stale={histogram.isPlaceholderData}
           onZoom={(from, to) =>
             navigate({
               from: new Date(from).toISOString(),
