@@ -90,11 +90,7 @@ export const LogRow = memo(function LogRow(p: RowProps) {
       </span>
       <span className={`level lvl-${r.level}`}>
         {r.level ? (
-          <button
-            className="chip"
-            onClick={filterClick("level", r.level)}
-            title={`filter level:${r.level}`}
-          >
+          <button className="chip" onClick={filterClick("level", r.level)} title={`filter level:${r.level}`}>
             {r.level.slice(0, 5)}
           </button>
         ) : (
