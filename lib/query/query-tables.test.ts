@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { onQueryTables, pageSteps, probeSteps, queryTables } from "./query-tables";
+import { contextSteps, onQueryTables, pageSteps, probeSteps, queryTables } from "./query-tables";
 
 const NOW = Date.UTC(2026, 10, 21, 15, 0);
 const H = 3_600_000;
@@ -111,5 +111,47 @@ describe("probeSteps", () => {
       fromMs: undefined,
       toMs: NOW - 256 * M - 1,
     });
+  });
+});
+
+describe("contextSteps", () => {
+  const M = 60_000;
+  const day = (d: number) => Date.UTC(2026, 10, d);
+
+  it("reads back from an anchor in windows of 1, 16 and 256 minutes, each naming its days, then the rest", () => {
+    const anchor = day(20) + 2 * H;
+    expect(contextSteps(web, anchor, "older", NOW)).toEqual([
+      { tables: ["web_20261120"], fromMs: anchor - M, toMs: anchor },
+      { tables: ["web_20261120"], fromMs: anchor - 16 * M, toMs: anchor - M - 1 },
+      { tables: ["web_20261119", "web_20261120"], fromMs: anchor - 256 * M, toMs: anchor - 16 * M - 1 },
+      {
+        tables: ["web_20261115", "web_20261116", "web_20261117", "web_20261118", "web_20261119"],
+        toMs: anchor - 256 * M - 1,
+      },
+    ]);
+  });
+
+  it("reads forward from an anchor, and stops windowing at now: the last step reads what a fast clock wrote", () => {
+    const anchor = NOW - 10 * M;
+    expect(contextSteps(web, anchor, "newer", NOW)).toEqual([
+      { tables: ["web_20261121"], fromMs: anchor, toMs: anchor + M },
+      { tables: ["web_20261121"], fromMs: anchor + M + 1, toMs: anchor + 16 * M },
+      { tables: ["web_20261121", "web_20261122"], fromMs: anchor + 16 * M + 1 },
+    ]);
+  });
+
+  it("leaves no gap and no overlap between steps", () => {
+    for (const direction of ["older", "newer"] as const) {
+      const steps = contextSteps(web, day(19) + 23 * H + 59 * M, direction, NOW);
+      for (let i = 1; i < steps.length; i++) {
+        if (direction === "older") expect(steps[i]!.toMs).toBe(steps[i - 1]!.fromMs! - 1);
+        else expect(steps[i]!.fromMs).toBe(steps[i - 1]!.toMs! + 1);
+      }
+    }
+  });
+
+  it("reads an index given by name once, through the distributed table", () => {
+    expect(contextSteps("web", NOW, "older", NOW)).toEqual([{ tables: ["web"], toMs: NOW }]);
+    expect(contextSteps("web", NOW, "newer", NOW)).toEqual([{ tables: ["web"], fromMs: NOW }]);
   });
 });

@@ -121,3 +121,48 @@ function rest(target: { name: string; retentionDays: number }, fromMs: number, t
   const days = queryTables(target, fromMs, toMs, nowMs);
   return days.length >= 3 ? [target.name] : days;
 }
+
+/**
+ * The reads of one side of a context, away from its anchor: windows of PROBE_WINDOWS_MS's widths (older: back
+ * from the anchor; newer: forward from it), each naming only the days it touches, then every other day the side
+ * can reach. Context has no full-text match, so without a time bound the engine walks every row of the tables it
+ * is named: the older side of a line read the whole retention, 485 ms at 10M records, though its 100 lines were a
+ * minute away. Each window's bound lets the engine skip blocks by their min/max, and the first one usually fills
+ * the side. A name alone (no retention known) gets one read of the distributed table.
+ */
+export function contextSteps(
+  target: QueryTarget,
+  anchorMs: number,
+  direction: "older" | "newer",
+  nowMs = Date.now(),
+): DayStep[] {
+  if (typeof target === "string")
+    return [
+      direction === "older" ? { tables: [target], toMs: anchorMs } : { tables: [target], fromMs: anchorMs },
+    ];
+  const window = retentionWindow(target.retentionDays, nowMs);
+  const steps: DayStep[] = [];
+  let edge = anchorMs;
+  for (const width of PROBE_WINDOWS_MS) {
+    // Past now only lines from a fast clock remain: the last step reads them.
+    if (direction === "newer" && edge > nowMs) break;
+    if (direction === "older") {
+      const lower = anchorMs - width;
+      if (lower <= window.fromMs) break;
+      steps.push({ tables: queryTables(target, lower, edge, nowMs), fromMs: lower, toMs: edge });
+      edge = lower - 1;
+    } else {
+      const upper = anchorMs + width;
+      // Past the newest table there is nothing to read; the last step below covers it.
+      if (upper >= window.toMs - 1) break;
+      steps.push({ tables: queryTables(target, edge, upper, nowMs), fromMs: edge, toMs: upper });
+      edge = upper + 1;
+    }
+  }
+  steps.push(
+    direction === "older"
+      ? { tables: queryTables(target, undefined, edge, nowMs), toMs: edge }
+      : { tables: queryTables(target, edge, undefined, nowMs), fromMs: edge },
+  );
+  return steps;
+}

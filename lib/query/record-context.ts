@@ -1,5 +1,5 @@
 /**
- * The lines around one record, as `less` shows them: its neighbours in (ts, id) order regardless of the query,
+ * The lines around one record, as `less` shows them: its neighbours in (ts, seq, id) order regardless of the query,
  * narrowed only by the given field filters (typically the record's own host or logger), oldest first.
  *
  * Two kinds of request, told apart by `before`/`after`:
@@ -8,15 +8,16 @@
  * - extension (exactly one is 0): only the records strictly older (`after=0`) or strictly newer (`before=0`)
  *   than `at`, so passing a response's `cursors.older` / `cursors.newer` back extends it without repeating a line.
  *
- * Each side reads only the days it can reach from the anchor (older: its day and before; newer: its day and
- * after). Without a full-text match the engine walks every row of the tables named, so the newer side of a line
- * from this morning read one day instead of the whole retention.
+ * Each side reads away from the anchor in growing time windows, then the rest of the days it can reach (older:
+ * its day and before; newer: its day and after), stopping once it has its lines (contextSteps). Without a
+ * full-text match the engine walks every row of the tables and time it is given, and a context's lines are
+ * usually minutes from the anchor.
  */
 import type { Engine } from "@/lib/engine/engine-client";
-import { isMissingTableError, selectRecordsSql, type Cursor } from "@/lib/engine/sphinxql-dialect";
+import { selectRecordsSql, type Cursor } from "@/lib/engine/sphinxql-dialect";
 import { runStatements } from "@/lib/engine/run-statements";
 import { cursorOf } from "./cursor";
-import { queryTables, type QueryTarget } from "./query-tables";
+import { contextSteps, onTables, type DayStep, type QueryTarget } from "./query-tables";
 import type { ContextParams } from "./reader-schema";
 import { mergeFilters, toLogRecord } from "./search-records";
 import type { ContextResult, LogRecord } from "./wire";
@@ -38,39 +39,19 @@ export async function recordContext(
   const readOlder = !extension || before > 0;
   const readNewer = !extension || after > 0;
   const newerFrom: Cursor = extension ? at : { ...at, id: (BigInt(at.id) - 1n).toString() };
-  const statements = (days: { older: string[]; newer: string[] }) => [
-    ...(readOlder
-      ? [
-          selectRecordsSql({
-            ...base,
-            tables: days.older,
-            cursor: { at, direction: "older" },
-            limit: before + 1,
-          }),
-        ]
-      : []),
-    ...(readNewer
-      ? [
-          selectRecordsSql({
-            ...base,
-            tables: days.newer,
-            cursor: { at: newerFrom, direction: "newer" },
-            limit: after + (extension ? 1 : 2),
-          }),
-        ]
-      : []),
-  ];
-  const days = { older: queryTables(target, undefined, at.ts), newer: queryTables(target, newerFrom.ts) };
-  const all = [typeof target === "string" ? target : target.name];
-  // A day dropped by retention since the tables were chosen: the distributed table has what is left.
-  const rowSets = await runStatements(engine, statements(days)).catch((err: unknown) => {
-    if (!isMissingTableError(err) || (days.older.join() === all.join() && days.newer.join() === all.join()))
-      throw err;
-    return runStatements(engine, statements({ older: all, newer: all }));
-  });
-  const sets = rowSets.map((rows) => rows.map(toLogRecord));
-  const olderRows = readOlder ? sets[0]! : [];
-  let newerRows = readNewer ? sets[sets.length - 1]! : [];
+  const side = (cursor: Cursor, direction: "older" | "newer", limit: number) =>
+    readSide(
+      engine,
+      target,
+      contextSteps(target, cursor.ts, direction),
+      (step, rest) => selectRecordsSql({ ...base, ...step, cursor: { at: cursor, direction }, limit: rest }),
+      limit,
+    );
+  const [olderRows, newerAll] = await Promise.all([
+    readOlder ? side(at, "older", before + 1) : [],
+    readNewer ? side(newerFrom, "newer", after + (extension ? 1 : 2)) : [],
+  ]);
+  let newerRows = newerAll;
 
   let anchor: LogRecord[] = [];
   if (!extension) {
@@ -93,4 +74,27 @@ export async function recordContext(
       newer: moreNewer ? position(records[records.length - 1]) : null,
     },
   };
+}
+
+/**
+ * One side's rows, in its order: the steps read in turn until `limit` rows are found. Each step bounds its time,
+ * so a day dropped by retention since the steps were chosen is read again through the distributed table.
+ */
+async function readSide(
+  engine: Engine,
+  target: QueryTarget,
+  steps: DayStep[],
+  sql: (step: { tables: string[]; fromMs?: number; toMs?: number }, limit: number) => string,
+  limit: number,
+): Promise<LogRecord[]> {
+  const rows: LogRecord[] = [];
+  for (const step of steps) {
+    const found = await onTables(target, step.tables, async (tables) => {
+      const [set = []] = await runStatements(engine, [sql({ ...step, tables }, limit - rows.length)]);
+      return set;
+    });
+    rows.push(...found.map(toLogRecord));
+    if (rows.length >= limit) break;
+  }
+  return rows;
 }
