@@ -390,11 +390,18 @@ function timeAndKeyset(q: { fromMs?: number; toMs?: number; cursor?: SelectRecor
     if (!ID_PATTERN.test(id) || !ID_PATTERN.test(seq) || !Number.isSafeInteger(ts))
       throw new Error("invalid cursor");
     // The plain range filter lets the engine skip blocks by min/max; the ties on equal ts need OR, which 2.2
-    // only evaluates in the select list. With ts fixed by the range, `ts < T OR seq < S OR (seq = S AND id < I)`
-    // is the lexicographic comparison of (ts, seq, id).
-    const [cmp, range] = q.cursor.direction === "older" ? ["<", "<="] : [">", ">="];
-    where.push(`ts ${range} ${ts}`);
-    select.push(`(ts ${cmp} ${ts} OR seq ${cmp} ${seq} OR (seq = ${seq} AND id ${cmp} ${id})) AS kc`);
+    // only evaluates in the select list, for every row it walks, before any filter. So the comparison of
+    // (ts, seq, id) is written to settle most rows on its first operator. Older: the rows below the cursor are
+    // most of what it walks (every older day), and `ts < T` keeps them at once. Newer: it walks the cursor's day
+    // from its start, and `ts >= T` drops the lines before the cursor at once. At 10M records the newer form
+    // took 0.95x the time of the (ts, id) keyset before `seq`, and `ts > T OR seq > S OR ...` 1.12x.
+    if (q.cursor.direction === "older") {
+      where.push(`ts <= ${ts}`);
+      select.push(`(ts < ${ts} OR (ts = ${ts} AND (seq < ${seq} OR (seq = ${seq} AND id < ${id})))) AS kc`);
+    } else {
+      where.push(`ts >= ${ts}`);
+      select.push(`(ts >= ${ts} AND (ts > ${ts} OR seq > ${seq} OR (seq = ${seq} AND id > ${id}))) AS kc`);
+    }
     where.push("kc = 1");
   }
   return { where, select };
