@@ -1,6 +1,7 @@
 /**
  * The real stack for browser tests: an isolated stack (test/stack.ts), the collector process, and the production
- * build of the web app on a free port. Test workers inherit the environment set here.
+ * build of the web app on a free port. Test workers inherit the environment set here. ALCO_E2E_NEXT_DEV=1 runs
+ * the web app on `next dev` instead (as `npm run dev:next` does), for the specs that must hold there too.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -38,7 +39,8 @@ async function waitForHttp(url: string, timeoutMs: number) {
 }
 
 export default async function globalSetup() {
-  if (!existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
+  const nextDev = process.env.ALCO_E2E_NEXT_DEV === "1";
+  if (!nextDev && !existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     const build = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
       cwd: root,
       stdio: "inherit",
@@ -59,9 +61,16 @@ export default async function globalSetup() {
     TRUSTED_PROXIES: "127.0.0.2",
   };
   const collector = start("collector", [process.execPath, ...collectorArgs()], env);
-  const web = start("web", [process.execPath, ...webArgs()], { ...env, ...webEnv(port) });
+  const web = start(
+    "web",
+    nextDev
+      ? [process.execPath, "--import", "tsx", "workers/web.ts", "--dev"]
+      : [process.execPath, ...webArgs()],
+    { ...env, ...webEnv(port), ...(nextDev && { NODE_ENV: "development" as const }) },
+  );
   const baseURL = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${baseURL}/`, 60_000);
+  // `next dev` compiles a page on its first request.
+  await waitForHttp(`${baseURL}/`, nextDev ? 180_000 : 60_000);
   Object.assign(process.env, stackEnv, { ALCO_E2E_BASE_URL: baseURL });
 
   return async () => {

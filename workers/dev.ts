@@ -1,8 +1,13 @@
 /**
  * `npm run dev`: the whole stack on one machine. Checks the services (naming any that is down and how to start
- * it), migrates and seeds PostgreSQL, then runs searchd (supervised), the collector, the web app and a demo
+ * it), migrates and seeds PostgreSQL, builds the web app for production unless the last build was made from the
+ * same source (lib/ops/web-build-cache.ts), then runs searchd (supervised), the collector, the web app and a demo
  * publisher streaming into the `demo` index as child processes, and prints the URL. Ctrl-C stops them all, one
  * after another; a second Ctrl-C kills them at once.
+ *
+ * The web app is the production server, as people run it: `next dev` compiles each page on its first visit (about
+ * a minute for the reader) and serves it with hot reload, which is for someone editing the app. `--next`
+ * (`npm run dev:next`) runs that development server instead, with no build.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -18,8 +23,13 @@ import { createIndex } from "@/lib/indexes/logger-indexes";
 import { checkServices } from "@/lib/ops/check-services";
 import { onTwoStageShutdown } from "@/lib/ops/two-stage-shutdown";
 import { parseDevEnv } from "@/lib/ops/dev-env";
+import { ensureWebBuild } from "@/lib/ops/web-build-cache";
 
 const env = envOrExit(() => parseDevEnv(process.env));
+const nextDev = process.argv.includes("--next");
+// Its own build directory: `npm test` rebuilds `.next` for the tree under test, which would pull the build from
+// under a stack left running.
+const DIST_DIR = ".next-stack";
 
 const CHILD_STOP_MS = 15_000;
 
@@ -48,6 +58,29 @@ function run(name: string, args: string[], extraEnv: Record<string, string> = {}
   });
   children.push(child);
   return child;
+}
+
+/** One run of a command to its end, stopped with the stack if Ctrl-C comes first. */
+function runToEnd(name: string, args: string[], extraEnv: Record<string, string>): Promise<void> {
+  const child = spawn(args[0]!, args.slice(1), {
+    cwd: root,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const prefix = (buf: Buffer) => {
+    for (const line of buf.toString().split("\n")) if (line.trim()) console.log(`${name.padEnd(9)}| ${line}`);
+  };
+  child.stdout.on("data", prefix);
+  child.stderr.on("data", prefix);
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code, signal) => {
+      children.splice(children.indexOf(child), 1);
+      if (code === 0) resolve();
+      else reject(new Error(`${name} failed (code ${code}, signal ${signal})`));
+    });
+  });
 }
 
 async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
@@ -120,10 +153,34 @@ async function main() {
   await broker.close();
   log("PostgreSQL migrated, demo index ready");
 
+  if (!nextDev) {
+    await ensureWebBuild({
+      root,
+      distDir: path.join(root, DIST_DIR),
+      build: () =>
+        runToEnd("build", [process.execPath, path.join(root, "node_modules/next/dist/bin/next"), "build"], {
+          NODE_ENV: "production",
+          NEXT_DIST_DIR: DIST_DIR,
+        }),
+      log,
+    });
+  }
+  if (stopping) return;
+
   const tsx = [process.execPath, "--import", "tsx"];
   run("searchd", [...tsx, "workers/searchd.ts"], { SEARCHD_DATA_DIR: path.join(root, "tmp/searchd") });
   run("collector", [...tsx, "workers/collector.ts"]);
-  run("web", [...tsx, "workers/web.ts", "--dev"], { PORT: String(env.WEB_PORT) });
+  if (nextDev) run("web", [...tsx, "workers/web.ts", "--dev"], { PORT: String(env.WEB_PORT) });
+  else
+    run("web", [...tsx, "workers/web.ts"], {
+      PORT: String(env.WEB_PORT),
+      NODE_ENV: "production",
+      NEXT_DIST_DIR: DIST_DIR,
+      // A production server has no default service URLs: these are the ones checked and prepared above.
+      DATABASE_URL: env.DATABASE_URL,
+      REDIS_URL: env.REDIS_URL,
+      AMQP_URL: env.AMQP_URL,
+    });
   run("demo", [...tsx, "workers/demo-publisher.ts"], { DEMO_RATE: String(env.DEMO_RATE) });
 
   const url = `http://localhost:${env.WEB_PORT}`;
@@ -139,6 +196,7 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error(`[dev] ${(err as Error).message}`);
+  // A build cut short by Ctrl-C fails too, and says nothing new.
+  if (!stopping) console.error(`[dev] ${(err as Error).message}`);
   void shutdown(1);
 });
