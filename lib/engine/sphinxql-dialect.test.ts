@@ -345,7 +345,9 @@ describe("selectRecordsSql", () => {
       ...BASE,
       cursor: { at: { ts: 1795000000123, seq: "7", id: "42" }, direction: "older" },
     });
-    expect(sql).toContain("(ts < 1795000000123 OR (ts = 1795000000123 AND (seq < 7 OR (seq = 7 AND id < 42)))) AS kc");
+    expect(sql).toContain(
+      "(ts < 1795000000123 OR (ts = 1795000000123 AND (seq < 7 OR (seq = 7 AND id < 42)))) AS kc",
+    );
     expect(sql).toContain("WHERE ts <= 1795000000123 AND kc = 1");
     expect(sql).toContain("ORDER BY ts DESC, seq DESC, id DESC");
   });
@@ -355,7 +357,9 @@ describe("selectRecordsSql", () => {
       ...BASE,
       cursor: { at: { ts: 1795000000123, seq: "7", id: "42" }, direction: "newer" },
     });
-    expect(sql).toContain("(ts >= 1795000000123 AND (ts > 1795000000123 OR seq > 7 OR (seq = 7 AND id > 42))) AS kc");
+    expect(sql).toContain(
+      "(ts >= 1795000000123 AND (ts > 1795000000123 OR seq > 7 OR (seq = 7 AND id > 42))) AS kc",
+    );
     expect(sql).toContain("WHERE ts >= 1795000000123 AND kc = 1");
     expect(sql).toContain("ORDER BY ts ASC, seq ASC, id ASC");
   });

@@ -79,11 +79,11 @@ function fakeEngine(total: number) {
       });
       const rows = [];
       if (sql.includes("ORDER BY ts ASC")) {
-        const above = /\(ts > (\d+) OR seq > \d+ OR/.exec(sql);
+        const above = /\(ts >= (\d+) AND \(ts > \1 OR/.exec(sql);
         for (let ts = above ? Number(above[1]) + 1 : 1; ts <= total && rows.length < limit; ts++)
           rows.push(row(ts));
       } else {
-        const below = /\(ts < (\d+) OR seq < \d+ OR/.exec(sql);
+        const below = /\(ts < (\d+) OR \(ts = \1 AND/.exec(sql);
         for (let ts = below ? Number(below[1]) - 1 : total; ts >= 1 && rows.length < limit; ts--)
           rows.push(row(ts));
       }
