@@ -6,6 +6,15 @@ let failed = 0;
 const missing = [];
 // CI shows only the end of the output: the failures' names come last, just above the closing line.
 const failures = [];
+/** The first lines of a failure's message, so the closing lines say why as well as what. */
+const why = (message) =>
+  String(message ?? "")
+    .replace(/\u001b\[[0-9;]*m/g, "")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .slice(0, 8)
+    .map((l) => `\n    ${l.slice(0, 300)}`)
+    .join("");
 for (const suite of ["unit", "integration", "faults"]) {
   const file = `tmp/results-${suite}.json`;
   if (!existsSync(file)) {
@@ -18,7 +27,9 @@ for (const suite of ["unit", "integration", "faults"]) {
   for (const f of r.testResults ?? []) {
     for (const a of f.assertionResults ?? []) {
       if (a.status === "failed")
-        failures.push(`${suite}: ${f.name.replace(`${process.cwd()}/`, "")} > ${a.fullName}`);
+        failures.push(
+          `${suite}: ${f.name.replace(`${process.cwd()}/`, "")} > ${a.fullName}${why(a.failureMessages?.[0])}`,
+        );
     }
   }
   // A file that failed to load has no test results but must still count as a failure.
@@ -49,7 +60,10 @@ else {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests ?? []) {
         if (t.status === "unexpected" || t.status === "flaky") {
-          failures.push(`e2e (${t.status}): ${[...titles, spec.title].filter(Boolean).join(" > ")}`);
+          const error = (t.results ?? []).find((x) => x.error)?.error;
+          failures.push(
+            `e2e (${t.status}): ${[...titles, spec.title].filter(Boolean).join(" > ")}${why(error?.message)}${error?.location ? `\n    at ${error.location.file.replace(`${process.cwd()}/`, "")}:${error.location.line}` : ""}`,
+          );
         }
       }
     }

@@ -191,7 +191,15 @@ test.describe("reader from the keyboard and by link", () => {
         Array.from({ length: 300 }, (_, n) => start + n * 10),
       );
       await waitFor("fresh indexed", async () => (await engineCount(index.name)) === 300);
+      // The idle part starts once the page's first answers are in: lines, histogram and facets.
+      const api = `/api/grep/${index.name}`;
+      const answered = Promise.all(
+        [api, `${api}/histogram`, `${api}/facets`].map((p) =>
+          page.waitForResponse((r) => new URL(r.url()).pathname === p && r.ok()),
+        ),
+      );
       await open(page, index.name);
+      await answered;
       const newest = page.locator('[data-testid=log-list] [data-index="1"] [data-testid=log-row]');
       await expect(newest).toContainText("old line 299");
       await expect(newest).toBeInViewport({ ratio: 1 });
@@ -209,6 +217,7 @@ test.describe("reader from the keyboard and by link", () => {
       await expect(newest).toContainText("old line 299");
       await bar.click();
       await expect(rows(page).first()).toContainText("new line 2");
+      await expect(rows(page).first()).toBeInViewport({ ratio: 1 });
       await expect(bar).toHaveCount(0);
 
       // g, like less, goes to the newest line, the ones that arrived included.
@@ -217,7 +226,7 @@ test.describe("reader from the keyboard and by link", () => {
       await expect(bar).toHaveText(/1 newer line/, { timeout: 20_000 });
       await page.keyboard.press("g");
       await expect(rows(page).first()).toContainText("newer line 0");
-      await expect(rows(page).first()).toBeInViewport();
+      await expect(rows(page).first()).toBeInViewport({ ratio: 1 });
     } finally {
       await dropTestIndex(index);
     }

@@ -118,7 +118,19 @@ export function ReaderClient({
   });
   const { refetch: refetchHistogram } = histogram;
   const { refetch: refetchFacets } = facets;
+  // Asked for the newest lines, the list stays at its top while they arrive: otherwise the rows the answer
+  // prepends would push the newest out of view, as a newer page loaded while scrolling up keeps the line read.
+  // Scrolling away from the top lets go.
+  const [pinTop, setPinTop] = useState(false);
+  const awayFromTop = useCallback(
+    (away: boolean) => {
+      if (away) setPinTop(false);
+      if (liveOn) onAwayFromTop(away);
+    },
+    [liveOn, onAwayFromTop],
+  );
   const showNewest = useCallback(() => {
+    setPinTop(true);
     void refetch();
     void refetchHistogram();
     void refetchFacets();
@@ -308,8 +320,8 @@ export function ReaderClient({
         ) : (
           <VirtualLog
             ref={list}
-            followTop={liveOn}
-            onAwayFromTop={liveOn ? onAwayFromTop : undefined}
+            followTop={liveOn || pinTop}
+            onAwayFromTop={awayFromTop}
             records={records}
             displayColumns={displayColumns}
             focusedId={records[focusedIndex]?.id ?? null}
