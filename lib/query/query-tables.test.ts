@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { contextSteps, onQueryTables, pageSteps, probeSteps, queryTables } from "./query-tables";
+import {
+  contextSteps,
+  onQueryTables,
+  pageSteps,
+  probeSteps,
+  queryTables,
+  stepReachesAnchor,
+} from "./query-tables";
 
 const NOW = Date.UTC(2026, 10, 21, 15, 0);
 const H = 3_600_000;
@@ -148,6 +155,20 @@ describe("contextSteps", () => {
         else expect(steps[i]!.fromMs).toBe(steps[i - 1]!.toMs! + 1);
       }
     }
+  });
+
+  it("needs the keyset only on the step that holds the anchor's millisecond", () => {
+    for (const [anchor, direction] of [
+      [day(20) + 2 * H, "older"],
+      [NOW - 10 * M, "newer"],
+      [day(15) + H, "older"],
+      [NOW, "newer"],
+    ] as const) {
+      const steps = contextSteps(web, anchor, direction, NOW);
+      expect(steps.map((s) => stepReachesAnchor(s, anchor, direction))).toEqual(steps.map((_, i) => i === 0));
+    }
+    expect(stepReachesAnchor({ tables: ["web"], toMs: NOW }, NOW, "older")).toBe(true);
+    expect(stepReachesAnchor({ tables: ["web"], fromMs: NOW + 1 }, NOW, "newer")).toBe(false);
   });
 
   it("reads an index given by name once, through the distributed table", () => {

@@ -123,6 +123,17 @@ function rest(target: { name: string; retentionDays: number }, fromMs: number, t
 }
 
 /**
+ * Whether a context step can hold lines of the anchor's millisecond, the only ones the (ts, seq, id) keyset must
+ * tell apart: every later step lies wholly before (older) or after (newer) it, where its time bound alone says
+ * the same, and a keyset there would be one more expression the engine computes for every row it walks.
+ */
+export function stepReachesAnchor(step: DayStep, anchorMs: number, direction: "older" | "newer"): boolean {
+  return direction === "older"
+    ? step.toMs === undefined || step.toMs >= anchorMs
+    : step.fromMs === undefined || step.fromMs <= anchorMs;
+}
+
+/**
  * The reads of one side of a context, away from its anchor: windows of PROBE_WINDOWS_MS's widths (older: back
  * from the anchor; newer: forward from it), each naming only the days it touches, then every other day the side
  * can reach. Context has no full-text match, so without a time bound the engine walks every row of the tables it

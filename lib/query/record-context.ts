@@ -17,7 +17,7 @@ import type { Engine } from "@/lib/engine/engine-client";
 import { selectRecordsSql, type Cursor } from "@/lib/engine/sphinxql-dialect";
 import { runStatements } from "@/lib/engine/run-statements";
 import { cursorOf } from "./cursor";
-import { contextSteps, onTables, type DayStep, type QueryTarget } from "./query-tables";
+import { contextSteps, onTables, stepReachesAnchor, type DayStep, type QueryTarget } from "./query-tables";
 import type { ContextParams } from "./reader-schema";
 import { mergeFilters, toLogRecord } from "./search-records";
 import type { ContextResult, LogRecord } from "./wire";
@@ -44,7 +44,14 @@ export async function recordContext(
       engine,
       target,
       contextSteps(target, cursor.ts, direction),
-      (step, rest) => selectRecordsSql({ ...base, ...step, cursor: { at: cursor, direction }, limit: rest }),
+      (step, rest) =>
+        selectRecordsSql({
+          ...base,
+          ...step,
+          cursor: stepReachesAnchor(step, cursor.ts, direction) ? { at: cursor, direction } : undefined,
+          direction,
+          limit: rest,
+        }),
       limit,
     );
   const [olderRows, newerAll] = await Promise.all([
