@@ -77,9 +77,9 @@ export const LogRow = memo(function LogRow(p: RowProps) {
       onMouseDown={(e) => e.detail > 1 && e.preventDefault()}
       onDoubleClick={() => p.onToggle(r)}
     >
-      <span className="time" title={fullTime(r.ts, p.times.timeZone)}>
+      <time className="time" dateTime={new Date(r.ts).toISOString()} title={fullTime(r.ts, p.times.timeZone)}>
         {rowTime(r.ts, p.times.timeZone, p.times.dates)}
-      </span>
+      </time>
       <span className={`level lvl-${r.level}`}>
         {r.level ? (
           <button className="chip" onClick={filterClick("level", r.level)} title={`filter level:${r.level}`}>
