@@ -20,6 +20,8 @@ type Props = {
 const PLOT_HEIGHT = 70;
 /** Room for one label, `Dec 30` or `14:05:30`, with space around it. */
 const TICK_PX = 84;
+/** A label is centred on its tick: one this close to the right end would stick out past it. */
+const HALF_LABEL_PX = 26;
 
 /** Where the plot's x scale sits in the node: its ends in seconds, the plotting area's left and width in px. */
 type Geometry = { min: number; max: number; left: number; width: number };
@@ -121,10 +123,9 @@ export function Histogram({ data, error, stale, timeZone, onZoom }: Props) {
   const ticks = useMemo(() => {
     if (!geometry || error || !data?.buckets.length) return [];
     const { min, max, left, width } = geometry;
-    return axisTicks(min * 1000, max * 1000, timeZone, Math.max(2, Math.floor(width / TICK_PX))).map((t) => ({
-      ...t,
-      x: left + ((t.ms / 1000 - min) / (max - min)) * width,
-    }));
+    return axisTicks(min * 1000, max * 1000, timeZone, Math.max(2, Math.floor(width / TICK_PX)))
+      .map((t) => ({ ...t, x: left + ((t.ms / 1000 - min) / (max - min)) * width }))
+      .filter((t) => t.x <= left + width - HALF_LABEL_PX);
   }, [geometry, timeZone, data, error]);
 
   const bar = hover !== null && !error ? data?.buckets[hover] : undefined;
