@@ -72,7 +72,7 @@ test.describe("reader", () => {
     expect(await matching()).toBeGreaterThan(SEED.count / 10);
     // The rows shown are inside the zoomed range.
     const to = Date.parse(new URL(page.url()).searchParams.get("to")!);
-    const newest = await page.getByTestId("log-row").first().locator(".time").getAttribute("title");
+    const newest = await page.getByTestId("log-row").first().locator(".time").getAttribute("datetime");
     expect(Date.parse(newest!)).toBeLessThanOrEqual(to);
   });
 
@@ -249,8 +249,8 @@ test.describe("reader", () => {
 
   test("jumps to a point in time and reads down from there", async ({ page, seeded }) => {
     await open(page, seeded.index.name);
-    // The browser runs in the machine's zone; datetime-local takes whole seconds of wall-clock time in it, so
-    // aim a second after line 400 (the next line is five seconds later).
+    // The browser runs in the machine's zone, the reader's default; the field reads wall-clock time in it (here
+    // to the second, as a datetime field wrote it), so aim a second after line 400 (the next is five seconds on).
     const at = new Date(seeded.base + 400 * SEED.stepMs + 1000);
     const local = new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
     await page.getByLabel("jump to time").fill(local);

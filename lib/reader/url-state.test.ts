@@ -13,7 +13,7 @@ import {
 describe("reader URL state", () => {
   it("round-trips every part of the view through the URL", () => {
     const sp = new URLSearchParams(
-      "q=error+timeout&filter=host:web-1&filter=-level:debug&from=now-2h&to=now&focus=1_2&ctx=3_4&scope=all&start=oldest&live=1",
+      "q=error+timeout&filter=host:web-1&filter=-level:debug&from=now-2h&to=now&focus=1_2&ctx=3_4&scope=all&start=oldest&live=1&tz=utc",
     );
     expect(readState(writeState(readState(sp)))).toEqual(readState(sp));
     expect(readState(sp)).toMatchObject({
@@ -22,6 +22,7 @@ describe("reader URL state", () => {
       scope: "all",
       start: "oldest",
       live: true,
+      tz: "utc",
     });
   });
 

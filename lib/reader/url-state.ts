@@ -3,6 +3,7 @@
  * line, the context anchor and its scope. This module is the one place that reads and writes it.
  */
 import { parseTimeParam } from "@/lib/query/time-range";
+import type { TimeZoneChoice } from "./time-format";
 
 /** Whose neighbours the context view shows: the same host and logger (default), the same host, or everyone. */
 export type ContextScope = "source" | "host" | "all";
@@ -23,6 +24,8 @@ export type ReaderState = {
   start: string;
   /** Following new lines as they arrive (live tail, `live=1`). */
   live: boolean;
+  /** The zone times are shown and typed in: the browser's (default) or UTC (`tz=utc`). */
+  tz: TimeZoneChoice;
 };
 
 export const DEFAULT_FROM = "now-24h";
@@ -58,6 +61,7 @@ export function readState(sp: URLSearchParams): ReaderState {
     scope: scope === "host" || scope === "all" ? scope : "source",
     start: sp.get("start") ?? "",
     live: sp.get("live") === "1",
+    tz: sp.get("tz") === "utc" ? "utc" : "local",
   };
 }
 
@@ -72,6 +76,7 @@ export function writeState(s: ReaderState): URLSearchParams {
   if (s.ctx) sp.set("ctx", s.ctx);
   if (s.ctx && s.scope !== "source") sp.set("scope", s.scope);
   if (s.live) sp.set("live", "1");
+  if (s.tz === "utc") sp.set("tz", "utc");
   return sp;
 }
 

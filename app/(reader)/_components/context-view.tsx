@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { LogRecord } from "@/lib/query/wire";
 import { sortByPosition } from "@/lib/query/cursor";
 import { fetchContext, fetchPage } from "@/lib/reader/api-client";
+import { fullTime, spansDays } from "@/lib/reader/time-format";
 import type { ContextScope } from "@/lib/reader/url-state";
 import { useExpanded } from "./use-expanded";
 import { usePageLoaders } from "./use-page-loaders";
@@ -18,6 +19,8 @@ type Props = {
   q: string;
   filters: string[];
   displayColumns: string[];
+  /** The zone the reader shows times in. */
+  timeZone: string;
   onScope: (s: ContextScope) => void;
   onClose: () => void;
   onFilter: (field: string, value: string, multi: boolean) => void;
@@ -95,6 +98,9 @@ export function ContextView(p: Props) {
     },
   });
   const matchIds = useMemo(() => new Set(matches.data?.records.map((r) => r.id)), [matches.data]);
+  // Neighbours are not bound to the reader's range: their dates show when the lines loaded cross a midnight.
+  const dates = !!first && !!last && spansDays(first.ts, last.ts, p.timeZone);
+  const times = useMemo(() => ({ timeZone: p.timeZone, dates }), [p.timeZone, dates]);
 
   const list = useRef<VirtualLogHandle>(null);
   const [focusedId, setFocusedId] = useState<string | null>(null);
@@ -140,7 +146,7 @@ export function ContextView(p: Props) {
     <>
       <div className="context-bar" data-testid="context-bar">
         <strong>Context</strong>
-        <span>around {anchor ? `${anchor.time} on ${anchor.host || "?"}` : "…"}</span>
+        <span>around {anchor ? `${fullTime(anchor.ts, p.timeZone)} on ${anchor.host || "?"}` : "…"}</span>
         <select
           aria-label="context scope"
           value={p.scope}
@@ -162,6 +168,7 @@ export function ContextView(p: Props) {
           ref={list}
           records={records}
           displayColumns={p.displayColumns}
+          times={times}
           focusedId={focusedId}
           expanded={expanded}
           reveal={reveal}

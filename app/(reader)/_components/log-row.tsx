@@ -4,23 +4,15 @@ import { memo, useState, type MouseEvent } from "react";
 import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
 import { previewOf, styledSegments } from "@/lib/reader/highlight";
 import { columnValue } from "@/lib/reader/row-columns";
+import { fullTime, rowTime, type RowTimes } from "@/lib/reader/time-format";
 import type { LogRecord } from "@/lib/query/wire";
 import { RecordDetails } from "./record-details";
 import type { RevealRef } from "./use-expanded";
 
-function pad(n: number, w = 2) {
-  return String(n).padStart(w, "0");
-}
-
-/** Local wall-clock time to the millisecond; the full ISO time is in the title. */
-export function shortTime(ts: number): string {
-  const d = new Date(ts);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-}
-
 type RowProps = {
   record: LogRecord;
   displayColumns: string[];
+  times: RowTimes;
   focused: boolean;
   expanded: boolean;
   anchor?: boolean;
@@ -85,9 +77,9 @@ export const LogRow = memo(function LogRow(p: RowProps) {
       onMouseDown={(e) => e.detail > 1 && e.preventDefault()}
       onDoubleClick={() => p.onToggle(r)}
     >
-      <span className="time" title={r.time}>
-        {shortTime(r.ts)}
-      </span>
+      <time className="time" dateTime={new Date(r.ts).toISOString()} title={fullTime(r.ts, p.times.timeZone)}>
+        {rowTime(r.ts, p.times.timeZone, p.times.dates)}
+      </time>
       <span className={`level lvl-${r.level}`}>
         {r.level ? (
           <button className="chip" onClick={filterClick("level", r.level)} title={`filter level:${r.level}`}>
@@ -117,7 +109,13 @@ export const LogRow = memo(function LogRow(p: RowProps) {
       </span>
       <Message record={r} />
       {p.expanded && (
-        <RecordDetails record={r} onContext={p.onContext} onFilterValue={p.onFilterValue} reveal={p.reveal} />
+        <RecordDetails
+          record={r}
+          timeZone={p.times.timeZone}
+          onContext={p.onContext}
+          onFilterValue={p.onFilterValue}
+          reveal={p.reveal}
+        />
       )}
     </div>
   );

@@ -3,6 +3,7 @@
 import { useEffect, useRef } from "react";
 import type { LogRecord } from "@/lib/query/wire";
 import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
+import { fullTime } from "@/lib/reader/time-format";
 import type { RevealRef } from "./use-expanded";
 
 function copy(text: string) {
@@ -68,11 +69,14 @@ function Field({
 
 export function RecordDetails({
   record,
+  timeZone,
   onContext,
   onFilterValue,
   reveal,
 }: {
   record: LogRecord;
+  /** The time is shown on the reader's clock, like the row's; Copy JSON keeps the record's own. */
+  timeZone: string;
   onContext?: (r: LogRecord) => void;
   onFilterValue?: (field: string, value: string, exclude: boolean) => void;
   reveal?: RevealRef;
@@ -85,7 +89,14 @@ export function RecordDetails({
   }, [reveal, record.id]);
   const { id, ts, time, level, logger, host, message, fields } = record;
   const rest = { id, ts, time, level, logger, host, message, fields };
-  const whole: Record<string, unknown> = { time, level, logger, host, message, ...fields };
+  const whole: Record<string, unknown> = {
+    time: fullTime(ts, timeZone),
+    level,
+    logger,
+    host,
+    message,
+    ...fields,
+  };
   return (
     <div className="details" ref={box} onClick={(e) => e.stopPropagation()}>
       <div className="actions">

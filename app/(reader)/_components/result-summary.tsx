@@ -2,6 +2,7 @@
 
 import type { UseQueryResult } from "@tanstack/react-query";
 import type { Histogram } from "@/lib/query/wire";
+import { barSize } from "@/lib/reader/time-format";
 
 type Props = { histogram: UseQueryResult<Histogram, Error>; newSinceLive: number };
 
@@ -22,7 +23,7 @@ export function ResultSummary({ histogram, newSinceLive }: Props) {
         " "
       )}
       {newSinceLive > 0 && ` · ${newSinceLive.toLocaleString()} new since live`}
-      {data ? ` · ${Math.round(data.bucketMs / 1000)} s buckets` : ""}
+      {data ? ` · ${barSize(data.bucketMs)} bars` : ""}
     </div>
   );
 }

@@ -13,6 +13,7 @@ import {
 } from "react";
 import type { LogRecord } from "@/lib/query/wire";
 import { columnWidths, rowTemplate } from "@/lib/reader/row-columns";
+import type { RowTimes } from "@/lib/reader/time-format";
 import { LogRow } from "./log-row";
 import type { RevealRef } from "./use-expanded";
 
@@ -24,6 +25,8 @@ export type VirtualLogHandle = {
 type Props = {
   records: LogRecord[];
   displayColumns: string[];
+  /** The zone rows show times in, and whether with dates (a list over more than one day). */
+  times: RowTimes;
   focusedId: string | null;
   expanded: ReadonlySet<string>;
   anchorId?: string | null;
@@ -121,7 +124,7 @@ export const VirtualLog = forwardRef<VirtualLogHandle, Props>(function VirtualLo
   );
 
   return (
-    <div className="log" style={{ "--row-columns": template } as CSSProperties}>
+    <div className="log" data-dates={p.times.dates} style={{ "--row-columns": template } as CSSProperties}>
       <div className="row header" data-testid="log-header">
         <span className="time">time</span>
         <span className="level">level</span>
@@ -153,6 +156,7 @@ export const VirtualLog = forwardRef<VirtualLogHandle, Props>(function VirtualLo
                     <LogRow
                       record={r}
                       displayColumns={p.displayColumns}
+                      times={p.times}
                       focused={p.focusedId === r.id}
                       expanded={p.expanded.has(r.id)}
                       anchor={p.anchorId === r.id}

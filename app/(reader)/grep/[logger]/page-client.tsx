@@ -1,10 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { cursorOf, timeCursor } from "@/lib/query/cursor";
 import type { LogRecord } from "@/lib/query/wire";
 import { exportUrl } from "@/lib/reader/api-client";
+import { parseInputTime, rangeSpansDays } from "@/lib/reader/time-format";
 import {
   excludeFilter,
   includeFilter,
@@ -19,12 +20,12 @@ import { FacetPanel } from "../../_components/facet-panel";
 import { FilterChips } from "../../_components/filter-chips";
 import { Histogram } from "../../_components/histogram";
 import { LiveToggle, NewLinesBadge } from "../../_components/live-toggle";
-import { LocalTimeInput } from "../../_components/local-time-input";
 import { ResultSummary } from "../../_components/result-summary";
 import { SavedSearches } from "../../_components/saved-searches";
 import { SearchBar } from "../../_components/search-bar";
 import { ThemeToggle } from "../../_components/theme-toggle";
 import { UserBar } from "../../_components/user-bar";
+import { TimeInput } from "../../_components/time-input";
 import { TimeRange } from "../../_components/time-range";
 import { useExpanded } from "../../_components/use-expanded";
 import { useFocusCursor } from "../../_components/use-focus-cursor";
@@ -34,6 +35,7 @@ import { usePageLoaders } from "../../_components/use-page-loaders";
 import { useReaderKeys } from "../../_components/use-reader-keys";
 import { useReaderNavigation } from "../../_components/use-reader-navigation";
 import { useReaderQueries } from "../../_components/use-reader-queries";
+import { useTimeZone } from "../../_components/use-time-zone";
 import { VirtualLog, type VirtualLogHandle } from "../../_components/virtual-log";
 
 export function ReaderClient({
@@ -48,6 +50,12 @@ export function ReaderClient({
   user: { name: string; admin: boolean };
 }) {
   const { state, base, baseKey, navigate } = useReaderNavigation();
+  const timeZone = useTimeZone(state.tz);
+  // Rows carry their date when the range covers more than one day in the zone shown, however few lines it has.
+  const rowTimes = useMemo(
+    () => ({ timeZone, dates: rangeSpansDays(state.from, state.to, Date.now(), timeZone) }),
+    [timeZone, state.from, state.to],
+  );
   const { pages, histogram, facets, loaded, anchor } = useReaderQueries({ logger, state, base, baseKey });
   const { records, liveOn, live, pendingCount, liveStatus, onAwayFromTop, resume } = useLiveRows({
     logger,
@@ -209,18 +217,21 @@ export function ReaderClient({
         <TimeRange
           from={state.from}
           to={state.to}
+          tz={state.tz}
+          timeZone={timeZone}
           onChange={(from, to) => navigate({ from, to, focus: "", start: "", live: to ? false : state.live })}
+          onTz={(tz) => navigate({ tz }, "replace")}
         />
         <div className="toolbar">
           <label className="toolbar" title="Read down from a point in time (Enter)">
             jump to
-            <LocalTimeInput
+            <TimeInput
               label="jump to time"
               value={jumpTo}
               onChange={setJumpTo}
               onKeyDown={(e) => {
-                if (e.key === "Enter" && jumpTo)
-                  navigate({ start: timeCursor(new Date(jumpTo).getTime() + 1), focus: "", live: false });
+                const at = e.key === "Enter" ? parseInputTime(jumpTo, timeZone) : null;
+                if (at !== null) navigate({ start: timeCursor(at + 1), focus: "", live: false });
               }}
             />
           </label>
@@ -265,6 +276,7 @@ export function ReaderClient({
           data={histogram.data}
           error={histogram.error}
           stale={histogram.isPlaceholderData}
+          timeZone={timeZone}
           onZoom={(from, to) =>
             navigate({
               from: new Date(from).toISOString(),
@@ -295,6 +307,7 @@ export function ReaderClient({
             q={state.q}
             filters={state.filters}
             displayColumns={displayColumns}
+            timeZone={timeZone}
             onScope={(scope) => navigate({ scope }, "replace")}
             onClose={() => navigate({ ctx: "" })}
             onFilter={filterOn}
@@ -324,6 +337,7 @@ export function ReaderClient({
             onAwayFromTop={awayFromTop}
             records={records}
             displayColumns={displayColumns}
+            times={rowTimes}
             focusedId={records[focusedIndex]?.id ?? null}
             expanded={expanded}
             reveal={reveal}
