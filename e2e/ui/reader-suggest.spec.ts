@@ -5,10 +5,14 @@
  * and for that user only; Escape closing the list without touching the page, and Enter searching as before.
  */
 import type { Page } from "@playwright/test";
+import { Redis } from "ioredis";
 import type { LoggerIndex } from "@/db/schema";
+import { valuesKey } from "@/lib/collector/field-values";
+import { listColumns } from "@/lib/indexes/logger-indexes";
 import {
   createTestIndex,
   createTestUser,
+  db,
   dropTestIndex,
   engineCount,
   publish,
@@ -39,6 +43,19 @@ const test = base.extend<object, { shop: LoggerIndex }>({
         })),
       );
       await waitFor("suggest lines indexed", async () => (await engineCount(index.name)) === LINES, 60_000);
+      // The collector tracks a batch's values after writing its lines: the lines alone may be searchable first.
+      const redis = new Redis(process.env.REDIS_URL!);
+      try {
+        const key = valuesKey(process.env.REDIS_PREFIX!, index.name, "logger");
+        await waitFor("logger values tracked", async () => (await redis.zcard(key)) === 3);
+      } finally {
+        redis.disconnect();
+      }
+      // The fields offered are the columns the collector registers in the background, level, logger and host.
+      await waitFor(
+        "columns registered",
+        async () => (await listColumns(db(), index.name)).filter((c) => c.filtered).length === 3,
+      );
       await use(index);
       await dropTestIndex(index);
     },
