@@ -1,8 +1,9 @@
 /**
- * Parameters of the reader's endpoints beside grep (histogram, facets, context, export): the same `q`, `from`,
- * `to` and `filter` as grepParamsSchema, plus each endpoint's own.
+ * Parameters of the reader's endpoints beside grep (histogram, facets, context, export, suggest): the same `q`,
+ * `from`, `to` and `filter` as grepParamsSchema where they apply, plus each endpoint's own.
  */
 import { z } from "zod";
+import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
 import { decodeCursor } from "./cursor";
 import { grepParamsSchema } from "./schema";
 
@@ -65,3 +66,31 @@ export const exportParamsSchema = z
   })
   .refine(rangeOrdered, RANGE_ORDER);
 export type ExportParams = z.output<typeof exportParamsSchema>;
+
+export const SUGGEST_LIMIT = 20;
+
+/**
+ * The query box's suggestions: without `field`, field names starting with `prefix`; with it, that field's tracked
+ * values starting with `prefix`, counted over `from`–`to` (by default the last 24 hours, as the histogram).
+ */
+export const suggestParamsSchema = z
+  .object({
+    field: z
+      .string()
+      .optional()
+      .transform((v) => (v === "" ? undefined : v))
+      .refine((v) => v === undefined || FIELD_NAME_PATTERN.test(v), {
+        message:
+          "field: a field name as the query writes it (letters, digits and _, not starting with a digit)",
+      }),
+    prefix: z.string().max(256, "prefix: at most 256 characters").default(""),
+    limit: wholeNumber("limit", 1, 100, SUGGEST_LIMIT),
+    from,
+    to,
+  })
+  .transform((p) => {
+    const toMs = p.to ?? Date.now();
+    return { ...p, from: p.from ?? toMs - DEFAULT_HISTOGRAM_SPAN_MS, to: toMs };
+  })
+  .refine(rangeOrdered, RANGE_ORDER);
+export type SuggestParams = z.output<typeof suggestParamsSchema>;

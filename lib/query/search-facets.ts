@@ -86,7 +86,8 @@ export function mergeFacetValues(
     .sort(byCountThenValue);
 }
 
-function countsOf(rows: Row[]): Map<string, number> {
+/** Counts per value text from facetCountsSql's rows; numbers and their string twins add up to one value. */
+export function countsOf(rows: Row[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const r of rows) {
     const value = facetValueText(r.facet_value);

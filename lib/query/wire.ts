@@ -48,6 +48,9 @@ export type Facet = { field: string; values: FacetValue[] };
 /** GET /api/grep/<logger>/facets. */
 export type Facets = { facets: Facet[] };
 
+/** GET /api/grep/<logger>/suggest: field names, or (with `field`) that field's values, most frequent first. */
+export type Suggestions = { fields: string[] } | { field: string; values: FacetValue[] };
+
 /** GET /api/grep/<logger>/context: the lines around one record. */
 export type ContextResult = {
   /** Oldest first. */

@@ -17,7 +17,8 @@ export function useReaderKeys(handlers: KeyHandlers): void {
   ref.current = handlers;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      // A control that acted on the key itself keeps it (the query box closing its suggestions on Escape).
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
       const t = e.target as HTMLElement | null;
       const typing =
         t &&

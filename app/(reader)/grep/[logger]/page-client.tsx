@@ -213,6 +213,10 @@ export function ReaderClient({
           value={state.q}
           error={queryError}
           onSubmit={(q) => navigate({ q, focus: "", start: "" })}
+          logger={logger}
+          user={user.name}
+          from={state.from}
+          to={state.to}
         />
         <TimeRange
           from={state.from}
