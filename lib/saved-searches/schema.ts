@@ -1,6 +1,6 @@
 /** Saved searches: a name for a reader URL of one logger index. One schema for the API and the UI. */
 import { z } from "zod";
-import { isValidIndexName } from "@/lib/engine/sphinxql-dialect";
+import { isValidIndexName } from "@/lib/engine/index-names";
 
 export const MAX_SAVED_SEARCH_NAME = 100;
 export const MAX_SAVED_SEARCH_URL = 4096;
