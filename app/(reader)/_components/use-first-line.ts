@@ -11,7 +11,7 @@ export const FIRST_LINE_CHECK_MS = 5_000;
  * Whether the index itself has no line at all, asked while the list is empty: one line of the whole index (no
  * query, no range), then the same small request every FIRST_LINE_CHECK_MS while the answer is none. An empty
  * list of an index that has lines is only a question nothing matches, and is asked once. `onArrived` runs when
- * the first line is there, to load the list.
+ * the first line is there, to load the list; `checking`: the first answer is awaited.
  */
 export function useFirstLine({
   logger,
@@ -21,7 +21,7 @@ export function useFirstLine({
   logger: string;
   enabled: boolean;
   onArrived: () => void;
-}): { empty: boolean } {
+}): { empty: boolean; checking: boolean } {
   const check = useQuery({
     queryKey: ["first-line", logger],
     queryFn: ({ signal }) => fetchPage(logger, new URLSearchParams({ limit: "1" }), signal),
@@ -42,5 +42,6 @@ export function useFirstLine({
       arrived.current();
     }
   }, [found]);
-  return { empty: enabled && found === false };
+  // Until the first answer, an empty list cannot say which of the two it is.
+  return { empty: enabled && found === false, checking: enabled && found === undefined && !check.isError };
 }

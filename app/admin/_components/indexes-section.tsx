@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { indexNameProblem } from "@/lib/indexes/index-name-problem";
 import { adminPaths, splitList, type AdminIndex, type WireIndex } from "@/lib/admin/api-client";
 import { apiFetch } from "@/lib/client/api-fetch";
@@ -80,6 +80,7 @@ function CreateIndexForm() {
   const [form, setForm] = useState(empty);
   // Said once there is a name to judge, or on submitting without one: not while the field is still untouched.
   const [judged, setJudged] = useState(false);
+  const nameId = useId();
   const nameProblem = judged || form.name !== "" ? indexNameProblem(form.name.trim()) : null;
   const create = useMutation({
     mutationFn: () =>
@@ -107,7 +108,7 @@ function CreateIndexForm() {
     e.preventDefault();
     setJudged(true);
     if (indexNameProblem(form.name.trim())) {
-      document.getElementById("new-index-name")?.focus();
+      document.getElementById(nameId)?.focus();
       return;
     }
     create.mutate();
@@ -120,15 +121,15 @@ function CreateIndexForm() {
           Name
           <input
             {...field("name")}
-            id="new-index-name"
+            id={nameId}
             placeholder="shop"
             aria-invalid={nameProblem !== null}
-            aria-describedby={nameProblem ? "new-index-name-problem" : undefined}
+            aria-describedby={nameProblem ? `${nameId}-problem` : undefined}
             autoComplete="off"
           />
         </label>
         {nameProblem && (
-          <p role="alert" id="new-index-name-problem" className="admin-error">
+          <p role="alert" id={`${nameId}-problem`} className="admin-error">
             {nameProblem}
           </p>
         )}

@@ -317,7 +317,7 @@ export function ReaderClient({
           <div className="notice error" role="alert">
             {otherError}
           </div>
-        ) : pages.isPending ? (
+        ) : pages.isPending || firstLine.checking ? (
           <div className="notice">loading…</div>
         ) : records.length === 0 && firstLine.empty ? (
           <EmptyIndex index={logger} routingKeys={ingest.routingKeys} exchange={ingest.exchange} />
