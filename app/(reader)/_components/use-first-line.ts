@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { fetchPage } from "@/lib/reader/api-client";
 
 /** How often an index without a single line asks whether its first one has arrived. */
@@ -10,8 +10,10 @@ export const FIRST_LINE_CHECK_MS = 5_000;
 /**
  * Whether the index itself has no line at all, asked while the list is empty: one line of the whole index (no
  * query, no range), then the same small request every FIRST_LINE_CHECK_MS while the answer is none. An empty
- * list of an index that has lines is only a question nothing matches, and is asked once. `onArrived` runs when
- * the first line is there, to load the list; `checking`: the first answer is awaited.
+ * list of an index that has lines is only a question nothing matches, and is asked once.
+ *
+ * `onArrived` runs when the first line is there, to load the list; `empty` holds until what it returns settles,
+ * so that the list does not say "nothing matches" in between. `checking`: the first answer is awaited.
  */
 export function useFirstLine({
   logger,
@@ -20,7 +22,7 @@ export function useFirstLine({
 }: {
   logger: string;
   enabled: boolean;
-  onArrived: () => void;
+  onArrived: () => Promise<unknown> | void;
 }): { empty: boolean; checking: boolean } {
   const check = useQuery({
     queryKey: ["first-line", logger],
@@ -32,16 +34,15 @@ export function useFirstLine({
     retry: false,
   });
   const found = check.data ? check.data.records.length > 0 : undefined;
-  const wasEmpty = useRef(false);
+  const [sawEmpty, setSawEmpty] = useState(false);
   const arrived = useRef(onArrived);
   arrived.current = onArrived;
   useEffect(() => {
-    if (found === false) wasEmpty.current = true;
-    else if (found && wasEmpty.current) {
-      wasEmpty.current = false;
-      arrived.current();
-    }
-  }, [found]);
-  // Until the first answer, an empty list cannot say which of the two it is.
-  return { empty: enabled && found === false, checking: enabled && found === undefined && !check.isError };
+    if (found === false) setSawEmpty(true);
+    else if (found && sawEmpty) void Promise.resolve(arrived.current()).finally(() => setSawEmpty(false));
+  }, [found, sawEmpty]);
+  return {
+    empty: enabled && (found === false || (found === true && sawEmpty)),
+    checking: enabled && found === undefined && !check.isError,
+  };
 }

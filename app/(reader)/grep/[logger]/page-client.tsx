@@ -146,9 +146,7 @@ export function ReaderClient({
   const firstLine = useFirstLine({
     logger,
     enabled: pages.isSuccess && records.length === 0 && !inContext,
-    onArrived: () => {
-      if (!liveOn) showNewest();
-    },
+    onArrived: () => (liveOn ? undefined : Promise.all([refetch(), refetchHistogram(), refetchFacets()])),
   });
   const toNewest = useCallback(() => {
     if (state.start || anchor) navigate({ start: "", focus: "" });
