@@ -261,6 +261,7 @@ test.describe("reader", () => {
     await input.press("Escape");
     await expect(dialog).toBeVisible();
     await expect(item(name)).toHaveCount(1);
+    await expect(item(name).getByRole("button", { name: "Rename", exact: true })).toBeFocused();
     await expect(dialog.getByRole("link", { name: "never saved" })).toHaveCount(0);
     const renamed = `${name} renamed`;
     await item(name).getByRole("button", { name: "Rename", exact: true }).click();

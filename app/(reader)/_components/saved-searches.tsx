@@ -146,7 +146,19 @@ function SavedItem({
   onOpened: () => void;
 }) {
   const client = useQueryClient();
-  const [mode, setMode] = useState<"show" | "rename" | "delete">("show");
+  const [mode, setModeNow] = useState<"show" | "rename" | "delete">("show");
+  // Back from renaming or asking, the keyboard stays on this search instead of falling to the page.
+  const back = useRef(false);
+  const renameButton = useRef<HTMLButtonElement>(null);
+  const setMode = (m: typeof mode) => {
+    back.current = m === "show";
+    setModeNow(m);
+  };
+  useEffect(() => {
+    if (mode !== "show" || !back.current) return;
+    back.current = false;
+    renameButton.current?.focus();
+  }, [mode]);
   const refresh = () => client.invalidateQueries({ queryKey: ["saved", logger] });
   const rename = useMutation({
     mutationFn: (name: string) => renameSavedSearch(saved.id, name),
@@ -198,7 +210,9 @@ function SavedItem({
         </span>
       ) : mode === "show" ? (
         <span className="toolbar">
-          <button onClick={() => setMode("rename")}>Rename</button>
+          <button ref={renameButton} onClick={() => setMode("rename")}>
+            Rename
+          </button>
           <button onClick={() => setMode("delete")}>Delete</button>
         </span>
       ) : null}
