@@ -43,9 +43,13 @@ test("an empty index shows how to send its first line, and the line the shown cu
       `curl -X POST -H "Authorization: Bearer $ALCO_INGEST_TOKEN" --data-binary '{"message":"my first line"}' ` +
         `${new URL(page.url()).origin}/api/ingest/${index.name}`,
     );
-    await expect(empty.getByTestId("first-line-winston")).toContainText(`logger: "${index.name}"`);
+    // The stack's own exchange, not the publishers' default, so both name it.
+    const exchange = process.env.AMQP_EXCHANGE!;
+    await expect(empty.getByTestId("first-line-winston")).toContainText(
+      `exchange: "${exchange}", logger: "${index.name}"`,
+    );
     await expect(empty.getByTestId("first-line-agent")).toContainText(
-      `alco agent --index ${index.name} --logger app`,
+      `alco agent --exchange ${exchange} --index ${index.name} --logger app`,
     );
     await expect(page.getByTestId("empty")).toHaveCount(0);
 
