@@ -1,6 +1,6 @@
 /**
  * Fixtures for the admin pages: a browser context signed in as a fresh admin, and one signed in as a fresh viewer,
- * each by a real session (lib/auth) whose cookie is set for the stack's base URL.
+ * each by a real session (lib/auth) whose cookie is set for the stack's base URL; the sessions also name the user.
  */
 import { test as base, expect, type Browser, type Page } from "@playwright/test";
 import { SESSION_COOKIE, createSession } from "@/lib/auth/sessions";
@@ -26,17 +26,26 @@ async function signedIn(browser: Browser, baseURL: string, role: "admin" | "view
   return { context, page: await context.newPage(), user };
 }
 
-export const test = base.extend<{ adminPage: Page; viewerPage: Page }>({
-  adminPage: async ({ browser, baseURL }, use) => {
-    const { context, page } = await signedIn(browser, baseURL!, "admin");
-    await use(page);
+type Session = { page: Page; username: string };
+
+export const test = base.extend<{
+  adminSession: Session;
+  viewerSession: Session;
+  adminPage: Page;
+  viewerPage: Page;
+}>({
+  adminSession: async ({ browser, baseURL }, use) => {
+    const { context, page, user } = await signedIn(browser, baseURL!, "admin");
+    await use({ page, username: user.username });
     await context.close();
   },
-  viewerPage: async ({ browser, baseURL }, use) => {
-    const { context, page } = await signedIn(browser, baseURL!, "viewer");
-    await use(page);
+  viewerSession: async ({ browser, baseURL }, use) => {
+    const { context, page, user } = await signedIn(browser, baseURL!, "viewer");
+    await use({ page, username: user.username });
     await context.close();
   },
+  adminPage: async ({ adminSession }, use) => use(adminSession.page),
+  viewerPage: async ({ viewerSession }, use) => use(viewerSession.page),
 });
 
 export { expect };

@@ -249,6 +249,7 @@ describe("cookie-authenticated writes from another site", () => {
     "POST /api/admin/users": { username: uniqueName("csrf"), password: "csrf-password-123", role: "admin" },
     "PATCH /api/admin/users/[id]": { role: "admin", allowedIndexes: null },
     "POST /api/saved-searches": { indexName: index.name, name: "csrf", url: `/grep/${index.name}` },
+    "PATCH /api/saved-searches/[id]": { name: "csrf" },
     "POST /api/ingest/[logger]": undefined,
     "POST /api/auth/login": { username: admin.username, password: admin.password },
   });
@@ -307,6 +308,7 @@ describe("cookie-authenticated writes from another site", () => {
         "DELETE /api/admin/users/[id]",
         "POST /api/auth/logout",
         "POST /api/saved-searches",
+        "PATCH /api/saved-searches/[id]",
         "DELETE /api/saved-searches/[id]",
       ]),
     );

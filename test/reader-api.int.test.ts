@@ -10,7 +10,7 @@ import { GET as facetsGET } from "@/app/api/grep/[logger]/facets/route";
 import { GET as contextGET } from "@/app/api/grep/[logger]/context/route";
 import { GET as exportGET } from "@/app/api/grep/[logger]/export/route";
 import { GET as savedGET, POST as savedPOST } from "@/app/api/saved-searches/route";
-import { DELETE as savedDELETE } from "@/app/api/saved-searches/[id]/route";
+import { DELETE as savedDELETE, PATCH as savedPATCH } from "@/app/api/saved-searches/[id]/route";
 import { GET as indexesGET } from "@/app/api/indexes/route";
 import { Collector } from "@/lib/collector/collector";
 import { valuesKey } from "@/lib/collector/field-values";
@@ -615,6 +615,18 @@ describe("reader API", () => {
       call<{ savedSearches: SavedSearch[] }>(savedGET, "/api/saved-searches", {}, query);
     const del = (id: string) =>
       call<unknown>(savedDELETE, `/api/saved-searches/${id}`, { id }, {}, { method: "DELETE" });
+    const patch = (id: string, body: unknown) =>
+      call<SavedSearch>(
+        savedPATCH,
+        `/api/saved-searches/${id}`,
+        { id },
+        {},
+        {
+          method: "PATCH",
+          headers: { "content-type": "application/json" },
+          body: typeof body === "string" ? body : JSON.stringify(body),
+        },
+      );
 
     it("creates, lists newest first and deletes", async () => {
       const a = await post({ indexName: main.name, name: "errors", url: `/grep/${main.name}?q=level:error` });
@@ -641,6 +653,36 @@ describe("reader API", () => {
       expect(deleted.body).toBeNull();
       expect((await list({ index: main.name })).body.savedSearches).toEqual([b.body]);
       expect((await del(String(a.body.id))).status).toBe(404);
+    });
+
+    it("renames in place, keeping the URL and the place in the list", async () => {
+      const a = await post({ indexName: main.name, name: "first", url: `/grep/${main.name}?q=first` });
+      const b = await post({ indexName: main.name, name: "second", url: `/grep/${main.name}?q=second` });
+      const renamed = await patch(String(a.body.id), { name: "  first, renamed  " });
+      expect(renamed.status).toBe(200);
+      expect(renamed.body).toEqual({ ...a.body, name: "first, renamed" });
+      const listed = (await list({ index: main.name })).body.savedSearches;
+      expect(listed.filter((s) => s.id === a.body.id || s.id === b.body.id)).toEqual([b.body, renamed.body]);
+
+      const cases: [string, unknown, number, string][] = [
+        [String(a.body.id), { name: "" }, 400, "name: 1 to 100 characters"],
+        [String(a.body.id), { name: "n".repeat(101) }, 400, "name: 1 to 100 characters"],
+        [String(a.body.id), {}, 400, "name: required"],
+        [String(a.body.id), { name: "x", url: "/grep/other" }, 400, "url: only the name of a saved search"],
+        [String(a.body.id), "{not json", 400, "body: not valid JSON"],
+        ["abc", { name: "x" }, 400, "id: a saved search id"],
+        ["999999999", { name: "x" }, 404, "no saved search with id 999999999"],
+      ];
+      for (const [id, body, status, message] of cases) {
+        const res = await patch(id, body);
+        expect({ id, body, status: res.status }).toEqual({ id, body, status });
+        expect(res.body.error.message).toContain(message);
+      }
+      // Nothing above changed it.
+      expect((await list({ index: main.name })).body.savedSearches).toContainEqual(renamed.body);
+      await del(String(a.body.id));
+      expect((await patch(String(a.body.id), { name: "gone" })).status).toBe(404);
+      await del(String(b.body.id));
     });
 
     it("answers bad input with a 400 that names the field, and an unknown index with a 404", async () => {

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { expect, test } from "../admin-fixtures";
-import { dropTestIndex, engineCount, uniqueName, waitFor } from "../../test/helpers";
+import { createTestIndex, dropTestIndex, engineCount, uniqueName, waitFor } from "../../test/helpers";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -93,4 +93,108 @@ test("a viewer opening /admin is refused and sees no admin content", async ({ vi
 test("an anonymous visitor is sent to sign in and comes back to /admin", async ({ page }) => {
   await page.goto("/admin/indexes/demo");
   await expect(page).toHaveURL(/\/login\?next=%2Fadmin%2Findexes%2Fdemo$/);
+});
+
+test("a new token's secret is shown where it was made, in view, with Copy focused", async ({
+  adminPage: page,
+}) => {
+  await page.goto("/admin");
+  const form = page.getByRole("form", { name: "create token" });
+  await form.getByLabel("Token name").fill(uniqueName("secret"));
+  await form.getByLabel("Scope").selectOption("ingest");
+  await form.getByRole("button", { name: "Create token" }).click();
+  const secret = form.getByTestId("new-token");
+  await expect(secret).toContainText("it is shown only this once");
+  await expect(secret).toBeInViewport();
+  await expect(secret.getByRole("button", { name: "Copy" })).toBeFocused();
+  expect((await secret.locator("code").textContent())!.length).toBeGreaterThan(20);
+});
+
+test("a bad index name is explained in words under the field, in the words the API refuses it with", async ({
+  adminPage: page,
+  baseURL,
+}) => {
+  await page.goto("/admin");
+  const form = page.getByRole("form", { name: "create index" });
+  const name = form.getByLabel("Name", { exact: true });
+  await name.fill("Shop-1");
+  const problem = form.getByRole("alert");
+  await expect(problem).toHaveText(
+    'an index name is lowercase letters, digits and _ (starting with a letter, at most 48): "S", "-" are not allowed',
+  );
+  await expect(name).toHaveAttribute("aria-invalid", "true");
+  await expect(name).toHaveAttribute("aria-describedby", (await problem.getAttribute("id"))!);
+
+  // Submitting keeps it there and sends nothing; the browser has no rule of its own to complain about.
+  const posted: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST") posted.push(r.url());
+  });
+  await form.getByRole("button", { name: "Create index" }).click();
+  await expect(name).toBeFocused();
+  await expect(problem).toBeVisible();
+  expect(await name.evaluate((el: HTMLInputElement) => el.validity.valid)).toBe(true);
+  expect(posted).toEqual([]);
+  await expect(form.getByRole("status")).toHaveCount(0);
+
+  const refused = await page.request.post("/api/admin/indexes", {
+    data: { name: "Shop-1" },
+    headers: { origin: new URL(baseURL!).origin },
+  });
+  expect(refused.status()).toBe(400);
+  const { error } = (await refused.json()) as { error: { message: string } };
+  expect(error.message).toBe(`name: ${await problem.textContent()}`);
+
+  await name.fill("1shop");
+  await expect(problem).toContainText('it starts with "1"');
+  await name.fill("shop_1");
+  await expect(form.getByRole("alert")).toHaveCount(0);
+  await expect(name).toHaveAttribute("aria-invalid", "false");
+});
+
+test("an index's column flags say what they mean beside them", async ({ adminPage: page }) => {
+  const index = await createTestIndex();
+  try {
+    await page.goto(`/admin/indexes/${index.name}`);
+    const legend = page.getByTestId("index-columns").getByRole("definition");
+    await expect(legend).toHaveText([
+      "a facet in the reader; its values are tracked",
+      "a column in the reader's lines",
+      "not stored at all",
+      "offered as a context filter",
+      "full-text searchable on its own (field=value)",
+    ]);
+    // On the page, not in a tooltip.
+    for (const meaning of await legend.all()) await expect(meaning).toBeVisible();
+  } finally {
+    await dropTestIndex(index);
+  }
+});
+
+test("the header says who is signed in, with an Admin link for admins only", async ({
+  adminSession: admin,
+  viewerSession: viewer,
+}) => {
+  await admin.page.goto("/");
+  const bar = admin.page.getByTestId("user-bar");
+  await expect(bar).toContainText(`signed in as ${admin.username}`);
+  await bar.getByRole("link", { name: "Admin", exact: true }).click();
+  await expect(admin.page).toHaveURL(/\/admin$/);
+  await expect(admin.page.getByRole("heading", { name: "Logger indexes" })).toBeVisible();
+
+  await viewer.page.goto("/");
+  const viewerBar = viewer.page.getByTestId("user-bar");
+  await expect(viewerBar).toContainText(`signed in as ${viewer.username}`);
+  await expect(viewerBar.getByRole("link")).toHaveCount(0);
+});
+
+test("a page that does not exist says so, with a way back to the loggers", async ({ adminPage: page }) => {
+  for (const url of ["/no/such/page", "/grep/no_such_index"]) {
+    const res = await page.goto(url);
+    expect(res?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Nothing here" })).toBeVisible();
+  }
+  await page.getByRole("link", { name: "Back to the list of loggers" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("user-bar")).toBeVisible();
 });

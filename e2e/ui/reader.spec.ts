@@ -234,17 +234,66 @@ test.describe("reader", () => {
     await expect(page.getByRole("button", { name: /Widen/ })).toBeVisible();
   });
 
-  test("saves the current view under a name and brings it back from the list", async ({ page, seeded }) => {
+  test("saves the current view under a name, renames and deletes it in place, and brings it back", async ({
+    page,
+    seeded,
+    dialogs,
+  }) => {
     await open(page, seeded.index.name, "?q=slow&filter=host:web-2");
+    const opener = page.getByRole("button", { name: /^Saved \(\d+\)$/ });
+    const before = Number((await opener.textContent())!.match(/\d+/)![0]);
+    await opener.click();
+    const dialog = page.getByRole("dialog", { name: "saved searches" });
     const name = `slow on web-2 ${Date.now()}`;
-    page.once("dialog", (d) => void d.accept(name));
-    await page.getByRole("button", { name: "Save", exact: true }).click();
-    const saved = page.getByLabel("saved searches");
-    await expect(saved.locator("option", { hasText: name })).toHaveCount(1);
+    await dialog.getByLabel("name for this search").fill(name);
+    await dialog.getByRole("button", { name: "Save", exact: true }).click();
+    const item = (n: string) =>
+      dialog.getByRole("listitem").filter({ has: page.getByRole("link", { name: n }) });
+    await expect(item(name)).toHaveCount(1);
+    await expect(opener).toHaveText(`Saved (${before + 1})`);
+    await expect(dialog.getByLabel("name for this search")).toHaveValue("");
+
+    // Escape leaves the name as it was and the dialog open; Enter saves the new one.
+    await item(name).getByRole("button", { name: "Rename", exact: true }).click();
+    const input = dialog.getByLabel(`new name for ${name}`);
+    await expect(input).toBeFocused();
+    await input.fill("never saved");
+    await input.press("Escape");
+    await expect(dialog).toBeVisible();
+    await expect(item(name)).toHaveCount(1);
+    await expect(item(name).getByRole("button", { name: "Rename", exact: true })).toBeFocused();
+    await expect(dialog.getByRole("link", { name: "never saved" })).toHaveCount(0);
+    const renamed = `${name} renamed`;
+    await item(name).getByRole("button", { name: "Rename", exact: true }).click();
+    await dialog.getByLabel(`new name for ${name}`).fill(renamed);
+    await dialog.getByLabel(`new name for ${name}`).press("Enter");
+    await expect(item(renamed)).toHaveCount(1);
+    await expect(dialog.getByRole("link", { name, exact: true })).toHaveCount(0);
+
+    // From the plain reader, the saved link brings the view back, and the new name outlived the reload.
     await open(page, seeded.index.name);
-    await saved.selectOption({ label: name });
+    await opener.click();
+    await dialog.getByRole("link", { name: renamed }).click();
     await expect(page).toHaveURL(/q=slow&filter=host(:|%3A)web-2/);
     await expect(search(page)).toHaveValue("slow");
+    await expect(dialog).toBeHidden();
+
+    // Delete asks in place: keep leaves it, yes deletes it, also after a reload.
+    await opener.click();
+    await item(renamed).getByRole("button", { name: "Delete", exact: true }).click();
+    await item(renamed)
+      .getByRole("button", { name: `keep ${renamed}` })
+      .click();
+    await expect(item(renamed).getByRole("button", { name: "Delete", exact: true })).toBeVisible();
+    await item(renamed).getByRole("button", { name: "Delete", exact: true }).click();
+    await dialog.getByRole("button", { name: `yes, delete ${renamed}` }).click();
+    await expect(dialog.getByRole("link", { name: renamed })).toHaveCount(0);
+    await expect(opener).toHaveText(`Saved (${before})`);
+    await page.reload();
+    await opener.click();
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByRole("link", { name: renamed })).toHaveCount(0);
+    expect(dialogs).toEqual([]);
   });
 
   test("jumps to a point in time and reads down from there", async ({ page, seeded }) => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isValidIndexName } from "@/lib/engine/index-names";
+import { indexNameProblem } from "./index-name-problem";
 
 /** AMQP topic binding patterns: words of letters, digits, `_` and `-`, or the `*` / `#` wildcards. */
 const routingKey = z
@@ -11,12 +11,10 @@ const routingKey = z
     "a routing key is dot-separated words, * or #",
   );
 
-export const indexNameSchema = z
-  .string()
-  .refine(
-    isValidIndexName,
-    "an index name is lowercase letters, digits and _ (starting with a letter, at most 48)",
-  );
+export const indexNameSchema = z.string().superRefine((name, ctx) => {
+  const problem = indexNameProblem(name);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** One schema for creating a logger index, shared by the API, the admin UI, the seed and the tests. */
 export const createIndexSchema = z.object({

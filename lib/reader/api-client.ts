@@ -44,6 +44,10 @@ export function createSavedSearch(input: Omit<SavedSearch, "id">) {
   return apiFetch<SavedSearch>("/api/saved-searches", { method: "POST", body: input });
 }
 
+export function renameSavedSearch(id: number, name: string) {
+  return apiFetch<SavedSearch>(`/api/saved-searches/${id}`, { method: "PATCH", body: { name } });
+}
+
 export function deleteSavedSearch(id: number) {
   return apiFetch<void>(`/api/saved-searches/${id}`, { method: "DELETE" });
 }

@@ -2,7 +2,8 @@ import "server-only";
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { savedSearches } from "@/db/schema";
-import type { CreateSavedSearchInput, SavedSearch } from "./schema";
+import { AppError } from "@/lib/errors/app-error";
+import type { CreateSavedSearchInput, RenameSavedSearchInput, SavedSearch } from "./schema";
 
 const columns = {
   id: savedSearches.id,
@@ -47,4 +48,19 @@ export async function deleteSavedSearch(db: Db, id: number): Promise<boolean> {
     .where(eq(savedSearches.id, id))
     .returning({ id: savedSearches.id });
   return rows.length > 0;
+}
+
+/** The renamed search; AppError not_found when there is no saved search with that id. */
+export async function renameSavedSearch(
+  db: Db,
+  id: number,
+  input: RenameSavedSearchInput,
+): Promise<SavedSearch> {
+  const [row] = await db
+    .update(savedSearches)
+    .set({ name: input.name })
+    .where(eq(savedSearches.id, id))
+    .returning(columns);
+  if (!row) throw new AppError("not_found", `no saved search with id ${id}`);
+  return row;
 }

@@ -1,5 +1,10 @@
 import { describe, it, expect } from "vitest";
-import { createSavedSearchSchema, isReaderUrlOf, savedSearchIdSchema } from "@/lib/saved-searches/schema";
+import {
+  createSavedSearchSchema,
+  isReaderUrlOf,
+  renameSavedSearchSchema,
+  savedSearchIdSchema,
+} from "@/lib/saved-searches/schema";
 
 describe("isReaderUrlOf", () => {
   it("accepts the index's reader URL and refuses another index that shares its prefix", () => {
@@ -25,6 +30,18 @@ describe("createSavedSearchSchema", () => {
     expect(bad.error?.issues[0]?.message).toBe("name: 1 to 100 characters");
     const url = createSavedSearchSchema.safeParse({ indexName: "demo", name: "x", url: "/grep/other" });
     expect(url.error?.issues[0]?.message).toBe('url: must start with "/grep/<indexName>"');
+  });
+});
+
+describe("renameSavedSearchSchema", () => {
+  it("takes a trimmed name and nothing else", () => {
+    expect(renameSavedSearchSchema.parse({ name: " slow ones " })).toEqual({ name: "slow ones" });
+    expect(renameSavedSearchSchema.safeParse({ name: "" }).error?.issues[0]?.message).toBe(
+      "name: 1 to 100 characters",
+    );
+    expect(
+      renameSavedSearchSchema.safeParse({ name: "x", url: "/grep/demo" }).error?.issues[0]?.message,
+    ).toBe("url: only the name of a saved search can change");
   });
 });
 

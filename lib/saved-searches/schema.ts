@@ -1,6 +1,6 @@
 /** Saved searches: a name for a reader URL of one logger index. One schema for the API and the UI. */
 import { z } from "zod";
-import { isValidIndexName } from "@/lib/engine/sphinxql-dialect";
+import { isValidIndexName } from "@/lib/engine/index-names";
 
 export const MAX_SAVED_SEARCH_NAME = 100;
 export const MAX_SAVED_SEARCH_URL = 4096;
@@ -19,14 +19,16 @@ const indexName = (name: string) =>
       `${name}: an index name is lowercase letters, digits and _ (starting with a letter, at most 48)`,
     );
 
+const savedSearchName = z
+  .string({ error: "name: required, 1 to 100 characters" })
+  .trim()
+  .min(1, "name: 1 to 100 characters")
+  .max(MAX_SAVED_SEARCH_NAME, "name: 1 to 100 characters");
+
 export const createSavedSearchSchema = z
   .object({
     indexName: indexName("indexName"),
-    name: z
-      .string({ error: "name: required, 1 to 100 characters" })
-      .trim()
-      .min(1, "name: 1 to 100 characters")
-      .max(MAX_SAVED_SEARCH_NAME, "name: 1 to 100 characters"),
+    name: savedSearchName,
     url: z
       .string({ error: "url: required, a reader URL such as /grep/<index>?q=error" })
       .max(MAX_SAVED_SEARCH_URL, `url: at most ${MAX_SAVED_SEARCH_URL} characters`)
@@ -37,6 +39,18 @@ export const createSavedSearchSchema = z
     path: ["url"],
   });
 export type CreateSavedSearchInput = z.output<typeof createSavedSearchSchema>;
+
+/** PATCH body: a new name. The URL and the index stay what they were saved as; a new view is a new search. */
+export const renameSavedSearchSchema = z.strictObject(
+  { name: savedSearchName },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `${issue.keys.join(", ")}: only the name of a saved search can change`
+        : undefined,
+  },
+);
+export type RenameSavedSearchInput = z.output<typeof renameSavedSearchSchema>;
 
 export const listSavedSearchesSchema = z.object({ index: indexName("index").optional() });
 

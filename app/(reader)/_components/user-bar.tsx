@@ -6,8 +6,10 @@ import Link from "next/link";
 export function UserBar({ name, admin }: { name: string; admin: boolean }) {
   return (
     <span className="toolbar" data-testid="user-bar">
-      {admin && <Link href="/admin">admin</Link>}
-      <span title="signed in">{name}</span>
+      <span>
+        signed in as <strong>{name}</strong>
+      </span>
+      {admin && <Link href="/admin">Admin</Link>}
       <button
         onClick={() => {
           void fetch("/api/auth/logout", { method: "POST" }).finally(() => window.location.assign("/login"));

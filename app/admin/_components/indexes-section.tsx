@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
+import { indexNameProblem } from "@/lib/indexes/index-name-problem";
 import { adminPaths, splitList, type AdminIndex, type WireIndex } from "@/lib/admin/api-client";
 import { apiFetch } from "@/lib/client/api-fetch";
 import { ErrorNote, Num, Section, formatBytes } from "./admin-ui";
@@ -77,6 +78,10 @@ function CreateIndexForm() {
   const queryClient = useQueryClient();
   const empty = { name: "", title: "", retentionDays: "7", routingKeys: "", queueName: "" };
   const [form, setForm] = useState(empty);
+  // Said once there is a name to judge, or on submitting without one: not while the field is still untouched.
+  const [judged, setJudged] = useState(false);
+  const nameId = useId();
+  const nameProblem = judged || form.name !== "" ? indexNameProblem(form.name.trim()) : null;
   const create = useMutation({
     mutationFn: () =>
       apiFetch<{ index: WireIndex }>(adminPaths.indexes, {
@@ -91,6 +96,7 @@ function CreateIndexForm() {
       }),
     onSuccess: () => {
       setForm(empty);
+      setJudged(false);
       void queryClient.invalidateQueries({ queryKey: ["admin", "indexes"] });
     },
   });
@@ -100,15 +106,34 @@ function CreateIndexForm() {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setJudged(true);
+    if (indexNameProblem(form.name.trim())) {
+      document.getElementById(nameId)?.focus();
+      return;
+    }
     create.mutate();
   };
   return (
     <form className="admin-form" onSubmit={submit} aria-label="create index">
       <h3>New index</h3>
-      <label>
-        Name
-        <input {...field("name")} required pattern="[a-z][a-z0-9_]{0,47}" placeholder="shop" />
-      </label>
+      <div className="admin-field">
+        <label>
+          Name
+          <input
+            {...field("name")}
+            id={nameId}
+            placeholder="shop"
+            aria-invalid={nameProblem !== null}
+            aria-describedby={nameProblem ? `${nameId}-problem` : undefined}
+            autoComplete="off"
+          />
+        </label>
+        {nameProblem && (
+          <p role="alert" id={`${nameId}-problem`} className="admin-error">
+            {nameProblem}
+          </p>
+        )}
+      </div>
       <label>
         Title
         <input {...field("title")} placeholder="Shop backend" />

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { adminPaths, type WireToken } from "@/lib/admin/api-client";
 import { apiFetch } from "@/lib/client/api-fetch";
 import { ConfirmButton, ErrorNote, Section, formatTime } from "./admin-ui";
@@ -72,6 +72,8 @@ function CreateTokenForm({ onCreated }: { onCreated: () => Promise<void> }) {
   const [name, setName] = useState("");
   const [scope, setScope] = useState("read");
   const [copied, setCopied] = useState(false);
+  const secret = useRef<HTMLDivElement>(null);
+  const copy = useRef<HTMLButtonElement>(null);
   const create = useMutation({
     mutationFn: () =>
       apiFetch<{ token: string; record: WireToken }>(adminPaths.tokens, {
@@ -84,6 +86,14 @@ function CreateTokenForm({ onCreated }: { onCreated: () => Promise<void> }) {
       return onCreated();
     },
   });
+  // The secret is shown once, below the form that made it: bring it into view and put the focus on Copy, so that
+  // it is neither missed below the fold nor lost by the next key pressed.
+  const shown = create.data?.token;
+  useEffect(() => {
+    if (!shown) return;
+    secret.current?.scrollIntoView({ block: "nearest" });
+    copy.current?.focus({ preventScroll: true });
+  }, [shown]);
   return (
     <form
       className="admin-form"
@@ -117,13 +127,14 @@ function CreateTokenForm({ onCreated }: { onCreated: () => Promise<void> }) {
       </div>
       <ErrorNote error={create.error} />
       {create.data && (
-        <div className="admin-secret" role="status" data-testid="new-token">
+        <div className="admin-secret" role="status" data-testid="new-token" ref={secret}>
           <p>
             Copy the token for <strong>{create.data.record.name}</strong> now: it is shown only this once.
           </p>
           <code>{create.data.token}</code>{" "}
           <button
             type="button"
+            ref={copy}
             onClick={() =>
               void navigator.clipboard.writeText(create.data.token).then(
                 () => setCopied(true),

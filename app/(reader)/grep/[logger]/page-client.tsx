@@ -16,6 +16,7 @@ import {
 } from "@/lib/reader/url-state";
 import { ContextView } from "../../_components/context-view";
 import { CopyLink } from "../../_components/copy-link";
+import { EmptyIndex } from "../../_components/empty-index";
 import { FacetPanel } from "../../_components/facet-panel";
 import { FilterChips } from "../../_components/filter-chips";
 import { Histogram } from "../../_components/histogram";
@@ -28,6 +29,7 @@ import { UserBar } from "../../_components/user-bar";
 import { TimeInput } from "../../_components/time-input";
 import { TimeRange } from "../../_components/time-range";
 import { useExpanded } from "../../_components/use-expanded";
+import { useFirstLine } from "../../_components/use-first-line";
 import { useFocusCursor } from "../../_components/use-focus-cursor";
 import { LIVE_KEEP, useLiveRows } from "../../_components/use-live-rows";
 import { useNewerLines } from "../../_components/use-newer-lines";
@@ -43,11 +45,14 @@ export function ReaderClient({
   title,
   displayColumns,
   user,
+  ingest,
 }: {
   logger: string;
   title: string;
   displayColumns: string[];
   user: { name: string; admin: boolean };
+  /** Where the index takes lines from, for the commands an empty index shows. */
+  ingest: { routingKeys: string[]; exchange: string };
 }) {
   const { state, base, baseKey, navigate } = useReaderNavigation();
   const timeZone = useTimeZone(state.tz);
@@ -144,6 +149,13 @@ export function ReaderClient({
     void refetchFacets();
     list.current?.scrollToIndex(0, "start");
   }, [refetch, refetchHistogram, refetchFacets]);
+  // An index without a single line says how to send one, and loads the list once it is there (live shows it
+  // by itself).
+  const firstLine = useFirstLine({
+    logger,
+    enabled: pages.isSuccess && records.length === 0 && !inContext,
+    onArrived: () => (liveOn ? undefined : Promise.all([refetch(), refetchHistogram(), refetchFacets()])),
+  });
   const toNewest = useCallback(() => {
     if (state.start || anchor) navigate({ start: "", focus: "" });
     else if (newer.count > 0) showNewest();
@@ -320,8 +332,10 @@ export function ReaderClient({
           <div className="notice error" role="alert">
             {otherError}
           </div>
-        ) : pages.isPending ? (
+        ) : pages.isPending || firstLine.checking ? (
           <div className="notice">loading…</div>
+        ) : records.length === 0 && firstLine.empty ? (
+          <EmptyIndex index={logger} routingKeys={ingest.routingKeys} exchange={ingest.exchange} />
         ) : records.length === 0 && !queryError && liveOn ? (
           <div className="notice" data-testid="empty">
             No lines match{state.q ? ` “${state.q}”` : ""} yet; new ones will show here as they arrive.

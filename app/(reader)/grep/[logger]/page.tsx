@@ -3,6 +3,7 @@ import { Suspense } from "react";
 import { isValidIndexName } from "@/lib/engine/sphinxql-dialect";
 import { getIndex, listColumns } from "@/lib/indexes/logger-indexes";
 import { canReadIndex } from "@/lib/auth/authenticate";
+import { env } from "@/lib/env";
 import { requireUser } from "@/lib/auth/page-auth";
 import { db } from "@/lib/services";
 import { ReaderClient } from "./page-client";
@@ -42,6 +43,7 @@ export default async function GrepPage({
         title={index.title || logger}
         displayColumns={display}
         user={{ name: user.username, admin: user.role === "admin" }}
+        ingest={{ routingKeys: index.routingKeys, exchange: env.AMQP_EXCHANGE }}
       />
     </Suspense>
   );

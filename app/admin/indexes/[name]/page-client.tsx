@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { Fragment, useState, type ReactNode } from "react";
 import {
   adminPaths,
   splitList,
@@ -173,6 +173,14 @@ function Columns({ name }: { name: string }) {
         Columns register themselves the first time a record has the field. Flag changes apply to records
         indexed from now on.
       </p>
+      <dl className="admin-flags" aria-label="what the flags mean">
+        {FLAGS.map((f) => (
+          <Fragment key={f.key}>
+            <dt>{f.label}</dt>
+            <dd>{f.help}</dd>
+          </Fragment>
+        ))}
+      </dl>
       <ErrorNote error={columns.error ?? update.error} />
       {columns.data && (
         <table className="admin-table">
