@@ -130,4 +130,17 @@ describe("the server-only rule", () => {
     );
     expect(leaks).toEqual([]);
   });
+
+  it("keeps zod out of every client module", () => {
+    // zod 4 builds each object schema by first trying `new Function("")`, to see whether it may compile a fast
+    // parser: in the browser the page's policy (no unsafe-eval) blocks that and reports a violation.
+    const clients = [...sources("app"), ...sources("lib")].filter((f) => load(f).client);
+    const leaks = clients.flatMap((c) =>
+      [...reach([c])]
+        .map(load)
+        .filter((m) => m.specifiers.some((s) => s === "zod" || s.startsWith("zod/")))
+        .map((m) => `${c} -> ${m.file}`),
+    );
+    expect(leaks).toEqual([]);
+  });
 });

@@ -2,8 +2,9 @@
 import { z } from "zod";
 import { isValidIndexName } from "@/lib/engine/index-names";
 
-export const MAX_SAVED_SEARCH_NAME = 100;
-export const MAX_SAVED_SEARCH_URL = 4096;
+import { MAX_SAVED_SEARCH_NAME, MAX_SAVED_SEARCH_URL } from "./limits";
+
+export { MAX_SAVED_SEARCH_NAME, MAX_SAVED_SEARCH_URL };
 
 /** Whether `url` is a reader URL of that index: `/grep/<index>` alone or followed by `?…`, `#…` or `/…`. */
 export function isReaderUrlOf(url: string, indexName: string): boolean {

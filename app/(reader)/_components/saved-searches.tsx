@@ -9,7 +9,8 @@ import {
   fetchSavedSearches,
   renameSavedSearch,
 } from "@/lib/reader/api-client";
-import { MAX_SAVED_SEARCH_NAME, type SavedSearch } from "@/lib/saved-searches/schema";
+import { MAX_SAVED_SEARCH_NAME } from "@/lib/saved-searches/limits";
+import type { SavedSearch } from "@/lib/saved-searches/schema";
 
 /**
  * ALCO's shortcuts: a name for the current view's URL, and a list to go back to one, renamed and deleted where
