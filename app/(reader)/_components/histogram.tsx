@@ -1,9 +1,11 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { Histogram as HistogramData } from "@/lib/query/wire";
+import { HISTOGRAM_LEVELS } from "@/lib/query/histogram-levels";
+import type { Histogram as HistogramData, HistogramLevel } from "@/lib/query/wire";
+import { selectedLevels, toggleLevel } from "@/lib/reader/level-filter";
 
 type Props = {
   data: HistogramData | undefined;
@@ -12,33 +14,73 @@ type Props = {
   /** The bars shown are the previous question's while this one is answered. */
   stale: boolean;
   onZoom: (fromMs: number, toMs: number) => void;
+  /** The reader's filters, which the legend reads and changes as the facets do. */
+  filters: string[];
+  onFilters: (filters: string[]) => void;
 };
 
-/** Matching lines over the range, counted by the engine; dragging across it zooms into that span. */
-export function Histogram({ data, error, stale, onZoom }: Props) {
+const HEIGHT = 90;
+/** Top of the stack first: uPlot paints its series in order, and each bar reaches from 0 to its running sum. */
+const PAINT_ORDER = [...HISTOGRAM_LEVELS].reverse();
+
+type Colors = Record<HistogramLevel | "axis", string>;
+
+/** The theme's colours as the canvas needs them: values, not var() (app/globals.css, `--hist-*`). */
+function readColors(): Colors {
+  const css = getComputedStyle(document.documentElement);
+  const get = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  return {
+    error: get("--hist-error", "#dc2626"),
+    warn: get("--hist-warn", "#f59e0b"),
+    info: get("--hist-info", "#3b82f6"),
+    debug: get("--hist-debug", "#9ca3af"),
+    other: get("--hist-other", "#a78bfa"),
+    axis: get("--fg-2", "#666"),
+  };
+}
+
+/** uPlot's columns: x in seconds, then one running sum per level class, in PAINT_ORDER. */
+function plotData(data: HistogramData | undefined): uPlot.AlignedData {
+  if (!data) return [[], ...PAINT_ORDER.map(() => [])];
+  const sums = PAINT_ORDER.map((_, k) =>
+    data.buckets.map((b) => PAINT_ORDER.slice(k).reduce((n, level) => n + b.levels[level], 0)),
+  );
+  return [data.buckets.map((b) => b.t / 1000), ...sums];
+}
+
+function clock(ms: number, withDate: boolean): string {
+  const d = new Date(ms);
+  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return withDate ? `${d.toLocaleDateString()} ${time}` : time;
+}
+
+/**
+ * Matching lines over the range, counted by the engine and stacked by level; dragging across it zooms into that
+ * span, hovering a bar tells its counts, and the legend filters by level (ctrl/cmd-click for several).
+ */
+export function Histogram({ data, error, stale, onZoom, filters, onFilters }: Props) {
   const el = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const zoom = useRef(onZoom);
   zoom.current = onZoom;
+  const [hover, setHover] = useState<{ idx: number; x: number } | null>(null);
 
   useEffect(() => {
     const node = el.current;
     if (!node) return;
-    const css = getComputedStyle(document.documentElement);
-    const accent = css.getPropertyValue("--accent").trim() || "#2563eb";
-    const fg2 = css.getPropertyValue("--fg-2").trim() || "#666";
+    let colors = readColors();
     const u = new uPlot(
       {
         width: node.clientWidth || 600,
-        height: 90,
+        height: HEIGHT,
         legend: { show: false },
         cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
         select: { show: true, left: 0, top: 0, width: 0, height: 0 },
         scales: { x: { time: true } },
         axes: [
-          { stroke: fg2, grid: { show: false }, size: 24, font: "11px system-ui" },
+          { stroke: () => colors.axis, grid: { show: false }, size: 24, font: "11px system-ui" },
           {
-            stroke: fg2,
+            stroke: () => colors.axis,
             size: 40,
             grid: { stroke: "rgba(127,127,127,0.15)" },
             font: "11px system-ui",
@@ -47,12 +89,13 @@ export function Histogram({ data, error, stale, onZoom }: Props) {
         ],
         series: [
           {},
-          {
-            fill: accent,
-            stroke: accent,
+          ...PAINT_ORDER.map((level) => ({
+            label: level,
+            fill: () => colors[level],
+            width: 0,
             paths: uPlot.paths.bars!({ size: [0.9, 40] }),
             points: { show: false },
-          },
+          })),
         ],
         hooks: {
           setSelect: [
@@ -64,15 +107,33 @@ export function Histogram({ data, error, stale, onZoom }: Props) {
               zoom.current(Math.floor(from * 1000), Math.ceil(to * 1000));
             },
           ],
+          setCursor: [
+            (self) => {
+              const { idx, left } = self.cursor;
+              if (idx == null || left == null || left < 0) {
+                setHover(null);
+                return;
+              }
+              const x = self.over.offsetLeft + self.valToPos(self.data[0][idx]!, "x");
+              setHover((h) => (h && h.idx === idx && h.x === x ? h : { idx, x }));
+            },
+          ],
         },
       },
-      [[], []],
+      plotData(undefined),
       node,
     );
     plot.current = u;
-    const resize = new ResizeObserver(() => u.setSize({ width: node.clientWidth, height: 90 }));
+    const resize = new ResizeObserver(() => u.setSize({ width: node.clientWidth, height: HEIGHT }));
     resize.observe(node);
+    // The theme toggle only flips an attribute; the canvas has to be painted again in the new colours.
+    const theme = new MutationObserver(() => {
+      colors = readColors();
+      u.redraw(false);
+    });
+    theme.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     return () => {
+      theme.disconnect();
       resize.disconnect();
       u.destroy();
       plot.current = null;
@@ -80,11 +141,11 @@ export function Histogram({ data, error, stale, onZoom }: Props) {
   }, []);
 
   useEffect(() => {
-    if (!plot.current) return;
-    if (error || !data) plot.current.setData([[], []]);
-    else plot.current.setData([data.buckets.map((b) => b.t / 1000), data.buckets.map((b) => b.count)]);
+    plot.current?.setData(plotData(error ? undefined : data));
   }, [data, error]);
 
+  const bucket = hover && data && !error ? data.buckets[hover.idx] : undefined;
+  const selected = selectedLevels(filters);
   // The plot stays mounted (uPlot owns its node) and is hidden while there is only an error to show.
   return (
     <div
@@ -98,7 +159,64 @@ export function Histogram({ data, error, stale, onZoom }: Props) {
           histogram unavailable: {error.message}
         </div>
       )}
-      <div ref={el} hidden={!!error} />
+      <div className="histogram-body" hidden={!!error}>
+        <div className="histogram-plot">
+          <div ref={el} />
+          {hover && bucket && data && (
+            <div
+              className="histogram-tooltip"
+              role="tooltip"
+              data-testid="histogram-tooltip"
+              data-side={hover.x > (el.current?.clientWidth ?? 0) / 2 ? "left" : "right"}
+              style={{ left: hover.x }}
+            >
+              <div className="when">
+                <time dateTime={new Date(bucket.t).toISOString()}>{clock(bucket.t, true)}</time>
+                {" – "}
+                <time dateTime={new Date(bucket.t + data.bucketMs).toISOString()}>
+                  {clock(bucket.t + data.bucketMs, false)}
+                </time>
+              </div>
+              {bucket.count === 0 ? (
+                <div>no lines</div>
+              ) : (
+                HISTOGRAM_LEVELS.map(
+                  (level) =>
+                    bucket.levels[level] > 0 && (
+                      <div key={level} className="level-count" data-level={level}>
+                        <span className={`swatch hist-${level}`} aria-hidden />
+                        <span className="name">{level}</span>
+                        <span className="count">{bucket.levels[level].toLocaleString()}</span>
+                      </div>
+                    ),
+                )
+              )}
+            </div>
+          )}
+        </div>
+        <ul className="histogram-legend" aria-label="levels" data-testid="histogram-legend">
+          {HISTOGRAM_LEVELS.map((level) => {
+            const count = data?.levels[level] ?? 0;
+            return (
+              <li key={level} data-level={level} data-empty={count === 0}>
+                <button
+                  aria-pressed={selected.has(level)}
+                  title={
+                    level === "other"
+                      ? "lines of any other level or none (ctrl/cmd-click to select several)"
+                      : `level:${level} (ctrl/cmd-click to select several)`
+                  }
+                  onClick={(e) => onFilters(toggleLevel(filters, level, e.ctrlKey || e.metaKey))}
+                >
+                  <span className={`swatch hist-${level}`} aria-hidden />
+                  <span className="name">{level}</span>
+                  <span className="count">{data ? count.toLocaleString() : ""}</span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      </div>
     </div>
   );
 }

@@ -265,6 +265,8 @@ export function ReaderClient({
           data={histogram.data}
           error={histogram.error}
           stale={histogram.isPlaceholderData}
+          filters={state.filters}
+          onFilters={setFilters}
           onZoom={(from, to) =>
             navigate({
               from: new Date(from).toISOString(),
