@@ -63,7 +63,8 @@ export function Histogram({ data, error, stale, onZoom, filters, onFilters }: Pr
   const plot = useRef<uPlot | null>(null);
   const zoom = useRef(onZoom);
   zoom.current = onZoom;
-  const [hover, setHover] = useState<{ idx: number; x: number } | null>(null);
+  /** The hovered bucket, the middle of its bar (px from the plot's left) and which side of it the tooltip goes. */
+  const [hover, setHover] = useState<{ idx: number; x: number; side: "left" | "right" } | null>(null);
 
   useEffect(() => {
     const node = el.current;
@@ -115,7 +116,8 @@ export function Histogram({ data, error, stale, onZoom, filters, onFilters }: Pr
                 return;
               }
               const x = self.over.offsetLeft + self.valToPos(self.data[0][idx]!, "x");
-              setHover((h) => (h && h.idx === idx && h.x === x ? h : { idx, x }));
+              const side = x > self.width / 2 ? "left" : "right";
+              setHover((h) => (h && h.idx === idx && h.x === x && h.side === side ? h : { idx, x, side }));
             },
           ],
         },
@@ -167,7 +169,7 @@ export function Histogram({ data, error, stale, onZoom, filters, onFilters }: Pr
               className="histogram-tooltip"
               role="tooltip"
               data-testid="histogram-tooltip"
-              data-side={hover.x > (el.current?.clientWidth ?? 0) / 2 ? "left" : "right"}
+              data-side={hover.side}
               style={{ left: hover.x }}
             >
               <div className="when">
