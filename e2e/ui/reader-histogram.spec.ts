@@ -204,11 +204,13 @@ test.describe("reader histogram", () => {
 
   test("zooms into a time range by dragging across the stacked bars", async ({ page, seeded }) => {
     await open(page, seeded.index.name, seedRange(seeded));
+    const before = page.url();
     const box = (await page.locator(".u-over").boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
     await page.mouse.up();
+    await expect(page).not.toHaveURL(before);
     await expect(page).toHaveURL(/from=\d{4}-.*&to=\d{4}-/);
     const url = new URL(page.url());
     const from = Date.parse(url.searchParams.get("from")!);

@@ -128,10 +128,11 @@ export function Histogram({ data, error, stale, onZoom, filters, onFilters }: Pr
     plot.current = u;
     const resize = new ResizeObserver(() => u.setSize({ width: node.clientWidth, height: HEIGHT }));
     resize.observe(node);
-    // The theme toggle only flips an attribute; the canvas has to be painted again in the new colours.
+    // The theme toggle only flips an attribute; the canvas has to be painted again in the new colours, with its
+    // bars' paths built again too, since each keeps the fill it was built with.
     const theme = new MutationObserver(() => {
       colors = readColors();
-      u.redraw(false);
+      u.redraw();
     });
     theme.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
     return () => {
