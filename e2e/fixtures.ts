@@ -24,6 +24,11 @@ export const SEED = {
 
 export type Seeded = { index: LoggerIndex; base: number };
 
+/** The level of the seed's line `i`: every 50th an error, every other 7th a warning, the rest info. */
+export function seedLevel(i: number): "error" | "warn" | "info" {
+  return i % 50 === 0 ? "error" : i % 7 === 0 ? "warn" : "info";
+}
+
 function seedRecords(name: string, base: number): Outgoing[] {
   return Array.from({ length: SEED.count }, (_, i) => {
     let message =
@@ -46,7 +51,7 @@ function seedRecords(name: string, base: number): Outgoing[] {
       body: {
         message,
         timestamp: new Date(base + i * SEED.stepMs).toISOString(),
-        level: i % 50 === 0 ? "error" : i % 7 === 0 ? "warn" : "info",
+        level: seedLevel(i),
         host: `web-${(i % 3) + 1}`,
         logger: i % 2 === 0 ? "shop.api" : "shop.worker",
         ...fields,

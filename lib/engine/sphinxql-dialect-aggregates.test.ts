@@ -4,11 +4,31 @@ import { countSinceSql, facetCountsSql, fieldValueExpr, histogramSql } from "@/l
 const scope = { tables: ["demo"], match: null, filters: [] };
 
 describe("histogramSql", () => {
-  it("groups matches by bucket of ts within the range, ascending", () => {
-    expect(histogramSql({ ...scope, fromMs: 1000, toMs: 5000, bucketMs: 60_000, maxBuckets: 3 })).toBe(
-      "SELECT IDIV(ts, 60000) AS bucket, COUNT(*) AS bucket_count FROM demo WHERE ts >= 1000 AND ts <= 5000 " +
-        "GROUP BY bucket ORDER BY bucket ASC LIMIT 3 OPTION max_matches=3, ranker=none",
+  it("groups matches by bucket of ts and level number within the range, ascending", () => {
+    expect(
+      histogramSql({
+        ...scope,
+        fromMs: 1000,
+        toMs: 5000,
+        bucketMs: 60_000,
+        maxBuckets: 3,
+        levelsPerBucket: 8,
+      }),
+    ).toBe(
+      "SELECT IDIV(ts, 60000) AS bucket, lvl, COUNT(*) AS bucket_count FROM demo WHERE ts >= 1000 AND ts <= 5000 " +
+        "GROUP BY bucket, lvl ORDER BY bucket ASC, lvl ASC LIMIT 24 OPTION max_matches=24, ranker=none",
     );
+  });
+
+  it("leaves room for every level of every bucket, within the same cap of buckets", () => {
+    const limit = (maxBuckets: number, levelsPerBucket: number) =>
+      /LIMIT (\d+) OPTION max_matches=(\d+)/
+        .exec(histogramSql({ ...scope, bucketMs: 1000, maxBuckets, levelsPerBucket }))!
+        .slice(1)
+        .map(Number);
+    expect(limit(501, 8)).toEqual([4008, 4008]);
+    expect(limit(20_000, 8)).toEqual([80_000, 80_000]);
+    expect(limit(0, 0)).toEqual([1, 1]);
   });
 
   it("applies the match and field filters like the record query", () => {
@@ -21,17 +41,22 @@ describe("histogramSql", () => {
       ],
       bucketMs: 1000,
       maxBuckets: 10,
+      levelsPerBucket: 1,
     });
     expect(sql).toBe(
-      "SELECT IN(js.user, 'bob') AS f1, IDIV(ts, 1000) AS bucket, COUNT(*) AS bucket_count FROM demo " +
+      "SELECT IN(js.user, 'bob') AS f1, IDIV(ts, 1000) AS bucket, lvl, COUNT(*) AS bucket_count FROM demo " +
         "WHERE MATCH('it\\'s') AND host IN ('web-01') AND f1 = 0 " +
-        "GROUP BY bucket ORDER BY bucket ASC LIMIT 10 OPTION max_matches=10, ranker=none",
+        "GROUP BY bucket, lvl ORDER BY bucket ASC, lvl ASC LIMIT 10 OPTION max_matches=10, ranker=none",
     );
   });
 
   it("refuses a bucket size that is not a positive whole number", () => {
-    expect(() => histogramSql({ ...scope, bucketMs: 0, maxBuckets: 1 })).toThrow("bucket");
-    expect(() => histogramSql({ ...scope, bucketMs: 1.5, maxBuckets: 1 })).toThrow("bucket");
+    expect(() => histogramSql({ ...scope, bucketMs: 0, maxBuckets: 1, levelsPerBucket: 8 })).toThrow(
+      "bucket",
+    );
+    expect(() => histogramSql({ ...scope, bucketMs: 1.5, maxBuckets: 1, levelsPerBucket: 8 })).toThrow(
+      "bucket",
+    );
   });
 });
 

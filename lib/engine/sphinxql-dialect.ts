@@ -714,16 +714,27 @@ export function fieldValueExpr(field: string): string {
   return `js[${sqlString(field)}]`;
 }
 
-export type HistogramQuery = RecordsScope & { bucketMs: number; maxBuckets: number };
+export type HistogramQuery = RecordsScope & {
+  bucketMs: number;
+  maxBuckets: number;
+  /** How many distinct `lvl` values a bucket can hold: the groups per bucket. */
+  levelsPerBucket: number;
+};
 
-/** Matches per time bucket: rows `{ bucket, bucket_count }`, `bucket` = floor(ts / bucketMs), ascending. */
+/**
+ * Matches per time bucket and level number, in one scan: rows `{ bucket, lvl, bucket_count }`, `bucket` =
+ * floor(ts / bucketMs), ascending. Grouped by the uint `lvl`, not the `level` string: a number is the cheaper key
+ * and says the same (levelConditions). 2.2 and Manticore both group by several keys, an expression's alias among
+ * them; the limit leaves room for every level of every bucket, since groups past it would be dropped silently.
+ */
 export function histogramSql(q: HistogramQuery): string {
   if (!Number.isSafeInteger(q.bucketMs) || q.bucketMs < 1) throw new Error("invalid bucket size");
-  const n = Math.max(1, Math.min(10_000, Math.trunc(q.maxBuckets)));
+  const levels = Math.max(1, Math.trunc(q.levelsPerBucket));
+  const n = Math.max(1, Math.min(10_000 * levels, Math.trunc(q.maxBuckets) * levels));
   return renderScoped(
     scopeParts(q),
-    [`IDIV(ts, ${q.bucketMs}) AS bucket`, "COUNT(*) AS bucket_count"],
-    `GROUP BY bucket ORDER BY bucket ASC LIMIT ${n} OPTION max_matches=${n}, ranker=none`,
+    [`IDIV(ts, ${q.bucketMs}) AS bucket`, "lvl", "COUNT(*) AS bucket_count"],
+    `GROUP BY bucket, lvl ORDER BY bucket ASC, lvl ASC LIMIT ${n} OPTION max_matches=${n}, ranker=none`,
   );
 }
 

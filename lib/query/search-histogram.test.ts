@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { bucketStarts, niceBucketMs } from "@/lib/query/search-histogram";
+import { bucketStarts, histogramFromRows, niceBucketMs } from "@/lib/query/search-histogram";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -47,5 +47,48 @@ describe("bucketStarts", () => {
         expect(bucketStarts(from, from + span, b).length).toBeLessThanOrEqual(n + 1);
       }
     }
+  });
+});
+
+describe("histogramFromRows", () => {
+  const starts = [0, MIN, 2 * MIN];
+
+  it("counts each bucket per level class, its total the sum of them", () => {
+    const h = histogramFromRows(0, 2 * MIN, MIN, starts, [
+      { bucket: "0", lvl: "50", bucket_count: "2" },
+      { bucket: "0", lvl: "30", bucket_count: "7" },
+      { bucket: "2", lvl: "40", bucket_count: "1" },
+      { bucket: "2", lvl: "20", bucket_count: "3" },
+    ]);
+    expect(h.buckets).toEqual([
+      { t: 0, count: 9, levels: { error: 2, warn: 0, info: 7, debug: 0, other: 0 } },
+      { t: MIN, count: 0, levels: { error: 0, warn: 0, info: 0, debug: 0, other: 0 } },
+      { t: 2 * MIN, count: 4, levels: { error: 0, warn: 1, info: 0, debug: 3, other: 0 } },
+    ]);
+    expect(h.total).toBe(13);
+    expect(h.levels).toEqual({ error: 2, warn: 1, info: 7, debug: 3, other: 0 });
+  });
+
+  it("adds every other level number, and lines without a level, into other", () => {
+    const h = histogramFromRows(
+      0,
+      0,
+      MIN,
+      [0],
+      [
+        { bucket: 0, lvl: 0, bucket_count: 4 },
+        { bucket: 0, lvl: 10, bucket_count: 1 },
+        { bucket: 0, lvl: 35, bucket_count: 2 },
+        { bucket: 0, lvl: 60, bucket_count: 3 },
+      ],
+    );
+    expect(h.buckets[0]!.levels).toEqual({ error: 0, warn: 0, info: 0, debug: 0, other: 10 });
+    expect(h.total).toBe(10);
+  });
+
+  it("leaves out rows outside the range's buckets", () => {
+    const h = histogramFromRows(0, MIN, MIN, [0, MIN], [{ bucket: 5, lvl: 50, bucket_count: 9 }]);
+    expect(h.total).toBe(0);
+    expect(h.levels.error).toBe(0);
   });
 });

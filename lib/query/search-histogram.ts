@@ -1,15 +1,16 @@
 /**
- * Matches over time for the reader's chart: counts per bucket of a "nice" size, every bucket of the range present
- * (zeros included) so the chart never has to guess about gaps.
+ * Matches over time for the reader's chart: counts per bucket of a "nice" size and per level class, every bucket
+ * of the range present (zeros included) so the chart never has to guess about gaps.
  */
 import type { Engine } from "@/lib/engine/engine-client";
 import { compileMatch, histogramSql } from "@/lib/engine/sphinxql-dialect";
 import { runStatements } from "@/lib/engine/run-statements";
+import { emptyLevelCounts, histogramLevelOf, LEVEL_NUMBERS } from "./histogram-levels";
 import { parseQuery } from "./parse-query";
 import type { HistogramParams } from "./reader-schema";
 import { onQueryTables, type QueryTarget } from "./query-tables";
 import { mergeFilters } from "./search-records";
-import type { Histogram } from "./wire";
+import type { Histogram, LevelCounts } from "./wire";
 
 const S = 1_000;
 const M = 60 * S;
@@ -68,12 +69,37 @@ export async function searchHistogram(
       toMs: to,
       bucketMs,
       maxBuckets: starts.length,
+      levelsPerBucket: LEVEL_NUMBERS,
     });
   const [rows = []] = await onQueryTables(index, { fromMs: from, toMs: to }, (t) =>
     runStatements(engine, [sql(t)]),
   );
-  const counts = new Map<number, number>();
-  for (const r of rows) counts.set(Number(r.bucket) * bucketMs, Number(r.bucket_count));
-  const buckets = starts.map((t) => ({ t, count: counts.get(t) ?? 0 }));
-  return { from, to, bucketMs, buckets, total: buckets.reduce((n, b) => n + b.count, 0) };
+  return histogramFromRows(from, to, bucketMs, starts, rows);
+}
+
+/** The answer from the engine's `{ bucket, lvl, bucket_count }` rows: one bucket per start, levels summed up. */
+export function histogramFromRows(
+  from: number,
+  to: number,
+  bucketMs: number,
+  starts: number[],
+  rows: Record<string, unknown>[],
+): Histogram {
+  const byStart = new Map<number, LevelCounts>(starts.map((t) => [t, emptyLevelCounts()]));
+  for (const r of rows) {
+    const levels = byStart.get(Number(r.bucket) * bucketMs);
+    // Several level numbers share the class `other`.
+    if (levels) levels[histogramLevelOf(Number(r.lvl))] += Number(r.bucket_count);
+  }
+  const total = emptyLevelCounts();
+  const buckets = starts.map((t) => {
+    const levels = byStart.get(t)!;
+    let count = 0;
+    for (const [level, n] of Object.entries(levels) as [keyof LevelCounts, number][]) {
+      count += n;
+      total[level] += n;
+    }
+    return { t, count, levels };
+  });
+  return { from, to, bucketMs, buckets, total: buckets.reduce((n, b) => n + b.count, 0), levels: total };
 }

@@ -33,14 +33,26 @@ export type GrepResult = {
   tookMs: number;
 };
 
+/**
+ * The histogram's level classes: the four levels the bars stack by name, and `other` for every other level
+ * (trace, notice, fatal, names the collector does not know) and for lines without one.
+ */
+export type HistogramLevel = "error" | "warn" | "info" | "debug" | "other";
+export type LevelCounts = Record<HistogramLevel, number>;
+
 /** GET /api/grep/<logger>/histogram. */
 export type Histogram = {
   from: number;
   to: number;
   bucketMs: number;
-  /** Ascending and contiguous: `t` is the bucket's start (ms), zero-count buckets included. */
-  buckets: { t: number; count: number }[];
+  /**
+   * Ascending and contiguous: `t` is the bucket's start (ms), zero-count buckets included; `count` is the sum of
+   * `levels`.
+   */
+  buckets: { t: number; count: number; levels: LevelCounts }[];
   total: number;
+  /** The range's matches per level class: the sums of the buckets' `levels`. */
+  levels: LevelCounts;
 };
 
 export type FacetValue = { value: string; count: number };

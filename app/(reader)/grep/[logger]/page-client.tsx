@@ -293,6 +293,8 @@ export function ReaderClient({
           error={histogram.error}
           stale={histogram.isPlaceholderData}
           timeZone={timeZone}
+          filters={state.filters}
+          onFilters={setFilters}
           onZoom={(from, to) =>
             navigate({
               from: new Date(from).toISOString(),
