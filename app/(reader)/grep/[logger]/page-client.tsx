@@ -320,6 +320,7 @@ export function ReaderClient({
         ) : (
           <VirtualLog
             ref={list}
+            label={`lines of ${title}`}
             followTop={liveOn || pinTop}
             onAwayFromTop={awayFromTop}
             records={records}
