@@ -15,6 +15,7 @@ import {
 } from "@/lib/reader/url-state";
 import { ContextView } from "../../_components/context-view";
 import { CopyLink } from "../../_components/copy-link";
+import { ExportLink } from "../../_components/export-link";
 import { FacetPanel } from "../../_components/facet-panel";
 import { FilterChips } from "../../_components/filter-chips";
 import { Histogram } from "../../_components/histogram";
@@ -236,19 +237,15 @@ export function ReaderClient({
           >
             Context
           </button>
-          <a href={exportUrl(logger, base, "ndjson")} download>
-            <button tabIndex={-1}>Export NDJSON</button>
-          </a>
-          <a href={exportUrl(logger, base, "text")} download>
-            <button tabIndex={-1}>Export text</button>
-          </a>
+          <ExportLink href={exportUrl(logger, base, "ndjson")}>Export NDJSON</ExportLink>
+          <ExportLink href={exportUrl(logger, base, "text")}>Export text</ExportLink>
           <CopyLink link={shareLink} />
           <SavedSearches logger={logger} />
           <ThemeToggle />
           <UserBar name={user.name} admin={user.admin} />
         </div>
       </header>
-      <aside className="facets">
+      <aside className="facets" aria-label="fields">
         <FacetPanel
           facets={facets.data}
           error={facets.error}
@@ -258,7 +255,7 @@ export function ReaderClient({
           onExclude={(field, value) => setFilters(toggleExclude(state.filters, field, value))}
         />
       </aside>
-      <section className="histogram">
+      <section className="histogram" aria-label="matching lines over time">
         <ResultSummary histogram={histogram} newSinceLive={liveOn ? live.rows.length + live.trimmed : 0} />
         <FilterChips filters={state.filters} onChange={setFilters} />
         <Histogram
