@@ -98,6 +98,12 @@ for (const theme of THEMES) {
     await expect(page.getByTestId("context-bar")).toContainText(/[1-9]\d* matching lines marked/);
     await expect(context.locator('[data-testid=log-row][data-match="true"]').first()).toBeVisible();
     await expectAccessible(page, `context view, ${theme}`);
+
+    // The theme toggle is named as it reads: by the theme it switches to.
+    const other = theme === "dark" ? "light" : "dark";
+    await page.getByRole("button", { name: `${other} theme`, exact: true }).click();
+    await expect(page.locator("html")).toHaveAttribute("data-theme", other);
+    await expect(page.getByRole("button", { name: `${theme} theme`, exact: true })).toBeVisible();
   });
 
   admin(`${theme} theme: the admin page, a new token shown once`, async ({ adminPage: page }) => {
