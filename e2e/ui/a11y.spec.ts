@@ -46,7 +46,7 @@ async function settled(page: Page) {
 // Each test type (signed in as a viewer, as an admin, signed out) titles its own tests: a describe of one type
 // cannot hold another's.
 for (const theme of THEMES) {
-  test(`${theme} theme: the reader's list, a line expanded, search matches and the context view`, async ({
+  test(`${theme} theme: the reader's list, a grid of named rows with their places and the focused one`, async ({
     page,
     seeded,
   }) => {
@@ -75,11 +75,25 @@ for (const theme of THEMES) {
     await expect(grid.locator("[aria-selected=true]")).toHaveCount(1);
     await expectAccessible(page, `reader, ${theme}`);
 
+    // The theme toggle is named as it reads: by the theme it switches to.
+    const other = theme === "dark" ? "light" : "dark";
+    await page.getByRole("button", { name: `${other} theme`, exact: true }).click();
+    await expect(page.locator("html")).toHaveAttribute("data-theme", other);
+    await expect(page.getByRole("button", { name: `${theme} theme`, exact: true })).toBeVisible();
+  });
+
+  test(`${theme} theme: the reader with a line expanded`, async ({ page, seeded }) => {
+    await inTheme(page, theme, `/grep/${seeded.index.name}`);
+    await expect(rows(page).first()).toBeVisible();
+    await settled(page);
+    await page.keyboard.press("j");
     await page.keyboard.press("Enter");
     await expect(rows(page).first().locator(".details")).toContainText("requestId");
     await expectAccessible(page, `reader with a line expanded, ${theme}`);
+  });
 
-    await page.goto(`/grep/${seeded.index.name}?q=${encodeURIComponent("payment failed")}`);
+  test(`${theme} theme: the reader's search matches on the focused line`, async ({ page, seeded }) => {
+    await inTheme(page, theme, `/grep/${seeded.index.name}?q=${encodeURIComponent("payment failed")}`);
     await expect(page.getByTestId("summary")).toContainText("14 matching lines");
     await settled(page);
     const match = rows(page).first();
@@ -88,7 +102,12 @@ for (const theme of THEMES) {
     await page.keyboard.press("j");
     await expect(match).toHaveAttribute("aria-selected", "true");
     await expectAccessible(page, `reader with search matches, ${theme}`);
+  });
 
+  test(`${theme} theme: the reader's context view`, async ({ page, seeded }) => {
+    await inTheme(page, theme, `/grep/${seeded.index.name}?q=${encodeURIComponent("payment failed")}`);
+    await expect(rows(page).first()).toContainText("payment failed for order 650");
+    await page.keyboard.press("j");
     await page.keyboard.press("c");
     await expect(page.getByTestId("context-bar")).toBeVisible();
     const context = page.getByRole("grid", { name: /^lines around / });
@@ -97,13 +116,8 @@ for (const theme of THEMES) {
     await expect(anchor).toHaveAttribute("aria-selected", "true");
     await expect(page.getByTestId("context-bar")).toContainText(/[1-9]\d* matching lines marked/);
     await expect(context.locator('[data-testid=log-row][data-match="true"]').first()).toBeVisible();
+    await settled(page);
     await expectAccessible(page, `context view, ${theme}`);
-
-    // The theme toggle is named as it reads: by the theme it switches to.
-    const other = theme === "dark" ? "light" : "dark";
-    await page.getByRole("button", { name: `${other} theme`, exact: true }).click();
-    await expect(page.locator("html")).toHaveAttribute("data-theme", other);
-    await expect(page.getByRole("button", { name: `${theme} theme`, exact: true })).toBeVisible();
   });
 
   admin(`${theme} theme: the admin page, a new token shown once`, async ({ adminPage: page }) => {
