@@ -166,6 +166,7 @@ export function ContextView(p: Props) {
       ) : (
         <VirtualLog
           ref={list}
+          label={anchor ? `lines around ${anchor.time}` : "lines around the focused line"}
           records={records}
           displayColumns={p.displayColumns}
           times={times}

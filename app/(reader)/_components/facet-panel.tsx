@@ -33,7 +33,7 @@ export function FacetPanel({ facets, error, stale, filters, onToggle, onExclude 
         const excluded = new Set(excludedValues(filters, f.field));
         return (
           <section key={f.field} data-testid={`facet-${f.field}`}>
-            <h3>{f.field}</h3>
+            <h2>{f.field}</h2>
             <ul>
               {f.values.map((v) => (
                 <li key={v.value} data-excluded={excluded.has(v.value)}>

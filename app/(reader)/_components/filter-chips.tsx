@@ -8,7 +8,7 @@ type Props = { filters: string[]; onChange: (filters: string[]) => void };
 export function FilterChips({ filters, onChange }: Props) {
   if (filters.length === 0) return null;
   return (
-    <div className="chips" data-testid="filter-chips" aria-label="active filters">
+    <div className="chips" role="group" data-testid="filter-chips" aria-label="active filters">
       {filters.map((f) => {
         const { field, value, negate } = filterParts(f);
         return (

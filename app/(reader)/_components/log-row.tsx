@@ -5,12 +5,15 @@ import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
 import { previewOf, styledSegments } from "@/lib/reader/highlight";
 import { columnValue } from "@/lib/reader/row-columns";
 import { fullTime, rowTime, type RowTimes } from "@/lib/reader/time-format";
+import { rowLabel } from "@/lib/reader/row-label";
 import type { LogRecord } from "@/lib/query/wire";
 import { RecordDetails } from "./record-details";
 import type { RevealRef } from "./use-expanded";
 
 type RowProps = {
   record: LogRecord;
+  /** The row's place in the list's grid (aria-rowindex): only the rows in view are in the page. */
+  rowIndex: number;
   displayColumns: string[];
   times: RowTimes;
   focused: boolean;
@@ -31,7 +34,7 @@ function Message({ record }: { record: LogRecord }) {
   const preview = all ? { text: record.message, truncated: false } : previewOf(record.message);
   const segments = styledSegments(preview.text, record.highlights);
   return (
-    <span className="msg">
+    <span className="msg" role="gridcell">
       {segments.map((s, i) =>
         s.match ? (
           <mark key={i} className={s.className || undefined}>
@@ -67,6 +70,10 @@ export const LogRow = memo(function LogRow(p: RowProps) {
   return (
     <div
       className="row"
+      role="row"
+      aria-rowindex={p.rowIndex}
+      aria-selected={p.focused}
+      aria-label={rowLabel(rowTime(r.ts, p.times.timeZone, p.times.dates), r.level, r.message)}
       data-testid="log-row"
       data-id={r.id}
       data-focused={p.focused}
@@ -77,10 +84,15 @@ export const LogRow = memo(function LogRow(p: RowProps) {
       onMouseDown={(e) => e.detail > 1 && e.preventDefault()}
       onDoubleClick={() => p.onToggle(r)}
     >
-      <time className="time" dateTime={new Date(r.ts).toISOString()} title={fullTime(r.ts, p.times.timeZone)}>
+      <time
+        className="time"
+        role="gridcell"
+        dateTime={new Date(r.ts).toISOString()}
+        title={fullTime(r.ts, p.times.timeZone)}
+      >
         {rowTime(r.ts, p.times.timeZone, p.times.dates)}
       </time>
-      <span className={`level lvl-${r.level}`}>
+      <span className={`level lvl-${r.level}`} role="gridcell">
         {r.level ? (
           <button className="chip" onClick={filterClick("level", r.level)} title={`filter level:${r.level}`}>
             {r.level.slice(0, 5)}
@@ -95,7 +107,7 @@ export const LogRow = memo(function LogRow(p: RowProps) {
           // Every column has its cell, empty or not, so the cells after it keep their place in the grid.
           // The query language names fields as identifiers; `@version` or `user-agent` can be shown, not filtered.
           return (
-            <span key={c} className="col" data-column={c} title={v || undefined}>
+            <span key={c} className="col" role="gridcell" data-column={c} title={v || undefined}>
               {v && FIELD_NAME_PATTERN.test(c) ? (
                 <button title={`filter ${c}:${v}`} onClick={filterClick(c, v)}>
                   {v}

@@ -98,7 +98,8 @@ export function RecordDetails({
     ...fields,
   };
   return (
-    <div className="details" ref={box} onClick={(e) => e.stopPropagation()}>
+    // The line's last cell in the list's grid, across the row.
+    <div className="details" role="gridcell" ref={box} onClick={(e) => e.stopPropagation()}>
       <div className="actions">
         {onContext && <button onClick={() => onContext(record)}>Show context</button>}
         <button onClick={() => copy(JSON.stringify(rest, null, 2))}>Copy JSON</button>

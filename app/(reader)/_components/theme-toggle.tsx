@@ -2,20 +2,21 @@
 
 import { useEffect, useState } from "react";
 
+/** Named by what it shows (the theme it switches to), so a user who says or reads that label finds it. */
 export function ThemeToggle() {
   const [theme, setTheme] = useState<string | null>(null);
   useEffect(() => setTheme(document.documentElement.dataset.theme ?? "light"), []);
+  const next = theme === "dark" ? "light" : "dark";
   return (
     <button
-      aria-label="toggle dark theme"
+      title={`switch to the ${next} theme`}
       onClick={() => {
-        const next = theme === "dark" ? "light" : "dark";
         document.documentElement.dataset.theme = next;
         localStorage.setItem("alco-theme", next);
         setTheme(next);
       }}
     >
-      {theme === "dark" ? "☀ light" : "☾ dark"}
+      <span aria-hidden="true">{next === "light" ? "☀" : "☾"}</span> {next} theme
     </button>
   );
 }

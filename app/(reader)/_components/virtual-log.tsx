@@ -23,6 +23,8 @@ export type VirtualLogHandle = {
 };
 
 type Props = {
+  /** What the list is, for screen readers: the grid's accessible name. */
+  label: string;
   records: LogRecord[];
   displayColumns: string[];
   /** The zone rows show times in, and whether with dates (a list over more than one day). */
@@ -58,6 +60,10 @@ const EDGE = 40;
  * Only the rows in view (plus overscan) are in the DOM, so 100k loaded lines cost what 50 do. When rows are
  * prepended (newer pages while scrolling up), the scroll position moves by their height so the line being
  * read stays where it was.
+ *
+ * For assistive technology the list is a grid under its header row: each line a row named by its time, level
+ * and message, the focused one selected. As most rows are not in the page, the grid says how many rows it has
+ * (the loaded lines, the header and the two edge rows) and each row its place among them.
  */
 export const VirtualLog = forwardRef<VirtualLogHandle, Props>(function VirtualLog(p, ref) {
   const parent = useRef<HTMLDivElement>(null);
@@ -124,20 +130,41 @@ export const VirtualLog = forwardRef<VirtualLogHandle, Props>(function VirtualLo
   );
 
   return (
-    <div className="log" data-dates={p.times.dates} style={{ "--row-columns": template } as CSSProperties}>
-      <div className="row header" data-testid="log-header">
-        <span className="time">time</span>
-        <span className="level">level</span>
+    <div
+      className="log"
+      data-dates={p.times.dates}
+      role="grid"
+      aria-label={p.label}
+      aria-rowcount={count + 1}
+      aria-readonly
+      style={{ "--row-columns": template } as CSSProperties}
+    >
+      <div className="row header" role="row" aria-rowindex={1} data-testid="log-header">
+        <span className="time" role="columnheader">
+          time
+        </span>
+        <span className="level" role="columnheader">
+          level
+        </span>
         <span className="cols">
           {p.displayColumns.map((c) => (
-            <span key={c} className="col" data-column={c}>
+            <span key={c} className="col" role="columnheader" data-column={c}>
               {c}
             </span>
           ))}
         </span>
-        <span className="msg">message</span>
+        <span className="msg" role="columnheader">
+          message
+        </span>
       </div>
-      <div className="list" ref={parent} data-testid="log-list" data-count={p.records.length} tabIndex={-1}>
+      <div
+        className="list"
+        role="rowgroup"
+        ref={parent}
+        data-testid="log-list"
+        data-count={p.records.length}
+        tabIndex={-1}
+      >
         <div style={{ height: virtualizer.getTotalSize(), position: "relative", width: "100%" }}>
           <div
             style={{
@@ -150,11 +177,21 @@ export const VirtualLog = forwardRef<VirtualLogHandle, Props>(function VirtualLo
           >
             {items.map((item) => {
               const r = recordAt(item.index);
+              // The header is row 1.
+              const rowIndex = item.index + 2;
               return (
-                <div key={item.key} data-index={item.index} ref={virtualizer.measureElement}>
+                // The edges (loading, the end of the range) are rows of their own, one cell across.
+                <div
+                  key={item.key}
+                  data-index={item.index}
+                  ref={virtualizer.measureElement}
+                  role={r ? undefined : "row"}
+                  aria-rowindex={r ? undefined : rowIndex}
+                >
                   {r ? (
                     <LogRow
                       record={r}
+                      rowIndex={rowIndex}
                       displayColumns={p.displayColumns}
                       times={p.times}
                       focused={p.focusedId === r.id}
@@ -168,10 +205,8 @@ export const VirtualLog = forwardRef<VirtualLogHandle, Props>(function VirtualLo
                       onFilterValue={p.onFilterValue}
                       reveal={p.reveal}
                     />
-                  ) : item.index === 0 && hasTop ? (
-                    p.top
                   ) : (
-                    p.bottom
+                    <div role="gridcell">{item.index === 0 && hasTop ? p.top : p.bottom}</div>
                   )}
                 </div>
               );

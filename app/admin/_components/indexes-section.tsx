@@ -31,7 +31,9 @@ export function IndexesSection() {
               <th className="num">stored</th>
               <th className="num">disk</th>
               <th className="num">dead letters</th>
-              <th />
+              <th>
+                <span className="visually-hidden">reader</span>
+              </th>
             </tr>
           </thead>
           <tbody>

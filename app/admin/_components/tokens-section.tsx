@@ -25,7 +25,9 @@ export function TokensSection() {
               <th>scope</th>
               <th>created</th>
               <th>last used</th>
-              <th />
+              <th>
+                <span className="visually-hidden">actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -27,7 +27,9 @@ export function UsersSection({ me }: { me: Me }) {
               <th>role</th>
               <th>indexes</th>
               <th>created</th>
-              <th />
+              <th>
+                <span className="visually-hidden">actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -17,6 +17,7 @@ import {
 import { ContextView } from "../../_components/context-view";
 import { CopyLink } from "../../_components/copy-link";
 import { EmptyIndex } from "../../_components/empty-index";
+import { ExportLink } from "../../_components/export-link";
 import { FacetPanel } from "../../_components/facet-panel";
 import { FilterChips } from "../../_components/filter-chips";
 import { Histogram } from "../../_components/histogram";
@@ -263,19 +264,15 @@ export function ReaderClient({
           >
             Context
           </button>
-          <a href={exportUrl(logger, base, "ndjson")} download>
-            <button tabIndex={-1}>Export NDJSON</button>
-          </a>
-          <a href={exportUrl(logger, base, "text")} download>
-            <button tabIndex={-1}>Export text</button>
-          </a>
+          <ExportLink href={exportUrl(logger, base, "ndjson")}>Export NDJSON</ExportLink>
+          <ExportLink href={exportUrl(logger, base, "text")}>Export text</ExportLink>
           <CopyLink link={shareLink} />
           <SavedSearches logger={logger} />
           <ThemeToggle />
           <UserBar name={user.name} admin={user.admin} />
         </div>
       </header>
-      <aside className="facets">
+      <aside className="facets" aria-label="fields">
         <FacetPanel
           facets={facets.data}
           error={facets.error}
@@ -285,7 +282,7 @@ export function ReaderClient({
           onExclude={(field, value) => setFilters(toggleExclude(state.filters, field, value))}
         />
       </aside>
-      <section className="histogram">
+      <section className="histogram" aria-label="matching lines over time">
         <ResultSummary histogram={histogram} newSinceLive={liveOn ? live.rows.length + live.trimmed : 0} />
         <FilterChips filters={state.filters} onChange={setFilters} />
         <Histogram
@@ -353,6 +350,7 @@ export function ReaderClient({
         ) : (
           <VirtualLog
             ref={list}
+            label={`lines of ${title}`}
             followTop={liveOn || pinTop}
             onAwayFromTop={awayFromTop}
             records={records}
