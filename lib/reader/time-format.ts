@@ -5,6 +5,7 @@
  * leaks in. Month names are English and fixed, like the rest of the reader, whatever the browser's locale.
  */
 import { parseTimeParam } from "@/lib/query/time-range";
+import { wallClockFormatter } from "@/lib/records/parse-time";
 
 /** The reader's choice (`tz` in the URL): the browser's zone, or UTC. */
 export type TimeZoneChoice = "local" | "utc";
@@ -27,30 +28,9 @@ export type WallClock = {
   ms: number;
 };
 
-// Building a formatter costs far more than using one, and a screen of rows formats hundreds of times.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 export function wallClock(ms: number, timeZone: string): WallClock {
   const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(ms)) {
+  for (const p of wallClockFormatter(timeZone).formatToParts(ms)) {
     if (p.type !== "literal") parts[p.type] = Number(p.value);
   }
   return {

@@ -66,11 +66,12 @@ export function parseTime(raw: unknown): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-const offsetCache = new Map<string, Intl.DateTimeFormat>();
+// Building a formatter costs far more than using one: each zone's is built once.
+const clockFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Offset of `timeZone` from UTC, in ms, at the given UTC instant. */
-export function zoneOffsetMs(timeZone: string, utcMs: number): number {
-  let fmt = offsetCache.get(timeZone);
+/** A formatter of an instant into `timeZone`'s wall clock, parts in 24-hour numbers (year to second). */
+export function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
+  let fmt = clockFormatters.get(timeZone);
   if (!fmt) {
     fmt = new Intl.DateTimeFormat("en-US", {
       timeZone,
@@ -82,8 +83,14 @@ export function zoneOffsetMs(timeZone: string, utcMs: number): number {
       minute: "2-digit",
       second: "2-digit",
     });
-    offsetCache.set(timeZone, fmt);
+    clockFormatters.set(timeZone, fmt);
   }
+  return fmt;
+}
+
+/** Offset of `timeZone` from UTC, in ms, at the given UTC instant. */
+export function zoneOffsetMs(timeZone: string, utcMs: number): number {
+  const fmt = wallClockFormatter(timeZone);
   const p = Object.fromEntries(fmt.formatToParts(new Date(utcMs)).map((x) => [x.type, x.value]));
   const asUtc = Date.UTC(
     Number(p.year),
