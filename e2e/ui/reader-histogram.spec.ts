@@ -153,14 +153,15 @@ test.describe("reader histogram", () => {
     const light = await page.evaluate(() =>
       getComputedStyle(document.documentElement).getPropertyValue("--hist-info").trim(),
     );
-    await page.getByRole("button", { name: "toggle dark theme" }).click();
+    // The toggle is named by the theme it switches to.
+    await page.getByRole("button", { name: "dark theme" }).click();
     await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
     const dark = await page.evaluate(() =>
       getComputedStyle(document.documentElement).getPropertyValue("--hist-info").trim(),
     );
     expect(dark).not.toBe(light);
     await expect.poll(() => stackAt(page, x)).toEqual(["info", "warn", "error"]);
-    await page.getByRole("button", { name: "toggle dark theme" }).click();
+    await page.getByRole("button", { name: "light theme" }).click();
     await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
   });
 
