@@ -113,10 +113,7 @@ export function isAdmin(p: Principal): boolean {
 export function authorize(p: Principal | null, access: Access): void {
   if (access === "public") return;
   if (!p)
-    throw new AppError(
-      "unauthorized",
-      "sign in, or send an API token as `Authorization: Bearer <token>` (or as the password of HTTP Basic)",
-    );
+    throw new AppError("unauthorized", "sign in, or send an API token as `Authorization: Bearer <token>`");
   if (access === "admin" && !isAdmin(p)) throw new AppError("forbidden", "this needs an admin");
   if (access === "read" && p.kind === "token" && p.token.scope !== "read")
     throw new AppError("forbidden", `this token's scope is ${p.token.scope}, not read`);
