@@ -1,9 +1,9 @@
 /** Loki push bodies as Loki clients encode them, decoded and mapped to alco records. */
-import protobuf from "protobufjs";
 import SnappyJS from "snappyjs";
 import { describe, expect, it } from "vitest";
 import { decodeLokiJson, decodeLokiProtobuf, lokiToRecords, parseLabels } from "./loki-push";
 import { MalformedBodyError } from "./protobuf-wire";
+import { encodeLokiPush } from "@/test/loki-proto";
 
 // winston-loki's own protobuf encoder and batch helpers, as its transport uses them.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -15,20 +15,6 @@ const helpers = require("winston-loki/src/proto/helpers") as {
   createProtoTimestamps(e: unknown): unknown;
   prepareProtoBatch(b: unknown): unknown;
 };
-
-/** Loki's push.proto (logproto): the schema Promtail and Alloy encode with, structured metadata included. */
-const PUSH_PROTO = `
-syntax = "proto3";
-package logproto;
-message Timestamp { int64 seconds = 1; int32 nanos = 2; }
-message PushRequest { repeated StreamAdapter streams = 1; }
-message StreamAdapter { string labels = 1; repeated EntryAdapter entries = 2; uint64 hash = 3; }
-message LabelPairAdapter { string name = 1; string value = 2; }
-message EntryAdapter {
-  Timestamp timestamp = 1;
-  string line = 2;
-  repeated LabelPairAdapter structuredMetadata = 3;
-}`;
 
 const MS = 1796418000123;
 
@@ -62,25 +48,19 @@ describe("Loki push", () => {
   });
 
   it("keeps structured metadata and every nanosecond from a body encoded with Loki's push.proto", () => {
-    const root = protobuf.parse(PUSH_PROTO).root;
-    const PushRequest = root.lookupType("logproto.PushRequest");
-    const bytes = PushRequest.encode(
-      PushRequest.fromObject({
-        streams: [
+    const body = encodeLokiPush([
+      {
+        labels: '{service_name="api", app="shop", hostname="db-1", path="C:\\\\logs\\\\a \\"b\\""}',
+        entries: [
           {
-            labels: '{service_name="api", app="shop", hostname="db-1", path="C:\\\\logs\\\\a \\"b\\""}',
-            entries: [
-              {
-                timestamp: { seconds: 1796418000, nanos: 123456789 },
-                line: "connection reset",
-                structuredMetadata: [{ name: "trace_id", value: "abc123" }],
-              },
-            ],
+            timestamp: { seconds: 1796418000, nanos: 123456789 },
+            line: "connection reset",
+            structuredMetadata: [{ name: "trace_id", value: "abc123" }],
           },
         ],
-      }),
-    ).finish();
-    expect(records(decodeLokiProtobuf(SnappyJS.compress(Uint8Array.from(bytes)), 1 << 20))).toEqual([
+      },
+    ]);
+    expect(records(decodeLokiProtobuf(body, 1 << 20))).toEqual([
       {
         message: "connection reset",
         time: "1796418000123456789",
