@@ -325,6 +325,50 @@ describe("bad input from a shipper", () => {
     expect(await engineCount(index.name)).toBe(0);
   });
 
+  it("stores the rest of a body and names the records too large to store", async () => {
+    const index = await newIndex();
+    const big = "z".repeat(1024 * 1024);
+    const otlp = await post(
+      `/api/ingest/${index.name}/v1/logs`,
+      JSON.stringify({
+        resourceLogs: [
+          {
+            scopeLogs: [{ logRecords: [{ body: { stringValue: "fits" } }, { body: { stringValue: big } }] }],
+          },
+        ],
+      }),
+      { "content-type": "application/json" },
+    );
+    expect(otlp.status).toBe(200);
+    expect(await otlp.json()).toEqual({
+      partialSuccess: {
+        rejectedLogRecords: "1",
+        errorMessage: `log record 1: over ${1024 * 1024} bytes as a record`,
+      },
+    });
+    const loki = await post(
+      `/api/ingest/${index.name}/loki/api/v1/push`,
+      JSON.stringify({
+        streams: [
+          {
+            stream: { job: "x" },
+            values: [
+              [`${Date.now()}000000`, "fits too"],
+              [`${Date.now()}000001`, big],
+            ],
+          },
+        ],
+      }),
+      { "content-type": "application/json" },
+    );
+    expect(loki.status).toBe(400);
+    expect(await loki.text()).toBe(
+      `1 of 2 entries not stored: entry 1: over ${1024 * 1024} bytes as a record\n`,
+    );
+    const records = await stored(index, 2);
+    expect(records.map((r) => r.message).sort()).toEqual(["fits", "fits too"]);
+  });
+
   it("answers 413 to a body over the size limit", async () => {
     const index = await newIndex();
     const big = new Uint8Array(11 * 1024 * 1024);

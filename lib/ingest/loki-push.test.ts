@@ -29,7 +29,7 @@ function winstonLokiBody(): Uint8Array {
 }
 
 function records(push: ReturnType<typeof decodeLokiJson>) {
-  return lokiToRecords(push).map((r) => JSON.parse(r) as Record<string, unknown>);
+  return lokiToRecords(push).records.map((r) => JSON.parse(r) as Record<string, unknown>);
 }
 
 describe("Loki push", () => {
@@ -114,6 +114,26 @@ describe("Loki push", () => {
         time_unix_nano: `${MS}000043`,
       },
     ]);
+  });
+
+  it("refuses alone an entry too large to store, naming it", () => {
+    const mapped = lokiToRecords(
+      decodeLokiJson(
+        JSON.stringify({
+          streams: [
+            {
+              stream: { job: "x" },
+              values: [
+                [`${MS}000000`, "small"],
+                [`${MS}000001`, "y".repeat(1 << 20)],
+              ],
+            },
+          ],
+        }),
+      ),
+    );
+    expect(mapped.records.map((r) => (JSON.parse(r) as { message: string }).message)).toEqual(["small"]);
+    expect(mapped).toMatchObject({ rejected: 1, errors: [`entry 1: over ${1 << 20} bytes as a record`] });
   });
 
   it("parses Prometheus label strings, escapes included, and refuses broken ones", () => {

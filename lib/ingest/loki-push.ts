@@ -14,7 +14,7 @@
 import SnappyJS from "snappyjs";
 import { HOST_KEYS, LEVEL_KEYS, LOGGER_KEYS, messageKeyOf } from "@/lib/records/record-keys";
 import { MalformedBodyError, ProtoReader, WIRE } from "./protobuf-wire";
-import { shippedRecordJson } from "./shipper-record";
+import { addRecord, mappedRecords, shippedRecordJson, type MappedRecords } from "./shipper-record";
 
 type Pair = [string, string];
 export type LokiEntry = { nanos: bigint; line: string; metadata: Pair[] };
@@ -245,8 +245,10 @@ function takeFirst(m: Map<string, unknown>, keys: readonly string[]): string | u
   return undefined;
 }
 
-export function lokiToRecords(push: LokiPush): string[] {
-  const out: string[] = [];
+/** The push's entries as alco record JSON; an entry too large to store is refused alone and named. */
+export function lokiToRecords(push: LokiPush): MappedRecords {
+  const out = mappedRecords();
+  let n = 0;
   for (const stream of push.streams) {
     for (const e of stream.entries) {
       const labels = new Map<string, unknown>(stream.labels);
@@ -274,7 +276,8 @@ export function lokiToRecords(push: LokiPush): string[] {
       for (const [k, v] of labels) fields.set(k, v);
       const nanos = e.nanos > 0n ? String(e.nanos) : undefined;
       if (nanos) fields.set("time_unix_nano", nanos);
-      out.push(
+      addRecord(
+        out,
         shippedRecordJson(
           {
             message,
@@ -286,6 +289,7 @@ export function lokiToRecords(push: LokiPush): string[] {
           },
           "line.",
         ),
+        `entry ${n++}`,
       );
     }
   }

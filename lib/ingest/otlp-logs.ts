@@ -11,7 +11,7 @@
  * scope's name when there is none) and `host.name` the host; trace_id and span_id are hex fields.
  */
 import { MalformedBodyError, ProtoReader, ProtoWriter, WIRE } from "./protobuf-wire";
-import { MAX_SHIPPED_RECORD_BYTES, shippedRecordJson } from "./shipper-record";
+import { addRecord, mappedRecords, shippedRecordJson, type MappedRecords } from "./shipper-record";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 type Attribute = [string, JsonValue];
@@ -467,16 +467,12 @@ function stringAttr(attrs: Attribute[], key: string): string {
   return "";
 }
 
-export type MappedOtlp = { records: string[]; rejected: number; errors: string[] };
-
 /**
  * The request's log records as alco record JSON. A record that cannot be stored (over the size bound) is
  * rejected alone, counted, and named in `errors`, as OTLP's partial success reports it.
  */
-export function otlpLogsToRecords(req: OtlpExportRequest): MappedOtlp {
-  const records: string[] = [];
-  const errors: string[] = [];
-  let rejected = 0;
+export function otlpLogsToRecords(req: OtlpExportRequest): MappedRecords {
+  const out = mappedRecords();
   let n = 0;
   for (const rl of req.resourceLogs) {
     const service = stringAttr(rl.attributes, "service.name");
@@ -507,16 +503,12 @@ export function otlpLogsToRecords(req: OtlpExportRequest): MappedOtlp {
           },
           "attributes.",
         );
-        if (Buffer.byteLength(json) > MAX_SHIPPED_RECORD_BYTES) {
-          rejected++;
-          if (errors.length < 5)
-            errors.push(`log record ${n}: over ${MAX_SHIPPED_RECORD_BYTES} bytes as a record`);
-        } else records.push(json);
+        addRecord(out, json, `log record ${n}`);
         n++;
       }
     }
   }
-  return { records, rejected, errors };
+  return out;
 }
 
 // --- answers ---------------------------------------------------------------------------------------------------

@@ -48,6 +48,19 @@ export function shippedRecordJson(r: ShippedRecord, fieldPrefix: string): string
   return JSON.stringify(out);
 }
 
+/** A body's records, and those refused alone (over the size bound), counted and named for the sender. */
+export type MappedRecords = { records: string[]; rejected: number; errors: string[] };
+
+export const mappedRecords = (): MappedRecords => ({ records: [], rejected: 0, errors: [] });
+
+/** Takes a record's JSON, or refuses it alone when it is too large to store; `what` names it (`entry 3`). */
+export function addRecord(out: MappedRecords, json: string, what: string): void {
+  if (json.length > MAX_SHIPPED_RECORD_BYTES / 3 && Buffer.byteLength(json) > MAX_SHIPPED_RECORD_BYTES) {
+    out.rejected++;
+    if (out.errors.length < 5) out.errors.push(`${what}: over ${MAX_SHIPPED_RECORD_BYTES} bytes as a record`);
+  } else out.records.push(json);
+}
+
 /**
  * What a protocol front end says in Retry-After when the broker is away: OpenTelemetry's exporters wait that
  * long between their five attempts within a 10 s export timeout, so a short value rides out a broker restart.

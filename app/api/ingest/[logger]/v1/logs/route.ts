@@ -72,7 +72,7 @@ export const POST = withApi(
         throw new ApiError("bad_request", `not an OTLP ExportLogsServiceRequest: ${err.message}`);
       throw err;
     }
-    if (mapped.records.length > MAX_INGEST_LINES)
+    if (mapped.records.length + mapped.rejected > MAX_INGEST_LINES)
       throw new ApiError("payload_too_large", `at most ${MAX_INGEST_LINES} log records per request`);
     await publishRecords(index, mapped.records);
     return answer(encoding, 200, exportLogsResponse(encoding, mapped.rejected, mapped.errors.join("; ")));

@@ -44,20 +44,26 @@ export const POST = withApi(
       );
     const index = await requireIndex(db(), params.logger);
     const bytes = await body.bytes();
-    let records: string[];
+    let mapped;
     try {
       const push = protobuf
         ? decodeLokiProtobuf(bytes, MAX_INGEST_BYTES)
         : decodeLokiJson(bytes.toString("utf8"));
-      records = lokiToRecords(push);
+      mapped = lokiToRecords(push);
     } catch (err) {
       if (err instanceof MalformedBodyError)
         throw new ApiError("bad_request", `not a Loki push request: ${err.message}`);
       throw err;
     }
-    if (records.length > MAX_INGEST_LINES)
+    if (mapped.records.length + mapped.rejected > MAX_INGEST_LINES)
       throw new ApiError("payload_too_large", `at most ${MAX_INGEST_LINES} entries per request`);
-    await publishRecords(index, records);
+    await publishRecords(index, mapped.records);
+    // As Loki does with lines over its size limit: the others are stored, and the 400 names what was not.
+    if (mapped.rejected)
+      throw new ApiError(
+        "bad_request",
+        `${mapped.rejected} of ${mapped.rejected + mapped.records.length} entries not stored: ${mapped.errors.join("; ")}`,
+      );
     return new Response(null, { status: 204 });
   },
 );
