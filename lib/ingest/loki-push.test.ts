@@ -136,6 +136,30 @@ describe("Loki push", () => {
     expect(mapped).toMatchObject({ rejected: 1, errors: [`entry 1: over ${1 << 20} bytes as a record`] });
   });
 
+  it("refuses alone an entry whose time the index does not keep", () => {
+    const window = { fromMs: MS - 1000, toMs: MS + 1000 };
+    const mapped = lokiToRecords(
+      decodeLokiJson(
+        JSON.stringify({
+          streams: [
+            {
+              stream: { job: "x" },
+              values: [
+                [`${MS}000000`, "kept"],
+                [`${MS + 1000}000000`, "ahead"],
+              ],
+            },
+          ],
+        }),
+      ),
+      window,
+    );
+    expect(mapped.records.map((r) => (JSON.parse(r) as { message: string }).message)).toEqual(["kept"]);
+    expect(mapped.errors).toEqual([
+      `entry 1: time ${new Date(MS + 1000).toISOString()} is outside the index's retention window (${new Date(MS - 1000).toISOString()} to ${new Date(MS + 1000).toISOString()})`,
+    ]);
+  });
+
   it("parses Prometheus label strings, escapes included, and refuses broken ones", () => {
     expect(parseLabels("{}")).toEqual([]);
     expect(parseLabels('{ a = "1" , b="x\\ny\\u00e9" }')).toEqual([

@@ -14,7 +14,13 @@
 import SnappyJS from "snappyjs";
 import { HOST_KEYS, LEVEL_KEYS, LOGGER_KEYS, messageKeyOf } from "@/lib/records/record-keys";
 import { MalformedBodyError, ProtoReader, WIRE } from "./protobuf-wire";
-import { addRecord, mappedRecords, shippedRecordJson, type MappedRecords } from "./shipper-record";
+import {
+  addRecord,
+  mappedRecords,
+  shippedRecordJson,
+  type MappedRecords,
+  type TimeWindow,
+} from "./shipper-record";
 
 type Pair = [string, string];
 export type LokiEntry = { nanos: bigint; line: string; metadata: Pair[] };
@@ -245,8 +251,11 @@ function takeFirst(m: Map<string, unknown>, keys: readonly string[]): string | u
   return undefined;
 }
 
-/** The push's entries as alco record JSON; an entry too large to store is refused alone and named. */
-export function lokiToRecords(push: LokiPush): MappedRecords {
+/**
+ * The push's entries as alco record JSON; an entry too large to store, or with a time outside `window`, is
+ * refused alone and named.
+ */
+export function lokiToRecords(push: LokiPush, window?: TimeWindow): MappedRecords {
   const out = mappedRecords();
   let n = 0;
   for (const stream of push.streams) {
@@ -290,6 +299,8 @@ export function lokiToRecords(push: LokiPush): MappedRecords {
           "line.",
         ),
         `entry ${n++}`,
+        nanos,
+        window,
       );
     }
   }

@@ -167,6 +167,41 @@ describe("OTLP logs", () => {
     expect(mapped.errors).toEqual([`log record 1: over ${MAX_SHIPPED_RECORD_BYTES} bytes as a record`]);
   });
 
+  it("rejects alone a record whose time the index does not keep, which would only be dead-lettered", () => {
+    const window = { fromMs: Date.UTC(2026, 11, 1), toMs: Date.UTC(2026, 11, 6) };
+    const record = (ns: string) => ({ timeUnixNano: ns, body: { stringValue: ns } });
+    const mapped = otlpLogsToRecords(
+      decodeOtlpLogsJson(
+        JSON.stringify({
+          resourceLogs: [
+            {
+              scopeLogs: [
+                {
+                  logRecords: [
+                    record("1796418000123456789"),
+                    record(String(BigInt(Date.UTC(2026, 10, 30)) * 1_000_000n)),
+                    record(String(BigInt(Date.UTC(2026, 11, 6)) * 1_000_000n)),
+                    { body: { stringValue: "no time: the time it arrives" } },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      ),
+      window,
+    );
+    expect(mapped.records.map((r) => (JSON.parse(r) as { message: string }).message)).toEqual([
+      "1796418000123456789",
+      "no time: the time it arrives",
+    ]);
+    expect(mapped.rejected).toBe(2);
+    expect(mapped.errors).toEqual([
+      "log record 1: time 2026-11-30T00:00:00.000Z is outside the index's retention window (2026-12-01T00:00:00.000Z to 2026-12-06T00:00:00.000Z)",
+      "log record 2: time 2026-12-06T00:00:00.000Z is outside the index's retention window (2026-12-01T00:00:00.000Z to 2026-12-06T00:00:00.000Z)",
+    ]);
+  });
+
   it("refuses malformed bodies with what is wrong", async () => {
     const body = ProtobufLogsSerializer.serializeRequest(await emitted())!;
     expect(() => decodeOtlpLogsProtobuf(body.subarray(0, body.length - 7))).toThrow(MalformedBodyError);

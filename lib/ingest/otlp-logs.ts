@@ -11,7 +11,13 @@
  * scope's name when there is none) and `host.name` the host; trace_id and span_id are hex fields.
  */
 import { MalformedBodyError, ProtoReader, ProtoWriter, WIRE } from "./protobuf-wire";
-import { addRecord, mappedRecords, shippedRecordJson, type MappedRecords } from "./shipper-record";
+import {
+  addRecord,
+  mappedRecords,
+  shippedRecordJson,
+  type MappedRecords,
+  type TimeWindow,
+} from "./shipper-record";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
 type Attribute = [string, JsonValue];
@@ -468,10 +474,10 @@ function stringAttr(attrs: Attribute[], key: string): string {
 }
 
 /**
- * The request's log records as alco record JSON. A record that cannot be stored (over the size bound) is
- * rejected alone, counted, and named in `errors`, as OTLP's partial success reports it.
+ * The request's log records as alco record JSON. A record that cannot be stored (over the size bound, or a time
+ * outside `window`) is rejected alone, counted, and named in `errors`, as OTLP's partial success reports it.
  */
-export function otlpLogsToRecords(req: OtlpExportRequest): MappedRecords {
+export function otlpLogsToRecords(req: OtlpExportRequest, window?: TimeWindow): MappedRecords {
   const out = mappedRecords();
   let n = 0;
   for (const rl of req.resourceLogs) {
@@ -503,7 +509,7 @@ export function otlpLogsToRecords(req: OtlpExportRequest): MappedRecords {
           },
           "attributes.",
         );
-        addRecord(out, json, `log record ${n}`);
+        addRecord(out, json, `log record ${n}`, nanos ? String(nanos) : undefined, window);
         n++;
       }
     }

@@ -53,12 +53,41 @@ export type MappedRecords = { records: string[]; rejected: number; errors: strin
 
 export const mappedRecords = (): MappedRecords => ({ records: [], rejected: 0, errors: [] });
 
-/** Takes a record's JSON, or refuses it alone when it is too large to store; `what` names it (`entry 3`). */
-export function addRecord(out: MappedRecords, json: string, what: string): void {
-  if (json.length > MAX_SHIPPED_RECORD_BYTES / 3 && Buffer.byteLength(json) > MAX_SHIPPED_RECORD_BYTES) {
-    out.rejected++;
-    if (out.errors.length < 5) out.errors.push(`${what}: over ${MAX_SHIPPED_RECORD_BYTES} bytes as a record`);
-  } else out.records.push(json);
+/**
+ * The times an index stores ([fromMs, toMs), lib/engine/retention.ts): a record outside them would only reach
+ * the dead-letter queue, so the sender is told now instead.
+ */
+export type TimeWindow = { fromMs: number; toMs: number };
+
+function refuse(out: MappedRecords, what: string, why: string): void {
+  out.rejected++;
+  if (out.errors.length < 5) out.errors.push(`${what}: ${why}`);
+}
+
+/**
+ * Takes a record's JSON, or refuses it alone when it is too large to store or its time (nanoseconds) lies outside
+ * the index's window; `what` names it (`entry 3`).
+ */
+export function addRecord(
+  out: MappedRecords,
+  json: string,
+  what: string,
+  timeNanos: string | undefined,
+  window: TimeWindow | undefined,
+): void {
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most records need no count of their bytes.
+  if (json.length > MAX_SHIPPED_RECORD_BYTES / 3 && Buffer.byteLength(json) > MAX_SHIPPED_RECORD_BYTES)
+    return refuse(out, what, `over ${MAX_SHIPPED_RECORD_BYTES} bytes as a record`);
+  if (window && timeNanos !== undefined) {
+    const ms = Number(BigInt(timeNanos) / 1_000_000n);
+    if (ms < window.fromMs || ms >= window.toMs)
+      return refuse(
+        out,
+        what,
+        `time ${Number.isFinite(new Date(ms).getTime()) ? new Date(ms).toISOString() : timeNanos} is outside the index's retention window (${new Date(window.fromMs).toISOString()} to ${new Date(window.toMs).toISOString()})`,
+      );
+  }
+  out.records.push(json);
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 import { MAX_INGEST_BYTES, MAX_INGEST_LINES } from "@/lib/ingest/parse-ndjson";
 import { MalformedBodyError } from "@/lib/ingest/protobuf-wire";
 import { RETRY_AFTER_SECONDS } from "@/lib/ingest/shipper-record";
+import { retentionWindow } from "@/lib/engine/retention";
 import { db } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
@@ -66,7 +67,7 @@ export const POST = withApi(
     try {
       const request =
         encoding === "protobuf" ? decodeOtlpLogsProtobuf(bytes) : decodeOtlpLogsJson(bytes.toString("utf8"));
-      mapped = otlpLogsToRecords(request);
+      mapped = otlpLogsToRecords(request, retentionWindow(index.retentionDays, Date.now()));
     } catch (err) {
       if (err instanceof MalformedBodyError)
         throw new ApiError("bad_request", `not an OTLP ExportLogsServiceRequest: ${err.message}`);

@@ -7,6 +7,7 @@ import { decodeLokiJson, decodeLokiProtobuf, lokiToRecords } from "@/lib/ingest/
 import { MAX_INGEST_BYTES, MAX_INGEST_LINES } from "@/lib/ingest/parse-ndjson";
 import { MalformedBodyError } from "@/lib/ingest/protobuf-wire";
 import { RETRY_AFTER_SECONDS } from "@/lib/ingest/shipper-record";
+import { retentionWindow } from "@/lib/engine/retention";
 import { db } from "@/lib/services";
 
 export const dynamic = "force-dynamic";
@@ -49,7 +50,7 @@ export const POST = withApi(
       const push = protobuf
         ? decodeLokiProtobuf(bytes, MAX_INGEST_BYTES)
         : decodeLokiJson(bytes.toString("utf8"));
-      mapped = lokiToRecords(push);
+      mapped = lokiToRecords(push, retentionWindow(index.retentionDays, Date.now()));
     } catch (err) {
       if (err instanceof MalformedBodyError)
         throw new ApiError("bad_request", `not a Loki push request: ${err.message}`);
