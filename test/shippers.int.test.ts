@@ -316,6 +316,18 @@ describe("bad input from a shipper", () => {
     });
     expect(badLoki.status).toBe(400);
     expect(await badLoki.text()).toMatch(/streams\[0\]\.values\[0\]\[0\]: expected nanoseconds/);
+    const noToken = await fetch(`${web.baseUrl}${otlp}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(noToken.status).toBe(401);
+    expect(((await noToken.json()) as { code: number }).code).toBe(16);
+    const unknown = await post(`/api/ingest/no_such_index/loki/api/v1/push`, "{}", {
+      "content-type": "application/json",
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toBe('no logger index named "no_such_index"\n');
     const gzipLie = await post(loki, "{}", {
       "content-type": "application/json",
       "content-encoding": "gzip",
