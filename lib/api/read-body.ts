@@ -9,7 +9,11 @@ import { ApiError } from "./errors";
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** A body the route reads itself (NDJSON batches), within the route's own bound. */
-export type RawBody = { text(): Promise<string> };
+export type RawBody = {
+  text(): Promise<string>;
+  /** The bytes as sent, for a route that decodes them itself (a compressed body). */
+  bytes(): Promise<Buffer>;
+};
 
 async function readBodyText(req: Request, maxBytes: number, tooLarge: string): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? 0);
@@ -19,12 +23,24 @@ async function readBodyText(req: Request, maxBytes: number, tooLarge: string): P
   return text;
 }
 
+async function readBodyBytes(req: Request, maxBytes: number, tooLarge: string): Promise<Buffer> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > maxBytes) throw new ApiError("payload_too_large", tooLarge);
+  const bytes = Buffer.from(await req.arrayBuffer());
+  if (bytes.length > maxBytes) throw new ApiError("payload_too_large", tooLarge);
+  return bytes;
+}
+
 /**
  * Read only when the route asks, so that a route can refuse the request (an unknown index) before a large body is
  * read. A raw body is a batch a client can split, hence the limit is said per request.
  */
 export function rawBody(req: Request, maxBytes: number): RawBody {
-  return { text: () => readBodyText(req, maxBytes, `body: at most ${maxBytes} bytes per request`) };
+  const tooLarge = `body: at most ${maxBytes} bytes per request`;
+  return {
+    text: () => readBodyText(req, maxBytes, tooLarge),
+    bytes: () => readBodyBytes(req, maxBytes, tooLarge),
+  };
 }
 
 /** An HTML form's fields (application/x-www-form-urlencoded), within the same size bound as JSON bodies. */

@@ -9,12 +9,15 @@ import { bodyLineSeq, SEQ_HEADER } from "@/lib/records/record-seq";
 /**
  * Publishes records for an index onto the logs exchange, with confirms, under a routing key its own bindings
  * match: HTTP ingest takes the same path as every other producer (queue, collector, dead-letter rules).
+ * `messageIds`, one per record, when the sender names its records (an Elasticsearch `_id`): a record sent again
+ * under its id is then the same record (lib/records/record-id.ts); otherwise each gets a fresh one.
  */
 export async function publishForIndex(
   ch: ConfirmChannel,
   exchange: string,
   index: LoggerIndex,
   records: string[],
+  messageIds?: string[],
 ): Promise<number> {
   const routingKey = routingKeyMatching(index.routingKeys[0]!, "http");
   const now = Date.now();
@@ -28,7 +31,7 @@ export async function publishForIndex(
       options: {
         persistent: true,
         contentType: "application/json",
-        messageId: randomUUID(),
+        messageId: messageIds?.[line] ?? randomUUID(),
         timestamp,
         // Records without a time of their own take the time they were received, to the millisecond; records
         // sharing a time keep the order of the bodies and of the lines in them.
