@@ -21,9 +21,10 @@ SUDO=""; [ "$(id -u)" = "0" ] || SUDO=sudo
 need_apt=()
 command -v searchd >/dev/null 2>&1 || need_apt+=(sphinxsearch)
 if [ "${ALCO_SKIP_BROWSER:-0}" != "1" ]; then command -v chromium >/dev/null 2>&1 || need_apt+=(chromium); fi
-# The syslog tests' senders: util-linux's logger (Debian's bsdutils) and rsyslog forwarding with omfwd.
+# The syslog tests' senders: util-linux's logger (Debian's bsdutils) and rsyslog forwarding with omfwd, TLS too.
 command -v logger >/dev/null 2>&1 || need_apt+=(bsdutils)
 have rsyslogd || need_apt+=(rsyslog)
+compgen -G "/usr/lib/*/rsyslog/lmnsd_gtls.so" >/dev/null || need_apt+=(rsyslog-gnutls)
 # A service that answers on its port is enough, wherever it comes from; one that is down and absent comes from Debian.
 fresh=()
 if ! port_open 5432 && ! compgen -G "/etc/postgresql/*/main/postgresql.conf" >/dev/null; then

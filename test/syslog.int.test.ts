@@ -181,6 +181,7 @@ describe("syslog listener, with logger and rsyslog", () => {
   async function startRsyslog(
     name: string,
     action: string,
+    opts: { port?: number; global?: string } = {},
   ): Promise<{ inputPort: number; stop: () => Promise<void> }> {
     const inputPort = await freePort();
     const dir = path.join(tmp, name);
@@ -189,11 +190,11 @@ describe("syslog listener, with logger and rsyslog", () => {
     await writeFile(
       conf,
       [
-        `global(workDirectory="${dir}")`,
+        `global(workDirectory="${dir}" ${opts.global ?? ""})`,
         'module(load="imtcp")',
         `input(type="imtcp" address="127.0.0.1" port="${inputPort}" ruleset="forward")`,
         `ruleset(name="forward") {`,
-        `  action(type="omfwd" target="127.0.0.1" port="${port}" protocol="tcp" ${action}`,
+        `  action(type="omfwd" target="127.0.0.1" port="${opts.port ?? port}" protocol="tcp" ${action}`,
         '         action.resumeRetryCount="-1" action.resumeInterval="1" queue.type="LinkedList")',
         "}",
       ].join("\n"),
@@ -280,6 +281,53 @@ describe("syslog listener, with logger and rsyslog", () => {
     } finally {
       await proxy.up();
       await relay.stop();
+    }
+  });
+  it("takes RFC 5425 TLS from rsyslog's gtls driver when given a certificate", async () => {
+    const dir = path.join(tmp, "tls");
+    await run("mkdir", ["-p", dir]);
+    const [cert, key] = [path.join(dir, "cert.pem"), path.join(dir, "key.pem")];
+    await run("openssl", [
+      ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"],
+      ...["-keyout", key, "-out", cert],
+    ]);
+    const tlsListener = new SyslogListener(
+      parseSyslogEnv({
+        ...process.env,
+        SYSLOG_PORT: "0",
+        SYSLOG_UDP: "false",
+        SYSLOG_INDEX: index.name,
+        SYSLOG_TLS_CERT: cert,
+        SYSLOG_TLS_KEY: key,
+      }),
+      { log: (l) => logs.push(l) },
+    );
+    const { tcpPort } = await tlsListener.start();
+    const relay = await startRsyslog(
+      "tls",
+      'template="RSYSLOG_SyslogProtocol23Format" TCP_Framing="octet-counted" StreamDriver="gtls" ' +
+        'StreamDriverMode="1" StreamDriverAuthMode="anon"',
+      { port: tcpPort, global: `defaultNetstreamDriverCAFile="${cert}"` },
+    );
+    try {
+      const before = await engineCount(index.name);
+      const lines = numbered("over tls", 100);
+      await logger(
+        ["--tcp", "--rfc5424", "-t", "tlsapp", "-n", "127.0.0.1", "-P", String(relay.inputPort)],
+        lines,
+      );
+      const got = (await recordsOf(index, before + lines.length)).filter((r) => r.logger === "tlsapp");
+      expect(sortedMessages(got)).toEqual([...lines].sort());
+      // Plain TCP on the TLS port is refused, not read as syslog.
+      const plain = net.connect(tcpPort!, "127.0.0.1");
+      plain.on("error", () => undefined);
+      plain.end("<13>1 - h plain - - - not over tls\n");
+      await once(plain, "close");
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await engineCount(index.name)).toBe(before + lines.length);
+    } finally {
+      await relay.stop();
+      await tlsListener.stop();
     }
   });
 });

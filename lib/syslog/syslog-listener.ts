@@ -109,7 +109,8 @@ export class SyslogListener {
           `SYSLOG_INDEX: there is no index named ${this.env.SYSLOG_INDEX}; create it (the admin page or ` +
             "POST /api/admin/indexes) or name another",
         );
-      throw err;
+      const cause = (err as { cause?: Error }).cause?.message ?? (err as Error).message.split("\n")[0];
+      throw new Error(`cannot look up SYSLOG_INDEX in PostgreSQL: ${cause}`);
     }
     void this.amqp.connect();
     const host = this.env.SYSLOG_HOST;
