@@ -20,6 +20,7 @@ import type { GrepResult, LogRecord } from "@/lib/query/wire";
 import { parseSyslogEnv } from "@/lib/syslog/env";
 import { SyslogListener } from "@/lib/syslog/syslog-listener";
 import { apiRequest, collectorEnv, createTestIndex, dropTestIndex, engineCount, waitFor } from "./helpers";
+import { startWorker } from "./faults/worker-process";
 import { startTcpProxy, targetOf, type TcpProxy } from "./tcp-proxy";
 
 const run = promisify(execFile);
@@ -328,6 +329,30 @@ describe("syslog listener, with logger and rsyslog", () => {
     } finally {
       await relay.stop();
       await tlsListener.stop();
+    }
+  });
+  it("runs as its own process (workers/syslog.ts), listening where SYSLOG_PORT and SYSLOG_HOST say", async () => {
+    const workerPort = await freePort();
+    const worker = startWorker("workers/syslog.ts", [], {
+      SYSLOG_PORT: String(workerPort),
+      SYSLOG_HOST: "127.0.0.1",
+      SYSLOG_INDEX: index.name,
+    });
+    try {
+      const listening = `listening on 127.0.0.1 (TCP ${workerPort}, UDP ${workerPort})`;
+      await waitFor("the worker listening", () =>
+        Promise.resolve(worker.lines.some((l) => l.text.includes(listening))),
+      );
+      const before = await engineCount(index.name);
+      const lines = numbered("from the worker", 50);
+      await logger(
+        ["--tcp", "--rfc5424", "-t", "worker", "-n", "127.0.0.1", "-P", String(workerPort)],
+        lines,
+      );
+      const got = (await recordsOf(index, before + lines.length)).filter((r) => r.logger === "worker");
+      expect(sortedMessages(got)).toEqual([...lines].sort());
+    } finally {
+      await worker.stop();
     }
   });
 });
