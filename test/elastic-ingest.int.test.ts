@@ -226,4 +226,32 @@ describe("Elasticsearch bulk ingest, with the real clients", () => {
       Array.from({ length: N }, (_, n) => n),
     );
   });
+
+  it("makes pino-elasticsearch send again what it logs while the broker is away", async () => {
+    const index = await newIndex();
+    const stream = pinoElastic({
+      node: nodeOf(index),
+      auth: { bearer: token },
+      index: "pino-outage",
+      esVersion: 8,
+      flushBytes: 500,
+      flushInterval: 100,
+    });
+    const dropped: unknown[] = [];
+    stream.on("insertError", (e: unknown) => dropped.push(e));
+    const log = pino({ name: "outage" }, stream);
+    for (let n = 0; n < 20; n++) log.info({ n }, `before ${n}`);
+    await waitFor("the lines before the outage", async () => (await engineCount(index.name)) === 20);
+    await proxy.down();
+    for (let n = 20; n < 60; n++) log.info({ n }, `during ${n}`);
+    await pause(3000);
+    expect(await engineCount(index.name)).toBe(20);
+    await proxy.up();
+    const got = await records(index, 60);
+    stream.end();
+    expect(dropped).toEqual([]);
+    expect(got.map((r) => r.fields.n as number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 60 }, (_, n) => n),
+    );
+  });
 });
