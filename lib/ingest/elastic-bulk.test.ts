@@ -108,7 +108,13 @@ describe("mapElasticDocument", () => {
     expect(mapElasticDocument(doc)).toEqual(doc);
   });
 
-  it("turns a text @timestamp into epoch microseconds, keeping its sub-millisecond part", () => {
+  it("keeps a document that needs no mapping as it was sent, byte for byte", () => {
+    const source = '{"message":"m","@timestamp":"2026-03-01T10:00:00Z","big":12345678901234567890}';
+    const r = parseBulk(`{"index":{"_index":"i"}}\n${source}\n`);
+    expect(r.ok && "record" in r.items[0]! && r.items[0].record).toBe(source);
+  });
+
+  it("turns Logstash's text @timestamp into epoch microseconds, keeping its sub-millisecond part", () => {
     expect(
       mapElasticDocument({ message: "m", "@timestamp": "2026-03-01T10:00:00.123456Z", "@version": "1" }),
     ).toEqual({

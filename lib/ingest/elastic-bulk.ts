@@ -135,7 +135,7 @@ export function mapElasticSource(source: string): MapResult {
         "no message text: alco stores log lines, expected a string in message (or msg, @message, log)",
       ],
     };
-  return { ok: true, record: JSON.stringify(record) };
+  return { ok: true, record: record === doc ? source : JSON.stringify(record) };
 }
 
 /**
@@ -166,33 +166,39 @@ const hasString = (doc: Record<string, unknown>, key: string) => {
 
 /**
  * Only the keys the collector would not find are set, so that a document written for alco (`level`, `logger`)
- * keeps its own. The collector's own lists (normalize-record.ts) do the rest: `@timestamp`, `message`, pino's
+ * keeps its own; a document that needs nothing is returned itself. The collector's own lists (normalize-record.ts) do the rest: `@timestamp`, `message`, pino's
  * `hostname` and `name` need nothing here.
  */
 export function mapElasticDocument(source: Record<string, unknown>): Record<string, unknown> {
   const doc = { ...source };
+  let changed = false;
+  const set = (key: string, value: unknown) => {
+    doc[key] = value;
+    changed = true;
+  };
   if (!hasString(doc, "level") && typeof doc.level !== "number") {
     const level = take(doc, "log", "level");
-    if (level !== undefined) doc.level = level;
+    if (level !== undefined) set("level", level);
   }
   if (!hasString(doc, "logger") && !hasString(doc, "name") && !hasString(doc, "logger_name")) {
     const logger = take(doc, "log", "logger") ?? take(doc, "service", "name");
-    if (logger !== undefined) doc.logger = logger;
+    if (logger !== undefined) set("logger", logger);
   }
   if (!hasString(doc, "host") && !hasString(doc, "hostname")) {
     // The collector lifts `host` whole when it has a name, which would lose Beats' host.os, host.ip and the rest:
     // the name goes to `hostname`, which it lifts alone, and the rest of the object stays a field.
     const host = take(doc, "host", "name");
-    if (host !== undefined) doc.hostname = host;
+    if (host !== undefined) set("hostname", host);
   }
   const ts = doc["@timestamp"];
-  if (typeof ts === "string") {
-    // As epoch microseconds: the collector reads a text @timestamp beside @version (which Logstash sends) as
-    // logcollect's wall clock, while an ECS time is UTC or says its offset.
+  if (typeof ts === "string" && ("@version" in doc || "levelname" in doc)) {
+    // The collector reads a text @timestamp beside @version (Logstash sends one) as logcollect's wall clock in
+    // LOGCOLLECT_TIMEZONE, while an ECS time is UTC or says its offset: as epoch microseconds it is read as such.
     const ms = parseTime(ts);
-    if (ms !== null && ms >= 1e11) doc["@timestamp"] = ms * 1000 + Math.floor(subMillisecondNanos(ts) / 1000);
+    if (ms !== null && ms >= 1e11) set("@timestamp", ms * 1000 + Math.floor(subMillisecondNanos(ts) / 1000));
   }
-  return doc;
+  // Unchanged, the document is stored as it was sent, byte for byte.
+  return changed ? doc : source;
 }
 
 /**
