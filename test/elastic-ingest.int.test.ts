@@ -82,6 +82,15 @@ describe("Elasticsearch bulk ingest, with the real clients", () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("x-elastic-product")).toBe("Elasticsearch");
     expect(((await anonymous.json()) as { error: { type: string } }).error.type).toBe("security_exception");
+    // A shipper pointed at an index that does not exist hears so at its first call.
+    const wrong = new Client({
+      node: `${web.baseUrl}/api/ingest/no_such_index/elastic`,
+      auth: { bearer: token },
+    });
+    const err = (await wrong.info().catch((e: unknown) => e)) as esErrors.ResponseError;
+    expect(err).toBeInstanceOf(esErrors.ResponseError);
+    expect(err.meta.statusCode).toBe(404);
+    expect((err.meta.body as { error: { type: string } }).error.type).toBe("index_not_found_exception");
   });
 
   it("stores every document the bulk helper sends once, with its ECS fields mapped", async () => {

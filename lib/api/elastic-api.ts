@@ -12,6 +12,7 @@ import "server-only";
 import { promisify } from "node:util";
 import { unzip } from "node:zlib";
 import { z } from "zod";
+import type { LoggerIndex } from "@/db/schema";
 import { env } from "@/lib/env";
 import { requireIndex } from "@/lib/indexes/require-index";
 import {
@@ -182,9 +183,8 @@ async function bulkText(req: Request, bytes: Buffer): Promise<string> {
   }
 }
 
-async function bulk(req: Request, indexName: string, urlIndex: string | undefined, body: Buffer) {
+async function bulk(req: Request, index: LoggerIndex, urlIndex: string | undefined, body: Buffer) {
   const started = performance.now();
-  const index = await requireIndex(db(), indexName);
   const parsed = parseBulk(await bulkText(req, body), urlIndex);
   if (!parsed.ok) return answer(req, errorBody(parsed.error, 400), 400);
   if (parsed.items.length === 0)
@@ -223,14 +223,14 @@ async function bulk(req: Request, indexName: string, urlIndex: string | undefine
 const shards = { _shards: { total: 1, successful: 1, failed: 0 } };
 
 /** What a path under `elastic/` asks for; null when alco has no such API. */
-async function route(req: Request, indexName: string, path: string[], body: () => Promise<Buffer>) {
+async function route(req: Request, index: LoggerIndex, path: string[], body: () => Promise<Buffer>) {
   const method = req.method;
   const [first, second] = path;
   const last = path[path.length - 1];
   const write = method === "POST" || method === "PUT";
   if (path.length === 0 && (method === "GET" || method === "HEAD")) return answer(req, nodeInfo());
   if (last === "_bulk" && write && path.length <= 2)
-    return bulk(req, indexName, path.length === 2 ? first : undefined, await body());
+    return bulk(req, index, path.length === 2 ? first : undefined, await body());
   if (first === "_license" && path.length === 1 && method === "GET") return answer(req, license());
   if (first === "_xpack" && method === "GET")
     return answer(req, { build: {}, license: license().license, features: {} });
@@ -251,7 +251,9 @@ export function elasticHandler() {
     { auth: "ingest", params, body: "raw", maxBodyBytes: MAX_BULK_BYTES },
     async ({ req, params: p, body }) => {
       const path = p.path ?? [];
-      const res = await route(req, p.logger, path, () => body.bytes());
+      // Every call, the node's info too: a shipper given a wrong index hears so when it starts, not at its first bulk.
+      const index = await requireIndex(db(), p.logger);
+      const res = await route(req, index, path, () => body.bytes());
       if (res) return res;
       const reason = `alco answers the bulk API and shippers' start-up calls, not ${req.method} /${path.join("/")}`;
       return answer(req, errorBody({ type: "illegal_argument_exception", reason }, 400), 400);
