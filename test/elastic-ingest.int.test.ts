@@ -151,6 +151,20 @@ describe("Elasticsearch bulk ingest, with the real clients", () => {
     ]);
   });
 
+  it("stores an item sent again under its own _id once, as Elasticsearch would", async () => {
+    const index = await newIndex();
+    const docs = Array.from({ length: 10 }, (_, n) => ({ id: `order-${n}`, message: `order ${n} paid`, n }));
+    for (let round = 0; round < 2; round++) {
+      const stats = await client(index).helpers.bulk({
+        datasource: docs,
+        onDocument: (d) => ({ index: { _index: "orders", _id: d.id } }),
+      });
+      expect(stats).toMatchObject({ total: 10, successful: 10 });
+    }
+    const got = await records(index, 10);
+    expect(got.map((r) => r.fields.n as number).sort((a, b) => a - b)).toEqual(docs.map((d) => d.n));
+  });
+
   it("refuses a body over the size limit with 413, in Elasticsearch's shape", async () => {
     const index = await newIndex();
     const line = JSON.stringify({ message: "x".repeat(1000) });
