@@ -201,7 +201,7 @@ async function main() {
       ? `sign in as admin / ${password}   (shown once; change it with: npm run user -- password admin)`
       : "sign in with your user (npm run user -- create <name> --admin makes one)",
   );
-  log("syslog: logger -n 127.0.0.1 -P 5514 --tcp hello   (into the syslog index)");
+  log(`syslog: logger -n 127.0.0.1 -P ${env.SYSLOG_PORT} --tcp hello   (into the syslog index)`);
   log("collector metrics: http://127.0.0.1:9464/metrics   Ctrl-C stops everything");
 }
 
