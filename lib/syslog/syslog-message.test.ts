@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseSyslog, syslogRecord, type SyslogMessage } from "./syslog-message";
 
@@ -125,5 +126,18 @@ describe("syslogRecord", () => {
 
   it("takes the sender's address as the host of a message that names none", () => {
     expect(syslogRecord(parsed("plain"), "192.0.2.1")).toMatchObject({ host: "192.0.2.1", message: "plain" });
+  });
+});
+
+describe("parseSyslog, any input", () => {
+  it("never throws: a message, or a reason", () => {
+    const header = fc.constantFrom("<13>1 ", "<34>", "<191>1 - h a - - ", "<13>Dec  4 21:00:00 h ", "");
+    fc.assert(
+      fc.property(header, fc.string({ unit: "binary", maxLength: 200 }), (h, rest) => {
+        const r = parseSyslog(h + rest, opts);
+        if (r.ok) expect(typeof r.message.message).toBe("string");
+        else expect(r.reason).not.toBe("");
+      }),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SyslogFramer, type Frame } from "./tcp-framing";
 
@@ -42,5 +43,37 @@ describe("SyslogFramer", () => {
 
   it("says so when the stream ends inside a counted frame", () => {
     expect(frame("20 <13>short")).toEqual(["!the stream ended inside an octet-counted frame"]);
+  });
+});
+
+describe("SyslogFramer, any stream", () => {
+  it("gives back every message, whichever framing each took and however the stream was cut", () => {
+    const message = fc.stringMatching(/^<\d{1,2}>[ -~\n]{0,60}$/);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(message, fc.boolean()), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
+        (messages, cuts) => {
+          // A newline-framed message cannot hold a newline, nor end in CR; octet counting can hold anything.
+          const sent = messages.map(([m, counted]) =>
+            (counted ? m : m.replace(/\n/g, " ")).replace(/[\r\n]+$/, ""),
+          );
+          const stream = Buffer.concat(
+            messages.map(([, counted], i) =>
+              Buffer.from(counted ? `${Buffer.byteLength(sent[i]!)} ${sent[i]}` : `${sent[i]}\n`),
+            ),
+          );
+          const framer = new SyslogFramer(1000);
+          const out: Frame[] = [];
+          for (let at = 0, k = 0; at < stream.length; k++) {
+            const size = cuts[k % cuts.length]!;
+            out.push(...framer.push(stream.subarray(at, at + size)));
+            at += size;
+          }
+          out.push(...framer.end());
+          expect(texts(out)).toEqual(sent);
+        },
+      ),
+    );
   });
 });
