@@ -53,6 +53,29 @@ function routePath(file: string): string {
 }
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+/** google.rpc.Status codes the OTLP front end answers with, by the API's name for them. */
+const RPC_CODES: Record<number, string> = { 16: "unauthorized", 7: "forbidden" };
+
+const STATUS_CODES: Record<number, string> = { 401: "unauthorized", 403: "forbidden" };
+
+/**
+ * A refusal's code and message: the API's `{ "error" }`, or, from the front ends that speak another protocol,
+ * OTLP's google.rpc.Status (JSON, as these requests are), Elasticsearch's `{ error: { type, reason } }` and Loki's
+ * plain text, named by the status.
+ */
+async function errorOf(res: Response): Promise<{ code?: string; message?: string }> {
+  const text = await res.text();
+  if (!(res.headers.get("content-type") ?? "").startsWith("application/json"))
+    return { code: STATUS_CODES[res.status], message: text.trim() };
+  const body = JSON.parse(text) as {
+    error?: { code?: string; message?: string; type?: string; reason?: string };
+    code?: number;
+    message?: string;
+  };
+  if (body.error?.type) return { code: STATUS_CODES[res.status], message: body.error.reason };
+  return body.error ?? { code: RPC_CODES[body.code ?? -1], message: body.message };
+}
 const params = <P extends Record<string, string>>(p: P) => ({ params: Promise.resolve(p) });
 
 describe("access control", () => {
@@ -90,8 +113,7 @@ describe("access control", () => {
           params(segs),
         );
         expect.soft(res.status, name).toBe(401);
-        const body = (await res.json()) as { error?: { code: string } };
-        expect.soft(body.error?.code, name).toBe("unauthorized");
+        expect.soft((await errorOf(res)).code, name).toBe("unauthorized");
         checked.push(name);
       }
     }
@@ -286,7 +308,7 @@ describe("cookie-authenticated writes from another site", () => {
           );
           const what = `${name} with ${JSON.stringify(foreign)}`;
           expect.soft(res.status, what).toBe(403);
-          const error = ((await res.json()) as { error?: { code: string; message: string } }).error;
+          const error = await errorOf(res);
           expect.soft(error?.code, what).toBe("forbidden");
           // Ingest takes no cookie at all; everything else names the reason.
           expect.soft(error?.message, what).toMatch(/cross-site request refused|needs an API token/);

@@ -9,8 +9,6 @@
  * answers before a handler runs (a bad token, an oversized body), so a shipper logs a reason it can show.
  */
 import "server-only";
-import { promisify } from "node:util";
-import { unzip } from "node:zlib";
 import { z } from "zod";
 import type { LoggerIndex } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -20,16 +18,14 @@ import {
   bulkResponse,
   MAX_BULK_BYTES,
   parseBulk,
-  type BulkItem,
   type ElasticError,
   type PublishOutcome,
+  type StoredItem,
 } from "@/lib/ingest/elastic-bulk";
-import { publishForIndex } from "@/lib/ingest/ingest-records";
+import { publishForIndex, resendSafeIds } from "@/lib/ingest/ingest-records";
 import { db, withAmqpChannel } from "@/lib/services";
 import { ApiError, type ErrorCode } from "./errors";
 import { withApi } from "./with-api";
-
-const unzipAsync = promisify(unzip);
 
 /** Elasticsearch 8's last minor: Beats and Logstash 8 refuse to write to a node older than themselves. */
 const VERSION = "8.19.0";
@@ -160,32 +156,20 @@ const SETUP_APIS = new Set([
 
 const ACCEPTED_TYPES = ["application/x-ndjson", "application/vnd.elasticsearch+x-ndjson", "application/json"];
 
-async function bulkText(req: Request, bytes: Buffer): Promise<string> {
+/** The bulk body as text; withApi's raw body has already been inflated as its Content-Encoding says. */
+function bulkText(req: Request, bytes: Buffer): string {
   const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type && !ACCEPTED_TYPES.includes(type))
     throw new ApiError(
       "bad_request",
       `Content-Type header [${type}] is not supported; send application/x-ndjson`,
     );
-  const encoding = (req.headers.get("content-encoding") ?? "").trim().toLowerCase();
-  if (encoding === "" || encoding === "identity") return bytes.toString("utf8");
-  if (encoding !== "gzip" && encoding !== "deflate")
-    throw new ApiError("bad_request", `Content-Encoding [${encoding}] is not supported; send gzip or none`);
-  try {
-    return (await unzipAsync(bytes, { maxOutputLength: MAX_BULK_BYTES })).toString("utf8");
-  } catch (err) {
-    if (err instanceof RangeError)
-      throw new ApiError(
-        "payload_too_large",
-        `body: at most ${MAX_BULK_BYTES} bytes per request, uncompressed`,
-      );
-    throw new ApiError("bad_request", `body: not valid ${encoding} (${(err as Error).message})`);
-  }
+  return bytes.toString("utf8");
 }
 
 async function bulk(req: Request, index: LoggerIndex, urlIndex: string | undefined, body: Buffer) {
   const started = performance.now();
-  const parsed = parseBulk(await bulkText(req, body), urlIndex);
+  const parsed = parseBulk(bulkText(req, body), urlIndex);
   if (!parsed.ok) return answer(req, errorBody(parsed.error, 400), 400);
   if (parsed.items.length === 0)
     return answer(
@@ -196,7 +180,15 @@ async function bulk(req: Request, index: LoggerIndex, urlIndex: string | undefin
       ),
       400,
     );
-  const stored = parsed.items.filter((i): i is BulkItem & { record: string } => "record" in i);
+  const stored = parsed.items.filter((i): i is StoredItem => "record" in i);
+  // A timed record sent again (a lost answer, a 429 after all) is the same line: ids from its text replace it.
+  const derived = resendSafeIds(
+    index.name,
+    stored.map((i) => i.record),
+  );
+  stored.forEach((item, k) => {
+    if (!item.clientId && item.timed) item.id = derived[k]!;
+  });
   let outcome: PublishOutcome = "stored";
   if (stored.length) {
     outcome = await withAmqpChannel(

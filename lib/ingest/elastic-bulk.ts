@@ -8,7 +8,7 @@
  * and everything else is kept as it was sent. Pure: no I/O, so that every rule here has a unit test.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { messageKeyOf } from "@/lib/records/record-keys";
+import { messageKeyOf, TIME_KEYS } from "@/lib/records/record-keys";
 import { parseTime, subMillisecondNanos } from "@/lib/records/parse-time";
 
 /**
@@ -27,9 +27,15 @@ export type BulkItem = {
   esIndex: string;
   /** The `_id` it was sent with, else one made here; the record's AMQP message id derives from it. */
   id: string;
-  /** Whether the client chose the id: then a resend of the item is the same record (lib/records/record-id.ts). */
+  /**
+   * Whether the client chose the id: then a resend of the item is the same record (lib/records/record-id.ts). A
+   * timed record without one gets an id made from its text when it is published (resendSafeIds), to the same end.
+   */
   clientId: boolean;
-} & ({ record: string } | { status: number; error: ElasticError });
+} & ({ record: string; timed: boolean } | { status: number; error: ElasticError });
+
+/** An item whose document is a record to publish; `timed` when it carries a time of its own. */
+export type StoredItem = Extract<BulkItem, { record: string }>;
 
 export type BulkParse = { ok: true; items: BulkItem[] } | { ok: false; error: ElasticError };
 
@@ -92,7 +98,10 @@ export function parseBulk(body: string, urlIndex?: string): BulkParse {
       });
     } else {
       const mapped = mapElasticSource(source!);
-      items.push({ ...head, ...(mapped.ok ? { record: mapped.record } : failed(400, ...mapped.error)) });
+      items.push({
+        ...head,
+        ...(mapped.ok ? { record: mapped.record, timed: mapped.timed } : failed(400, ...mapped.error)),
+      });
     }
   }
   return { ok: true, items };
@@ -112,7 +121,8 @@ function failed(status: number, type: string, reason: string) {
   return { status, error: { type, reason } };
 }
 
-type MapResult = { ok: true; record: string } | { ok: false; error: [type: string, reason: string] };
+type MapResult =
+  { ok: true; record: string; timed: boolean } | { ok: false; error: [type: string, reason: string] };
 
 /** A document line, as the record JSON the collector takes. */
 export function mapElasticSource(source: string): MapResult {
@@ -135,7 +145,8 @@ export function mapElasticSource(source: string): MapResult {
         "no message text: alco stores log lines, expected a string in message (or msg, @message, log)",
       ],
     };
-  return { ok: true, record: record === doc ? source : JSON.stringify(record) };
+  const timed = TIME_KEYS.some((k) => typeof record[k] === "string" || typeof record[k] === "number");
+  return { ok: true, record: record === doc ? source : JSON.stringify(record), timed };
 }
 
 /**

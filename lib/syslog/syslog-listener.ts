@@ -25,7 +25,7 @@ import { AmqpConnection, brokerAddress, openChannel } from "@/lib/amqp/amqp-conn
 import { assertLogsExchange, logsExchange } from "@/lib/amqp/topology";
 import { AppError } from "@/lib/errors/app-error";
 import { requireIndex } from "@/lib/indexes/require-index";
-import { publishForIndex } from "@/lib/ingest/ingest-records";
+import { publishForIndex } from "@/lib/ingest/publish-for-index";
 import { backoffDelay, RECONNECT_BACKOFF } from "@/lib/retry/backoff-delay";
 import type { SyslogEnv } from "./env";
 import { parseSyslog, syslogRecord } from "./syslog-message";
