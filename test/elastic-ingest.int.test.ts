@@ -165,6 +165,25 @@ describe("Elasticsearch bulk ingest, with the real clients", () => {
     expect(got.map((r) => r.fields.n as number).sort((a, b) => a - b)).toEqual(docs.map((d) => d.n));
   });
 
+  it("stores a timed document sent again without an _id once, its id made from its text", async () => {
+    const index = await newIndex();
+    const at = Date.now();
+    const docs = Array.from({ length: 10 }, (_, n) => ({
+      "@timestamp": new Date(at + n).toISOString(),
+      message: `shipped ${n}`,
+      n,
+    }));
+    for (let round = 0; round < 2; round++) {
+      const stats = await client(index).helpers.bulk({
+        datasource: docs,
+        onDocument: () => ({ create: { _index: "filebeat-8.19.0" } }),
+      });
+      expect(stats).toMatchObject({ total: 10, successful: 10 });
+    }
+    const got = await records(index, 10);
+    expect(got.map((r) => r.fields.n as number).sort((a, b) => a - b)).toEqual(docs.map((d) => d.n));
+  });
+
   it("refuses a body over the size limit with 413, in Elasticsearch's shape", async () => {
     const index = await newIndex();
     const line = JSON.stringify({ message: "x".repeat(1000) });

@@ -24,6 +24,19 @@ describe("parseBulk", () => {
     expect(r.ok && r.items[1]!.id).toBe("7");
   });
 
+  it("marks the documents that carry a time of their own, whose ids may then come from their text", () => {
+    const r = parseBulk(
+      ndjson(
+        { index: {} },
+        { message: "a", "@timestamp": "2026-01-01T00:00:00Z" },
+        { index: {} },
+        { message: "b" },
+      ),
+      "i",
+    );
+    expect(r.ok && r.items.map((i) => "record" in i && i.timed)).toEqual([true, false]);
+  });
+
   it("fails only the item whose document is bad or unsupported, keeping the framing of the rest", () => {
     const body = [
       '{"index":{"_index":"a"}}',
