@@ -74,6 +74,9 @@ describe("Elasticsearch bulk ingest, with the real clients", () => {
     expect(info.version.number).toMatch(/^8\./);
     expect(info).toMatchObject({ name: "alco", cluster_name: "alco", tagline: "You Know, for Search" });
     expect(await client(index).ping()).toBe(true);
+    // HTTP Basic, the token as the password, as shippers that send only a user and password sign in.
+    const basic = new Client({ node: nodeOf(index), auth: { username: "fluent-bit", password: token } });
+    expect((await basic.info()).tagline).toBe("You Know, for Search");
     // With the trailing slash shippers put on a node's address, and the header on refusals too.
     const slash = await fetch(`${nodeOf(index)}/`, { headers: { authorization: `Bearer ${token}` } });
     expect(slash.status).toBe(200);

@@ -6,7 +6,8 @@
  * kept: alco has no mappings to make from them.
  *
  * Errors keep Elasticsearch's shape too (`{ error: { root_cause, type, reason }, status }`), also the ones withApi
- * answers before a handler runs (a bad token, an oversized body), so a shipper logs a reason it can show.
+ * answers before a handler runs (a bad token, an oversized body: its `errorAnswer`), so a shipper logs a reason it
+ * can show.
  */
 import "server-only";
 import { z } from "zod";
@@ -68,23 +69,16 @@ function errorBody(error: ElasticError, status: number) {
   return { error: { root_cause: [error], ...error }, status };
 }
 
-/** Rewrites an answer of the API's own shape into Elasticsearch's, and marks every answer as Elasticsearch's. */
-async function asElastic(req: Request, res: Response): Promise<Response> {
-  let out = res;
-  if (res.status >= 400 && res.headers.get("content-type")?.includes("application/json")) {
-    const body = (await res
-      .clone()
-      .json()
-      .catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-    const code = body?.error?.code as ErrorCode | undefined;
-    if (code && code in ERROR_TYPES) {
-      const error = { type: ERROR_TYPES[code], reason: body!.error!.message ?? code };
-      out = answer(req, errorBody(error, res.status), res.status);
-      if (res.status === 401) out.headers.set("WWW-Authenticate", 'Bearer realm="alco"');
-    }
-  }
-  out.headers.set(PRODUCT_HEADER, "Elasticsearch");
-  return out;
+/** A refusal in Elasticsearch's shape, for withApi's errors (a bad token, an oversized body) as for the handler's. */
+function errorAnswer(err: ApiError, req: Request): Response {
+  const res = answer(
+    req,
+    errorBody({ type: ERROR_TYPES[err.code], reason: err.message }, err.status),
+    err.status,
+  );
+  // Basic as well: shippers that can send only a user and a password (Fluent Bit) sign in with it.
+  if (err.status === 401) res.headers.set("WWW-Authenticate", 'Basic realm="alco", Bearer realm="alco"');
+  return res;
 }
 
 function nodeInfo() {
@@ -240,7 +234,7 @@ async function route(req: Request, index: LoggerIndex, path: string[], body: () 
 /** The route's handler for one method; the catch-all route exports it under every method shippers use. */
 export function elasticHandler() {
   const inner = withApi(
-    { auth: "ingest", params, body: "raw", maxBodyBytes: MAX_BULK_BYTES },
+    { auth: "ingest", params, body: "raw", maxBodyBytes: MAX_BULK_BYTES, errorAnswer },
     async ({ req, params: p, body }) => {
       const path = p.path ?? [];
       // Every call, the node's info too: a shipper given a wrong index hears so when it starts, not at its first bulk.
@@ -251,6 +245,10 @@ export function elasticHandler() {
       return answer(req, errorBody({ type: "illegal_argument_exception", reason }, 400), 400);
     },
   );
-  return async (req: Request, ctx: { params: Promise<{ logger: string; path?: string[] }> }) =>
-    asElastic(req, await inner(req, ctx));
+  // Every answer, refusals included: the clients check the header before they look at the status.
+  return async (req: Request, ctx: { params: Promise<{ logger: string; path?: string[] }> }) => {
+    const res = await inner(req, ctx);
+    res.headers.set(PRODUCT_HEADER, "Elasticsearch");
+    return res;
+  };
 }
