@@ -50,7 +50,7 @@ export async function hostLogs(
   params: HostLogsParams,
 ): Promise<HostLogLine[]> {
   const parsed = parseQuery(params.filter);
-  const match = compileMatch(parsed.terms);
+  const match = compileMatch(parsed.terms, parsed.text);
   const served = await servedIndexes(engine, indexes);
   const plan = served.flatMap((index) =>
     variants(host, parsed.filters, params.file).map((v) => ({
@@ -59,6 +59,7 @@ export async function hostLogs(
         tables: [index.name],
         match,
         filters: v.filters,
+        conditions: parsed.conditions,
         absentFields: v.absentFields,
         fromMs: params.from,
         toMs: params.to,

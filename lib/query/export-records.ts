@@ -57,8 +57,9 @@ export async function exportRecords(
   const parsed = parseQuery(params.q);
   const base = {
     tables: [index],
-    match: compileMatch(parsed.terms),
+    match: compileMatch(parsed.terms, parsed.text),
     filters: mergeFilters(parsed.filters, params.filter),
+    conditions: parsed.conditions,
     fromMs: params.from,
     toMs: params.to,
     limit: pageSize,

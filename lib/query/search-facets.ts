@@ -121,7 +121,13 @@ async function facetsOn(
   params: FacetsParams,
 ): Promise<Facets> {
   const parsed = parseQuery(params.q);
-  const scope = { tables, match: compileMatch(parsed.terms), fromMs: params.from, toMs: params.to };
+  const scope = {
+    tables,
+    match: compileMatch(parsed.terms, parsed.text),
+    conditions: parsed.conditions,
+    fromMs: params.from,
+    toMs: params.to,
+  };
   const filtersFor = (field: string): FieldFilter[] =>
     mergeFilters(
       parsed.filters,

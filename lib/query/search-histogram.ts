@@ -63,8 +63,9 @@ export async function searchHistogram(
   const sql = (tables: string[]) =>
     histogramSql({
       tables,
-      match: compileMatch(parsed.terms),
+      match: compileMatch(parsed.terms, parsed.text),
       filters: mergeFilters(parsed.filters, params.filter),
+      conditions: parsed.conditions,
       fromMs: from,
       toMs: to,
       bucketMs,

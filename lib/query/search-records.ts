@@ -4,6 +4,7 @@
  */
 import type { Engine } from "@/lib/engine/engine-client";
 import {
+  compileHighlight,
   compileMatch,
   MARK_END,
   MARK_START,
@@ -88,8 +89,8 @@ export async function searchRecords(
 ): Promise<GrepResult> {
   const started = performance.now();
   const parsed = parseQuery(params.q);
-  const match = compileMatch(parsed.terms);
-  const positive = compileMatch(parsed.terms.filter((t) => !t.negate));
+  const match = compileMatch(parsed.terms, parsed.text);
+  const positive = compileHighlight(parsed.terms, parsed.text);
   const cursor: { at: Cursor; direction: "older" | "newer" } | undefined = params.before
     ? { at: params.before, direction: "older" }
     : params.after
@@ -123,6 +124,7 @@ export async function searchRecords(
         tables,
         match,
         filters,
+        conditions: parsed.conditions,
         fromMs: maxDefined(params.from, step.fromMs),
         toMs: minDefined(params.to, step.toMs),
         cursor,
