@@ -117,6 +117,39 @@ const WORDS = [
   "SENTENCE",
 ];
 
+/** The language's own syntax, so that random queries reach the parser's structure and the compiler's trees. */
+const SYNTAX = [
+  " OR ",
+  " AND ",
+  "NOT ",
+  " | ",
+  "(",
+  ")",
+  "-(",
+  "n:",
+  "host:",
+  "level:",
+  "n:>",
+  "n:>=",
+  "n:<",
+  "n:<=",
+  "n:[",
+  " TO ",
+  "]",
+  "n:*",
+  "-n:*",
+  "host:*",
+  "n:(",
+  "level:>=warn",
+  "level:<",
+  "n:=",
+  "5",
+  "1.5s",
+  "10kb",
+  "took_ms:>2s",
+  "size_bytes:<1mb",
+];
+
 const queryText = fc.oneof(
   fc.string({ maxLength: 60 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
@@ -125,7 +158,63 @@ const queryText = fc.oneof(
       maxLength: 25,
     })
     .map((a) => a.join("")),
+  fc
+    .array(
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...SYNTAX) },
+        { weight: 2, arbitrary: fc.constantFrom(...WORDS) },
+        { weight: 1, arbitrary: fc.constantFrom(...OPERATORS) },
+        { weight: 2, arbitrary: fc.constant(" ") },
+      ),
+      { maxLength: 20 },
+    )
+    .map((a) => a.join("")),
 );
+
+/** Full-text trees and field-condition trees, each well-formed; AND'd, they are a query the engine must take. */
+const structured = fc.letrec<{ text: string; field: string }>((tie) => ({
+  text: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.constantFrom(...WORDS, '"with error"', "lin*", "*ith*", '"a|b"'),
+    fc
+      .tuple(tie("text"), fc.constantFrom(" OR ", " | ", " ", " AND "), tie("text"))
+      .map(([a, op, b]) => `(${a}${op}${b})`),
+    tie("text").map((a) => `-(${a})`),
+    tie("text").map((a) => `NOT ${a}`),
+  ),
+  field: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.constantFrom(
+      "n:5",
+      "n:>5",
+      "n:>=1.5",
+      "n:<-3",
+      "n:<=21",
+      "n:[2 TO 9]",
+      "n:[* TO 3]",
+      "n:*",
+      "-n:*",
+      "host:web-01",
+      "host:*",
+      "host:(web-00 OR web-02)",
+      "level:>=warn",
+      "level:[trace TO error]",
+      "took_ms:>2s",
+      "size_bytes:<1mb",
+      "n:(1 OR >20)",
+      "user:=bob",
+    ),
+    fc
+      .tuple(tie("field"), fc.constantFrom(" OR ", " | ", " ", " AND "), tie("field"))
+      .map(([a, op, b]) => `(${a}${op}${b})`),
+    tie("field").map((a) => `-(${a})`),
+  ),
+}));
+
+/** Well-formed structured queries: each must be answered 200 (the engine must take what the compiler wrote). */
+const structuredQuery = fc
+  .tuple(structured.text, fc.option(structured.field, { nil: undefined }))
+  .map(([t, f]) => (f ? `${t} ${f}` : t));
 
 const paramValue = fc.oneof(
   fc.string({ maxLength: 30 }),
@@ -239,6 +328,51 @@ describe("query API under random and hostile input", () => {
       expect(status).toBe(404);
       expect(body.error?.code).toBe("not_found");
     }
+  });
+
+  it("answers every well-formed structured query with results", async () => {
+    await fc.assert(
+      fc.asyncProperty(structuredQuery, async (q) => {
+        const { status, body } = await call(index.name, [["q", q]]);
+        expect(status, `${q}: ${JSON.stringify(body)}`).toBe(200);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("counts what OR, NOT, comparisons, ranges and presence find", async () => {
+    const total = async (q: string) => {
+      const res = await call(index.name, [["q", q]]);
+      expect(res.status, `${q}: ${JSON.stringify(res.body)}`).toBe(200);
+      return (res.body as unknown as { total: number }).total;
+    };
+    const n = WORDS.length;
+    expect(await total("n:>=20")).toBe(n - 20);
+    expect(await total("n:[3 TO 5]")).toBe(3);
+    expect(await total("n:(1 OR 2 OR >20)")).toBe(2 + (n - 21));
+    expect(await total("(error OR café)")).toBe(2);
+    expect(await total("(error OR café) n:<5")).toBe(1);
+    expect(await total("NOT (error OR café)")).toBe(n - 2);
+    expect(await total("n:* -n:>1")).toBe(2);
+    expect(await total("-n:*")).toBe(0);
+    expect(await total("(host:web-00 OR host:web-01)")).toBe(WORDS.filter((_, i) => i % 3 !== 2).length);
+    expect(await total("(line -error) | café")).toBe(n - 1);
+  });
+
+  it("answers a query it cannot ask, or a malformed one, with a 400 naming the place", async () => {
+    const message = async (q: string) => {
+      const res = await call(index.name, [["q", q]]);
+      expect(res.status, q).toBe(400);
+      return res.body.error?.message ?? "";
+    };
+    expect(await message("line OR n:1")).toMatch(
+      /^query: the OR group starting at character 1 combines words/,
+    );
+    expect(await message("line (error")).toBe(
+      'query: unbalanced parenthesis: the "(" at character 6 is not closed',
+    );
+    expect(await message("host:>3")).toMatch(/at character 1: host holds text/);
+    expect(await message("n:>3parsecs")).toMatch(/at character 4: expected a number/);
   });
 
   it("finds text containing operator characters literally", async () => {

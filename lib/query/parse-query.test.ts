@@ -105,7 +105,11 @@ describe("parseQuery: boolean structure", () => {
     expect(e.position).toBe(0);
     expect(e.message).toMatch(/OR group starting at character 1 combines words and field conditions/);
     expect(syntaxError("x -(timeout status:500)").position).toBe(2);
-    expect(syntaxError("x -(timeout status:500)").message).toMatch(/under NOT/);
+    expect(syntaxError("x -(timeout status:500)").message).toMatch(
+      /^the NOT at character 3 combines words and field conditions under NOT/,
+    );
+    expect(syntaxError("NOT a|b n:5").message).toMatch(/^the OR group starting at character 1/);
+    expect(parseQuery("(a b:1) c").terms).toHaveLength(2);
   });
 
   it("names the place of unbalanced parentheses and dangling operators", () => {
@@ -164,7 +168,7 @@ describe("parseQuery: comparisons, ranges and presence", () => {
       /"loud" at character 8: a level comparison needs a level/,
     );
     const e = syntaxError("x host:>5");
-    expect(e.position).toBe(8);
+    expect(e.position).toBe(2);
     expect(e.message).toMatch(/host holds text/);
     expect(syntaxError("status:[1 TO]").message).toMatch(/expected a range like status:\[10 TO 20\]/);
   });

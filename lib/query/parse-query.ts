@@ -348,6 +348,11 @@ class Parser {
       this.i++;
       return node({ kind: "exists", field });
     }
+    if ((c === ">" || c === "<" || c === "[") && isAttributeField(field) && field !== "level")
+      throw new QuerySyntaxError(
+        `"${field}:" ${at(pos)}: ${field} holds text, which has no order; comparisons (>, <, [a TO b]) need a field holding numbers or level`,
+        pos,
+      );
     if (c === ">" || c === "<") {
       const op: CompareOp = q[this.i + 1] === "=" ? (c === ">" ? ">=" : "<=") : c;
       this.i += op.length;
@@ -456,20 +461,27 @@ function normalize(n: QueryNode): QueryNode {
   return children.length === 1 ? children[0]! : { ...n, children };
 }
 
-type Kind = "text" | "field";
+type Kind = "text" | "field" | "mixed";
 
-/** Whether a subtree is all full-text, all field conditions, or (the position of) an operator mixing them. */
-function kindOf(n: QueryNode): Kind | { mixed: QueryNode } {
+/**
+ * Whether a subtree is all full-text, all field conditions, or an AND of both (fine where the top level splits
+ * it); an OR or NOT over both is the node to report.
+ */
+function kindOf(n: QueryNode): Kind | { problem: QueryNode } {
   if (n.type === "term") return "text";
   if (n.type === "field") return "field";
-  if (n.type === "not") return kindOf(n.child);
+  if (n.type === "not") {
+    const k = kindOf(n.child);
+    return k === "mixed" ? { problem: n } : k;
+  }
   let kind: Kind | null = null;
   for (const c of n.children) {
     const k = kindOf(c);
     if (typeof k !== "string") return k;
-    if (kind !== null && k !== kind) return { mixed: n };
-    kind = k;
+    if (kind === null) kind = k;
+    else if (k !== kind) kind = "mixed";
   }
+  if (kind === "mixed" && n.type === "or") return { problem: n };
   return kind ?? "text";
 }
 
@@ -488,8 +500,8 @@ function toCondition(n: QueryNode): Condition {
 }
 
 function mixedError(n: QueryNode): QuerySyntaxError {
-  const op = n.type === "or" ? "OR" : n.type === "not" ? "NOT" : "AND";
-  const where = n.type === "or" ? `the OR group starting ${at(n.pos)}` : `the group ${at(n.pos)}`;
+  const op = n.type === "or" ? "OR" : "NOT";
+  const where = n.type === "or" ? `the OR group starting ${at(n.pos)}` : `the NOT ${at(n.pos)}`;
   return new QuerySyntaxError(
     `${where} combines words and field conditions under ${op}, which the engine cannot search in one go; ` +
       `write the words and the field conditions as separate AND'd parts, or search for each side on its own`,
@@ -519,10 +531,9 @@ export function splitQuery(tree: QueryNode | null): ParsedQuery {
       continue;
     }
     const kind = kindOf(c);
-    if (typeof kind !== "string") {
-      // A NOT over a mixed group is reported at the NOT, where the mixing starts to matter.
-      throw mixedError(c.type === "not" ? c : kind.mixed);
-    }
+    // A top-level AND is split above, so only an OR or NOT mixes the two kinds here.
+    if (typeof kind !== "string") throw mixedError(kind.problem);
+    if (kind === "mixed") throw mixedError(c);
     if (kind === "text") text.push(toText(c));
     else conditions.push(toCondition(c));
   }
