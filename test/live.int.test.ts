@@ -601,6 +601,18 @@ describe("live tail", () => {
       "-(status:>=500)",
       "(level:error OR -status:*)",
       "(status:>=500 AND -user:bob)",
+      // Regular expressions, tested by the app on the engine's candidates
+      "/[Pp]ayment (FAILED|ok)/",
+      "/payment failed/i",
+      "/payment failed/",
+      "-/order \\d/",
+      "/ERROR.*disk/",
+      "/^łódź/",
+      "user:/^B/",
+      "status:/^50/",
+      "tags:/^we/",
+      "host:/09$/",
+      "/web-\\d+\\.prod/ status:/200/",
     ];
     const indexedFields = ["region"];
     for (const q of queries) {

@@ -26,7 +26,9 @@ import { GET as hostFilesGET } from "@/app/api/hosts/[host]/files/route";
 import { GET as hostLogsGET } from "@/app/api/hosts/[host]/logs/route";
 import { GET as hostGET } from "@/app/api/hosts/[host]/route";
 import { GET as hostsGET } from "@/app/api/hosts/route";
-import { cursorOf } from "@/lib/query/cursor";
+import { cursorOf, decodeCursor } from "@/lib/query/cursor";
+import { searchRecords } from "@/lib/query/search-records";
+import { searchEngine } from "@/lib/services";
 import { GET as indexesGET } from "@/app/api/indexes/route";
 import { GET as savedSearchesGET } from "@/app/api/saved-searches/route";
 import { GET as streamGET } from "@/app/stream/route";
@@ -373,6 +375,67 @@ describe("query API under random and hostile input", () => {
     );
     expect(await message("host:>3")).toMatch(/at character 1: host holds text/);
     expect(await message("n:>3parsecs")).toMatch(/at character 4: expected a number/);
+  });
+
+  it("finds regular expressions over the message and over fields, and refuses what RE2 has not", async () => {
+    const grep = async (q: string) => {
+      const res = await call(index.name, [["q", q]]);
+      expect(res.status, `${q}: ${JSON.stringify(res.body)}`).toBe(200);
+      return res.body as unknown as GrepResult;
+    };
+    const n = WORDS.length;
+    const all = await grep("/line \\d+ with/");
+    expect(all.records).toHaveLength(n);
+    expect(all.scanned).toBe(n);
+    expect(all.truncated).toBe(false);
+    expect((await grep("/with (error|café) /")).total).toBe(2);
+    expect((await grep("/LINE 1\\d /i")).total).toBe(10);
+    expect((await grep("/LINE/")).total).toBe(0);
+    expect((await grep("-/with error/")).total).toBe(n - 1);
+    expect((await grep("/a\\|b$/ n:>=20")).total).toBe(2);
+    expect((await grep("n:/^1/")).total).toBe(11);
+    expect((await grep("host:/0[12]$/")).total).toBe(WORDS.filter((_, i) => i % 3 !== 0).length);
+    // Words every match holds narrow the engine's rows; a pattern without any reads every row of the range.
+    expect((await grep("/\\[brackets\\]/")).scanned).toBe(n);
+    expect((await grep("/with café/")).scanned).toBe(1);
+    for (const [q, why] of [
+      ["/(a)\\1/", /at character 1: backreferences/],
+      ["x /(?=a)/", /at character 3: lookahead and lookbehind/],
+      ["/a(b/", /at character 1: missing closing \)/],
+      [`/${"a".repeat(600)}/`, /longer than 512 characters/],
+      ["(/line/ OR café)", /the regular expression at character 2 stands inside OR/],
+    ] as const) {
+      const res = await call(index.name, [["q", q]]);
+      expect(res.status, q).toBe(400);
+      expect(res.body.error?.message, q).toMatch(why);
+    }
+  });
+
+  it("reads a regular expression's candidates within a scan budget, and resumes where it stopped", async () => {
+    const params = {
+      q: "/line/",
+      filter: [],
+      limit: 50,
+      from: undefined,
+      to: undefined,
+      before: undefined,
+      after: undefined,
+    };
+    const first = await searchRecords(searchEngine(), index.name, params, { batch: 3, budget: 5 });
+    expect(first.records).toHaveLength(5);
+    expect(first).toMatchObject({ scanned: 5, truncated: true, totalComplete: false });
+    const before = decodeCursor(first.cursors.older!)!;
+    const second = await searchRecords(
+      searchEngine(),
+      index.name,
+      { ...params, before },
+      { batch: 3, budget: 5 },
+    );
+    expect(second.records).toHaveLength(5);
+    const ids = [...first.records, ...second.records].map((r) => r.id);
+    expect(new Set(ids).size).toBe(10);
+    const whole = await searchRecords(searchEngine(), index.name, { ...params, limit: 10 });
+    expect(ids).toEqual(whole.records.map((r) => r.id));
   });
 
   it("finds text containing operator characters literally", async () => {

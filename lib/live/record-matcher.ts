@@ -19,6 +19,7 @@
  * - Comparisons: `level` by its number, unknown levels (number 0) never; a JSON value when it is a number, and
  *   (the engine's reading, sphinxql-dialect.ts conditionExpr) an object of one key as 0.
  * - `field:*`: a JSON value present and not null, an attribute not empty.
+ * - `/re/` and `field:/re/` as the search tests them on the engine's rows (lib/query/regex-filter.ts).
  */
 import {
   ALL_DOCS_TOKEN,
@@ -30,6 +31,7 @@ import {
   type TextQuery,
 } from "@/lib/engine/sphinxql-dialect";
 import type { ParsedQuery } from "@/lib/query/parse-query";
+import { compileRegexFilters } from "@/lib/query/regex-filter";
 import { LEVELS } from "@/lib/records/levels";
 import { stripSgr } from "@/lib/records/terminal-escapes";
 import type { LogRecord } from "@/lib/query/wire";
@@ -252,6 +254,7 @@ export function compileRecordMatcher(query: ParsedQuery, opts: MatcherOptions = 
     ...(query.conditions ?? []).map(compileCondition),
   ];
   const trees = (query.text ?? []).map(compileTextTree).filter((t): t is TextTest => t !== null);
+  const regex = compileRegexFilters(query.regexes);
   const indexed = opts.indexedFields ?? [];
   const positive = [
     ...terms.filter((t) => !t.negate),
@@ -271,13 +274,13 @@ export function compileRecordMatcher(query: ParsedQuery, opts: MatcherOptions = 
 
   const matches = (r: LogRecord): boolean => {
     for (const f of filters) if (!f(r)) return false;
-    if (terms.length === 0 && trees.length === 0) return true;
+    if (terms.length === 0 && trees.length === 0) return regex === null || regex(r);
     const words = wordsOf(r);
     let fields: Token[] | null = null;
     const has = (t: CompiledTerm) => occurs(words, t.parts) || occurs((fields ??= fieldsOf(r)), t.parts);
     for (const t of terms) if (has(t) === t.negate) return false;
     for (const tree of trees) if (!tree(has)) return false;
-    return true;
+    return regex === null || regex(r);
   };
 
   const highlights = (r: LogRecord): [number, number][] => {

@@ -26,6 +26,7 @@ import {
   type TextQuery,
 } from "@/lib/engine/sphinxql-dialect";
 import { LEVELS, normalizeLevel } from "@/lib/records/levels";
+import { regexLiterals, regexProblem, type RegexFilter } from "./regex-filter";
 
 /**
  * What the compilers take: the top-level AND of a query. `terms` and `filters` are its plain parts (as before
@@ -36,6 +37,8 @@ export type ParsedQuery = {
   filters: FieldFilter[];
   text?: TextQuery[];
   conditions?: Condition[];
+  /** Regular expressions the app tests on the engine's rows; their required words are in `terms`. */
+  regexes?: RegexFilter[];
 };
 
 export class QuerySyntaxError extends Error {
@@ -57,7 +60,8 @@ export type QueryNode =
   | { type: "and" | "or"; children: QueryNode[]; pos: number }
   | { type: "not"; child: QueryNode; pos: number }
   | { type: "term"; term: MatchTerm; pos: number }
-  | { type: "field"; cond: Condition & { kind: "in" | "cmp" | "exists" }; pos: number };
+  | { type: "field"; cond: Condition & { kind: "in" | "cmp" | "exists" }; pos: number }
+  | { type: "regex"; field: string | null; pattern: string; ignoreCase: boolean; pos: number };
 
 const at = (pos: number) => `at character ${pos + 1}`;
 
@@ -294,6 +298,10 @@ class Parser {
       this.i = end;
       return this.leaf({ type: "term", term: { kind: "phrase", text, negate: false }, pos });
     }
+    if (q[pos] === "/") {
+      const re = this.regex(null, pos);
+      if (re) return re;
+    }
     const field = /^([A-Za-z_][A-Za-z0-9_]{0,63}):/.exec(q.slice(pos, pos + 65))?.[1];
     if (
       field !== undefined &&
@@ -344,6 +352,10 @@ class Parser {
       this.i++;
       return exact(true);
     }
+    if (c === "/") {
+      const re = this.regex(field, pos);
+      if (re) return re;
+    }
     if (c === "*" && (this.i + 1 >= q.length || /[\s)|]/.test(q[this.i + 1]!))) {
       this.i++;
       return node({ kind: "exists", field });
@@ -363,6 +375,40 @@ class Parser {
     }
     if (c === "[") return this.range(field, pos);
     return exact(false);
+  }
+
+  /**
+   * `/pattern/` or `/pattern/i` from the cursor, or null when no `/` closes it before a space, `)`, `|` or the
+   * end (then it is text: `/api/orders/9` is words). A `/` inside a class or escaped does not close it.
+   */
+  regex(field: string | null, pos: number): QueryNode | null {
+    const q = this.q;
+    const start = this.i;
+    let inClass = false;
+    for (let j = start + 1; j < q.length; j++) {
+      const c = q[j]!;
+      if (c === "\\") {
+        j++;
+        continue;
+      }
+      if (inClass) {
+        if (c === "]") inClass = false;
+        continue;
+      }
+      if (c === "[") inClass = true;
+      if (c !== "/") continue;
+      const ignoreCase = q[j + 1] === "i";
+      const end = j + 1 + (ignoreCase ? 1 : 0);
+      if (end < q.length && !/[\s)|]/.test(q[end]!)) continue;
+      const pattern = q.slice(start + 1, j);
+      if (pattern === "") return null;
+      const problem = regexProblem(pattern);
+      if (problem !== null)
+        throw new QuerySyntaxError(`the regular expression ${at(start)}: ${problem}`, start);
+      this.i = end;
+      return this.leaf({ type: "regex", field, pattern, ignoreCase, pos });
+    }
+    return null;
   }
 
   /** `[a TO b]`, both ends included; `*` leaves an end open. */
@@ -468,6 +514,7 @@ type Kind = "text" | "field" | "mixed";
  * it); an OR or NOT over both is the node to report.
  */
 function kindOf(n: QueryNode): Kind | { problem: QueryNode } {
+  if (n.type === "regex") return { problem: n };
   if (n.type === "term") return "text";
   if (n.type === "field") return "field";
   if (n.type === "not") {
@@ -488,18 +535,24 @@ function kindOf(n: QueryNode): Kind | { problem: QueryNode } {
 function toText(n: QueryNode): TextQuery {
   if (n.type === "term") return { kind: "term", term: n.term };
   if (n.type === "not") return { kind: "not", child: toText(n.child) };
-  if (n.type === "field") throw new Error("a field condition in a full-text tree");
+  if (n.type === "field" || n.type === "regex") throw new Error("not a full-text term");
   return { kind: n.type, children: n.children.map(toText) };
 }
 
 function toCondition(n: QueryNode): Condition {
   if (n.type === "field") return n.cond;
   if (n.type === "not") return { kind: "not", child: toCondition(n.child) };
-  if (n.type === "term") throw new Error("a full-text term in a field condition");
+  if (n.type === "term" || n.type === "regex") throw new Error("not a field condition");
   return { kind: n.type, children: n.children.map(toCondition) };
 }
 
 function mixedError(n: QueryNode): QuerySyntaxError {
+  if (n.type === "regex")
+    return new QuerySyntaxError(
+      `the regular expression ${at(n.pos)} stands inside OR or a NOT group; a regular expression can only be ` +
+        `AND'd with the rest of the query (or excluded on its own: -/re/)`,
+      n.pos,
+    );
   const op = n.type === "or" ? "OR" : "NOT";
   const where = n.type === "or" ? `the OR group starting ${at(n.pos)}` : `the NOT ${at(n.pos)}`;
   return new QuerySyntaxError(
@@ -515,12 +568,22 @@ export function splitQuery(tree: QueryNode | null): ParsedQuery {
   const filters = new Map<string, FieldFilter>();
   const text: TextQuery[] = [];
   const conditions: Condition[] = [];
+  const regexes: RegexFilter[] = [];
   const conjuncts = tree === null ? [] : tree.type === "and" ? tree.children : [tree];
   for (const c of conjuncts) {
     const negate = c.type === "not";
     const leaf = negate ? c.child : c;
     if (leaf.type === "term") {
       terms.push({ ...leaf.term, negate });
+      continue;
+    }
+    if (leaf.type === "regex") {
+      regexes.push({ field: leaf.field, pattern: leaf.pattern, ignoreCase: leaf.ignoreCase, negate });
+      // The engine narrows to lines holding the words every match holds; the app tests the rest.
+      if (!negate && leaf.field === null) {
+        for (const t of regexLiterals(leaf.pattern, leaf.ignoreCase))
+          if (!terms.some((x) => x.kind === t.kind && x.text === t.text && !x.negate)) terms.push(t);
+      }
       continue;
     }
     if (leaf.type === "field" && leaf.cond.kind === "in") {
@@ -540,6 +603,7 @@ export function splitQuery(tree: QueryNode | null): ParsedQuery {
   const out: ParsedQuery = { terms, filters: [...filters.values()] };
   if (text.length) out.text = text;
   if (conditions.length) out.conditions = conditions;
+  if (regexes.length) out.regexes = regexes;
   return out;
 }
 
