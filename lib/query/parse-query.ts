@@ -378,8 +378,8 @@ class Parser {
   }
 
   /**
-   * `/pattern/` or `/pattern/i` from the cursor, or null when no `/` closes it before a space, `)`, `|` or the
-   * end (then it is text: `/api/orders/9` is words). A `/` inside a class or escaped does not close it.
+   * `/pattern/` or `/pattern/i` from the cursor, or null when its next `/` does not close it before a space,
+   * `)`, `|` or the end (then it is text: `/api/orders/9` is words). A `/` in a class or escaped is the pattern's.
    */
   regex(field: string | null, pos: number): QueryNode | null {
     const q = this.q;
@@ -399,7 +399,8 @@ class Parser {
       if (c !== "/") continue;
       const ignoreCase = q[j + 1] === "i";
       const end = j + 1 + (ignoreCase ? 1 : 0);
-      if (end < q.length && !/[\s)|]/.test(q[end]!)) continue;
+      // As in JavaScript, a `/` inside is written `\/`: an unescaped one that does not close makes this text.
+      if (end < q.length && !/[\s)|]/.test(q[end]!)) return null;
       const pattern = q.slice(start + 1, j);
       if (pattern === "") return null;
       const problem = regexProblem(pattern);

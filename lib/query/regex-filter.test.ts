@@ -62,8 +62,13 @@ describe("regular expressions in the query", () => {
       { field: "user", pattern: "^b", ignoreCase: false, negate: true },
     ]);
     expect(parseQuery("/api/orders/9").regexes).toBeUndefined();
-    expect(parseQuery("/api/orders/").regexes).toEqual([
-      { field: null, pattern: "api/orders", ignoreCase: false, negate: false },
+    expect(parseQuery("/api/orders/").regexes).toBeUndefined();
+    expect(parseQuery("/api/orders/9 /health/").regexes).toEqual([
+      { field: null, pattern: "health", ignoreCase: false, negate: false },
+    ]);
+    expect(parseQuery("/api\\/orders [/]x/ /timeout after/").regexes).toEqual([
+      { field: null, pattern: "api\\/orders [/]x", ignoreCase: false, negate: false },
+      { field: null, pattern: "timeout after", ignoreCase: false, negate: false },
     ]);
     expect(parseQuery("/timeout \\d+/").terms).toEqual([{ kind: "infix", text: "timeout", negate: false }]);
   });
