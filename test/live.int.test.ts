@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import amqp from "amqplib";
+import fc from "fast-check";
 import { execSync } from "node:child_process";
 import os from "node:os";
 import { GET as grepGET } from "@/app/api/grep/[logger]/route";
@@ -626,6 +627,68 @@ describe("live tail", () => {
       expect.soft(live, q).toEqual(engine);
       for (const r of found) expect.soft(m.highlights(r), `${q}: ${r.message}`).toEqual(r.highlights);
     }
+
+    // Random trees of the same constructs: full-text trees AND'd with field-condition trees.
+    const text = fc.letrec<{ t: string }>((tie) => ({
+      t: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        fc.constantFrom(
+          "payment",
+          "failed",
+          "order",
+          "*voic*",
+          "pay*",
+          '"error disk"',
+          "web-09",
+          "café",
+          "eu-west",
+        ),
+        fc
+          .tuple(tie("t"), fc.constantFrom(" OR ", " ", " | "), tie("t"))
+          .map(([x, op, y]) => `(${x}${op}${y})`),
+        tie("t").map((x) => `-(${x})`),
+      ),
+    })).t;
+    const field = fc.letrec<{ f: string }>((tie) => ({
+      f: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        fc.constantFrom(
+          "status:500",
+          "status:>=500",
+          "status:[400 TO 500]",
+          "status:*",
+          "ratio:<2",
+          "n:>40",
+          "level:>=warn",
+          "level:<warn",
+          "user:bob",
+          "host:*",
+          "tags:web",
+          "region:*",
+        ),
+        fc.tuple(tie("f"), fc.constantFrom(" OR ", " "), tie("f")).map(([x, op, y]) => `(${x}${op}${y})`),
+        tie("f").map((x) => `-(${x})`),
+      ),
+    })).f;
+    const regex = fc.constantFrom("/[Pp]ay/", "-/order \\d/", "/ó|ü/i", "user:/b$/");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(text, { nil: undefined }),
+        fc.option(field, { nil: undefined }),
+        fc.option(regex, { nil: undefined }),
+        async (...parts) => {
+          const q = parts.filter((p) => p !== undefined).join(" ");
+          const engine = (await grep(q)).map((r) => r.id).sort();
+          const m = compileRecordMatcher(parseQuery(`${q} tag:agree`), { indexedFields });
+          const live = all
+            .filter(m.matches)
+            .map((r) => r.id)
+            .sort();
+          expect(live, q).toEqual(engine);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it("declares the live exchange and removes a closed tail's queue", async () => {
