@@ -360,10 +360,6 @@ function jsonIn(field: string, values: string[]): string {
 }
 
 /**
- * Compiles field filters into WHERE conditions and select-list expressions (for what 2.2 cannot put in WHERE).
- * Values of one field are OR'd; fields are AND'd.
- */
-/**
  * A level filter, on the uint `lvl` where that says the same: the collector stores every level it knows under its
  * canonical name with that level's number (lib/records/levels.ts), and any other name with 0. A filter-only read
  * scans every row of a day, and a uint test costs the engine far less than a string one (BENCHMARKS.md).
@@ -466,6 +462,10 @@ function whereConditions(c: Condition): string[] | null {
   return null;
 }
 
+/**
+ * Compiles field filters and conditions into WHERE conditions and select-list expressions (for what 2.2 cannot
+ * put in WHERE). Values of one field are OR'd; fields and conditions are AND'd.
+ */
 export function compileFieldFilters(
   filters: FieldFilter[],
   conditions: Condition[] = [],
