@@ -12,9 +12,9 @@ import type { GeneratedRecord } from "@/lib/demo/generate-records";
 import type { Engine } from "@/lib/engine/engine-client";
 import { utcDayStart } from "@/lib/engine/retention";
 import {
-  ALL_DOCS_TOKEN,
   countTableSql,
   dailyTableName,
+  fieldsTextOf,
   replaceRowsSql,
   type EngineRow,
 } from "@/lib/engine/sphinxql-dialect";
@@ -149,7 +149,7 @@ export function plainRow(x: NormalizedRecord): EngineRow {
     ts: x.ts,
     seq: x.seq,
     message: x.message,
-    fieldsText: ALL_DOCS_TOKEN,
+    fieldsText: fieldsTextOf(x.fields),
     lvl: x.lvl,
     level: x.level,
     logger: x.logger,

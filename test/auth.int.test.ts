@@ -53,6 +53,25 @@ function routePath(file: string): string {
 }
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+/** google.rpc.Status codes the OTLP front end answers with, by the API's name for them. */
+const RPC_CODES: Record<number, string> = { 16: "unauthorized", 7: "forbidden" };
+
+/**
+ * A refusal's code and message: the API's `{ "error" }`, or, from the front ends that speak another protocol,
+ * OTLP's google.rpc.Status (JSON, as these requests are) and Loki's plain text, named by the status.
+ */
+async function errorOf(res: Response): Promise<{ code?: string; message?: string }> {
+  const text = await res.text();
+  if (!(res.headers.get("content-type") ?? "").startsWith("application/json"))
+    return { code: { 401: "unauthorized", 403: "forbidden" }[res.status], message: text.trim() };
+  const body = JSON.parse(text) as {
+    error?: { code: string; message: string };
+    code?: number;
+    message?: string;
+  };
+  return body.error ?? { code: RPC_CODES[body.code ?? -1], message: body.message };
+}
 const params = <P extends Record<string, string>>(p: P) => ({ params: Promise.resolve(p) });
 
 describe("access control", () => {
@@ -90,8 +109,7 @@ describe("access control", () => {
           params(segs),
         );
         expect.soft(res.status, name).toBe(401);
-        const body = (await res.json()) as { error?: { code: string } };
-        expect.soft(body.error?.code, name).toBe("unauthorized");
+        expect.soft((await errorOf(res)).code, name).toBe("unauthorized");
         checked.push(name);
       }
     }
@@ -286,7 +304,7 @@ describe("cookie-authenticated writes from another site", () => {
           );
           const what = `${name} with ${JSON.stringify(foreign)}`;
           expect.soft(res.status, what).toBe(403);
-          const error = ((await res.json()) as { error?: { code: string; message: string } }).error;
+          const error = await errorOf(res);
           expect.soft(error?.code, what).toBe("forbidden");
           // Ingest takes no cookie at all; everything else names the reason.
           expect.soft(error?.message, what).toMatch(/cross-site request refused|needs an API token/);

@@ -15,11 +15,11 @@ import {
   waitFor,
 } from "./helpers";
 
-function post(index: string, token: string, body: string) {
+function post(index: string, token: string, body: string, authorization = `Bearer ${token}`) {
   return ingest(
     new Request(`http://alco.test/api/ingest/${index}`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
+      headers: { authorization, "content-type": "application/x-ndjson" },
       body,
     }),
     { params: Promise.resolve({ logger: index }) },
@@ -110,6 +110,24 @@ describe("HTTP ingest", () => {
     );
     await new Promise((r) => setTimeout(r, 700));
     expect(await engineCount(index.name)).toBe(before);
+  });
+
+  it("takes the ingest token as the password of HTTP Basic, whatever the user name", async () => {
+    const basic = (user: string, password: string) =>
+      `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+    const before = await engineCount(index.name);
+    const res = await post(
+      index.name,
+      "",
+      JSON.stringify({ message: "via basic" }),
+      basic("promtail", token),
+    );
+    expect(res.status).toBe(202);
+    await waitFor("the record sent with Basic", async () => (await engineCount(index.name)) === before + 1);
+    const wrong = await post(index.name, "", '{"message":"x"}', basic("promtail", "alco_not-a-token"));
+    expect(wrong.status).toBe(401);
+    const read = (await createTestToken("read")).token;
+    expect((await post(index.name, "", '{"message":"x"}', basic("promtail", read))).status).toBe(403);
   });
 
   it("needs a token with the ingest scope", async () => {

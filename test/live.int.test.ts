@@ -491,6 +491,13 @@ describe("live tail", () => {
       { message: "łódź naïve ÜBER", region: "eu-west", level: "warn" },
       { message: "retrying in 5s (attempt 3 of 10)", n: 42, status: "5000" },
       { message: "\u001b[1;31mERROR\u001b[0m disk \u001b[38;5;214mfull\u001b[0mnow", region: "eu-north" },
+      {
+        message: "charge failed",
+        request_id: "req-f3c25632b924",
+        exc_info: 'Traceback (most recent call last):\n  File "pay.py", line 3\nTimeoutError: 10s',
+        trace: { id: "4bf92f3577b34da6a3ce929d0e0e4736", spans: ["00f067aa0ba902b7"] },
+      },
+      { message: "order 5632 shipped to b924", sku: "ab12cd34" },
     ];
     const before = await engineCount(a.name);
     await publish(
@@ -614,6 +621,24 @@ describe("live tail", () => {
       "tags:/^we/",
       "host:/09$/",
       "/web-\\d+\\.prod/ status:/200/",
+      "bob",
+      "prod",
+      "traceback",
+      '"most recent call"',
+      "timeouterror",
+      "req-f3c25632b924",
+      "f3c25632b924",
+      "f3c256*",
+      "f3c2*",
+      "5632",
+      "b924",
+      "*5632*",
+      "-traceback",
+      "4bf92f3577b34da6a3ce929d0e0e4736",
+      "4bf92f35*",
+      "00f067aa0ba902b7",
+      "ab12cd34",
+      "ab12*",
     ];
     const indexedFields = ["region"];
     for (const q of queries) {
@@ -689,6 +714,13 @@ describe("live tail", () => {
       ),
       { numRuns: 150 },
     );
+    // Free text finds what is in any string field, a long id whole or by a prefix, and no piece of it alone.
+    const messages = async (q: string) => (await grep(q)).map((r) => r.message);
+    expect(await messages("traceback")).toEqual(["charge failed"]);
+    expect(await messages("f3c25632b924")).toEqual(["charge failed"]);
+    expect(await messages("f3c256*")).toEqual(["charge failed"]);
+    expect(await messages("5632")).toEqual(["order 5632 shipped to b924"]);
+    expect(await messages("bob")).toHaveLength(2);
   });
 
   it("declares the live exchange and removes a closed tail's queue", async () => {

@@ -313,21 +313,4 @@ test.describe("reader", () => {
     await expect(page).toHaveURL(/start=\d+_0/);
     await expect(page.getByText("payment failed for order 400", { exact: true })).toBeInViewport();
   });
-
-  test("saves screenshots of the reader in light and dark", async ({ page, seeded }) => {
-    await page.emulateMedia({ colorScheme: "light" });
-    await open(page, seeded.index.name);
-    await page.evaluate(() => localStorage.setItem("alco-theme", "light"));
-    await open(page, seeded.index.name, "?q=failed");
-    await rows(page).first().click();
-    await page.keyboard.press("Enter");
-    await page.screenshot({ path: "docs/screenshots/reader-light.png" });
-    await page.evaluate(() => localStorage.setItem("alco-theme", "dark"));
-    await page.reload();
-    await expect(rows(page).first()).toBeVisible();
-    await rows(page).first().click();
-    await page.keyboard.press("Enter");
-    await page.screenshot({ path: "docs/screenshots/reader-dark.png" });
-    await page.evaluate(() => localStorage.removeItem("alco-theme"));
-  });
 });

@@ -1,3 +1,4 @@
+import { deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import { z } from "zod";
 import { idParamSchema } from "@/lib/admin/schema";
@@ -87,6 +88,35 @@ describe("withApi", () => {
       status: 413,
       body: { error: { code: "payload_too_large", message: "body: at most 10 bytes per request" } },
     });
+  });
+
+  it("inflates a gzip or deflate body, bounding what it inflates to, and refuses one that is not", async () => {
+    const POST = withApi({ auth: "public", body: "raw", maxBodyBytes: 1000 }, async ({ body }) =>
+      Response.json({ bytes: (await body.bytes()).length }),
+    );
+    const encoded = (encoding: string, data: Uint8Array) =>
+      new Request("http://alco.test/api/thing", {
+        method: "POST",
+        headers: { "content-encoding": encoding },
+        body: Buffer.from(data),
+      });
+    const gzip = (n: number) => gzipSync(Buffer.alloc(n, "a"));
+    expect(await (await POST(encoded("gzip", gzip(1000)), noSegments)).json()).toEqual({ bytes: 1000 });
+    expect(await (await POST(encoded("deflate", deflateSync(Buffer.alloc(900))), noSegments)).json()).toEqual(
+      { bytes: 900 },
+    );
+    // 1001 bytes inflated from a body of a few dozen.
+    expect(await answer(await POST(encoded("gzip", gzip(1001)), noSegments))).toEqual({
+      status: 413,
+      body: {
+        error: { code: "payload_too_large", message: "body: at most 1000 bytes per request, decompressed" },
+      },
+    });
+    const notGzip = await answer(await POST(encoded("gzip", Buffer.from("plain")), noSegments));
+    expect(notGzip.status).toBe(400);
+    expect(notGzip.body.error.message).toMatch(/^body: not valid gzip/);
+    const br = await answer(await POST(encoded("br", Buffer.from("x")), noSegments));
+    expect(br.body.error.message).toBe("Content-Encoding br is not supported: send gzip, deflate or none");
   });
 
   it("parses the dynamic segments with the params schema", async () => {

@@ -36,6 +36,11 @@ export type RouteSpec<A extends Access, P, Q, B> = {
   body?: B;
   /** The most bytes a body may have; small JSON objects unless the route says otherwise. */
   maxBodyBytes?: number;
+  /**
+   * How a route that speaks another protocol (OTLP, Loki push) answers a failure, in that protocol's own shape;
+   * the API's `{ "error": … }` when left out.
+   */
+  errorAnswer?: (err: ApiError, req: Request) => Response;
 };
 
 type SegmentsOf<P> = P extends z.ZodType ? z.input<P> : unknown;
@@ -101,7 +106,9 @@ export function withApi<
       } as HandlerArgs<A, P, Q, B>;
       return withServerTiming(await handler(args), started, authMs);
     } catch (err) {
-      return withServerTiming(errorResponse(toApiError(err)), started, authMs);
+      const apiErr = toApiError(err);
+      const answer = spec.errorAnswer ? spec.errorAnswer(apiErr, req) : errorResponse(apiErr);
+      return withServerTiming(answer, started, authMs);
     }
   };
 }

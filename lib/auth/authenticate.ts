@@ -1,7 +1,9 @@
 /**
- * Who is making a request: a signed-in user (session cookie) or a script (bearer API token). State-changing
- * requests that ride on the cookie must come from our own pages (Origin or Sec-Fetch-Site), which with
- * SameSite=Lax cookies makes forms and fetches CSRF-safe; bearer requests carry no ambient credential.
+ * Who is making a request: a signed-in user (session cookie) or a script (API token, as `Authorization: Bearer`
+ * or as the password of HTTP Basic, which is all many log shippers can send). State-changing requests that ride
+ * on the cookie must come from our own pages (Origin or Sec-Fetch-Site), which with SameSite=Lax cookies makes
+ * forms and fetches CSRF-safe; bearer requests carry no ambient credential. A browser may keep Basic
+ * credentials and send them by itself, so a Basic request a browser marks as cross-site is refused.
  */
 import "server-only";
 import type { Db } from "@/db/client";
@@ -25,19 +27,31 @@ export function readCookie(header: string | null, name: string): string | null {
   return null;
 }
 
-function bearer(req: Request): string | null {
-  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "");
-  return m ? m[1]! : null;
+/**
+ * The API token an `Authorization` header carries: a Bearer token, or the password of Basic credentials
+ * (`base64(user:token)`, the user name being anything). Null when the header is absent or names neither.
+ */
+export function tokenFromAuthorization(
+  header: string | null,
+): { token: string; via: "bearer" | "basic" } | null {
+  const m = /^(Bearer|Basic)\s+(\S+)$/i.exec(header ?? "");
+  if (!m) return null;
+  if (m[1]!.toLowerCase() === "bearer") return { token: m[2]!, via: "bearer" };
+  const decoded = Buffer.from(m[2]!, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  const token = colon >= 0 ? decoded.slice(colon + 1) : "";
+  return token ? { token, via: "basic" } : null;
 }
 
 export async function authenticate(
   db: Db,
   req: Request,
-): Promise<{ principal: Principal; via: "cookie" | "bearer" } | null> {
-  const token = bearer(req);
-  if (token) {
-    const record = await findActiveToken(db, token);
-    return record ? { principal: { kind: "token", token: record }, via: "bearer" } : null;
+): Promise<{ principal: Principal; via: "cookie" | "bearer" | "basic" } | null> {
+  const credentials = tokenFromAuthorization(req.headers.get("authorization"));
+  if (credentials) {
+    if (credentials.via === "basic") assertNotCrossSite(req);
+    const record = await findActiveToken(db, credentials.token);
+    return record ? { principal: { kind: "token", token: record }, via: credentials.via } : null;
   }
   const session = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
   if (session) {
@@ -45,6 +59,29 @@ export async function authenticate(
     if (user) return { principal: { kind: "user", user }, via: "cookie" };
   }
   return null;
+}
+
+/**
+ * Refuses what a browser says comes from another site (Sec-Fetch-Site, or an Origin of another host); a shipper
+ * sends neither header and passes.
+ */
+export function assertNotCrossSite(req: Request): void {
+  const site = req.headers.get("sec-fetch-site");
+  const origin = req.headers.get("origin");
+  let foreign = site !== null && site !== "same-origin" && site !== "none";
+  if (!foreign && origin && origin !== "null") {
+    const host = clientFacts(req).host;
+    try {
+      foreign = new URL(origin).host !== host;
+    } catch {
+      foreign = true;
+    }
+  }
+  if (foreign)
+    throw new AppError(
+      "forbidden",
+      "cross-site request refused: Basic credentials are for shippers and scripts",
+    );
 }
 
 /** A cookie-authenticated write must come from a page of this origin. */

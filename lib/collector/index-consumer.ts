@@ -21,7 +21,7 @@ import type { LoggerIndex } from "@/db/schema";
 import { assertIndexQueue, deadLetterExchange, DLQ_HEADERS, type LogsExchange } from "@/lib/amqp/topology";
 import type { Engine } from "@/lib/engine/engine-client";
 import { retentionWindow, utcDayStart } from "@/lib/engine/retention";
-import { ALL_DOCS_TOKEN, dailyTableName, type EngineRow } from "@/lib/engine/sphinxql-dialect";
+import { dailyTableName, fieldsTextOf, type EngineRow } from "@/lib/engine/sphinxql-dialect";
 import { renderStatements, writeStatements, type Statement } from "@/lib/engine/write-rows";
 import { normalizeRecord, type NormalizedRecord, type NormalizeResult } from "@/lib/records/normalize-record";
 import { arrivalClock, SEQ_HEADER, seqFromHeader } from "@/lib/records/record-seq";
@@ -382,17 +382,12 @@ export class IndexConsumer {
     }
     const attributes: Record<string, string> = { level: r.level, logger: r.logger, host: r.host };
     for (const k of roles.filtered) values.add(k, k in attributes ? attributes[k] : fields[k], r.ts);
-    let fieldsText = ALL_DOCS_TOKEN;
-    for (const k of roles.indexed) {
-      const v = fields[k];
-      if (typeof v === "string" || typeof v === "number") fieldsText += ` ${k}=${v}`;
-    }
     const row = {
       id: r.id,
       ts: r.ts,
       seq: r.seq,
       message: r.message,
-      fieldsText,
+      fieldsText: fieldsTextOf(fields, roles.indexed),
       lvl: r.lvl,
       level: r.level,
       logger: r.logger,

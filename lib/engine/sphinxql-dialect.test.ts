@@ -21,12 +21,22 @@ import {
 // Every character with a meaning inside MATCH(), including the ones the compiler itself places (`-`, `"`, `*`).
 const MATCH_OPERATORS = new Set([..."\\()|-!@~\"&/^$=<*>?:[]{}'.,;#%+ \t\n"]);
 
+/** The term as the message holds it: a compiled term without its readings for pieced words in `fields`. */
+function messageForm(compiled: string): string {
+  const negate = compiled.startsWith("-");
+  const s = negate ? compiled.slice(1) : compiled;
+  const at = s.indexOf(" | (@fields ");
+  if (at < 0) return compiled;
+  expect(s.startsWith("(") && s.endsWith(")")).toBe(true);
+  return `${negate ? "-" : ""}${s.slice(1, at)}`;
+}
+
 /**
- * Removes the syntax compileMatchTerm places (leading `-`, phrase quotes, wildcard `*`) and returns the words,
- * checking that it sits where the term's kind says.
+ * Removes the syntax compileMatchTerm places (leading `-`, phrase quotes, wildcard `*`, readings in `fields`) and
+ * returns the words, checking that it sits where the term's kind says.
  */
 function wordsOf(compiled: string, term: MatchTerm): string[] {
-  let s = compiled;
+  let s = messageForm(compiled);
   if (term.negate) {
     expect(s.startsWith("-")).toBe(true);
     s = s.slice(1);
@@ -96,7 +106,7 @@ describe("compileMatchTerm", () => {
       fc.property(matchTerm, (term) => {
         const compiled = compileMatchTerm(term);
         const kept = (s: string) => s.replace(/[^\p{L}\p{N}_]+/gu, "");
-        expect(kept(compiled ?? "")).toBe(kept(kept(term.text).toLowerCase()));
+        expect(kept(messageForm(compiled ?? ""))).toBe(kept(kept(term.text).toLowerCase()));
       }),
     );
   });
@@ -124,9 +134,28 @@ describe("compileMatchTerm", () => {
     );
   });
 
-  it("puts the prefix wildcard after the last word", () => {
-    expect(compileMatchTerm({ kind: "prefix", text: "time", negate: false })).toBe("time*");
-    expect(compileMatchTerm({ kind: "prefix", text: "web-0", negate: false })).toBe('"web 0*"');
+  it("puts the prefix wildcard after the last word, which may also start an id held in pieces", () => {
+    expect(compileMatchTerm({ kind: "prefix", text: "time", negate: false })).toBe(
+      "(time* | (@fields _time*))",
+    );
+    expect(compileMatchTerm({ kind: "prefix", text: "web-0", negate: false })).toBe(
+      '("web 0*" | (@fields "web _0*"))',
+    );
+    expect(compileMatchTerm({ kind: "prefix", text: "f3c25", negate: false })).toBe(
+      '(f3c25* | (@fields "_f3c2 __5*") | (@fields "_f3c2 ___5*"))',
+    );
+  });
+
+  it("reads a long word with a digit also as the marked pieces `fields` holds it in", () => {
+    expect(compileMatchTerm({ kind: "word", text: "req-f3c25632b924", negate: false })).toBe(
+      '("req f3c25632b924" | (@fields "req _f3c2 __5632 ___b924"))',
+    );
+    expect(compileMatchTerm({ kind: "phrase", text: "id f3c25632", negate: true })).toBe(
+      '-("id f3c25632" | (@fields "id _f3c2 ___5632"))',
+    );
+    // Infixes find a part of a pieced id only within a piece: no second reading.
+    expect(compileMatchTerm({ kind: "infix", text: "25632b9", negate: false })).toBe("*25632b9*");
+    expect(compileMatchTerm({ kind: "word", text: "traceback", negate: false })).toBe("traceback");
   });
 
   it("puts infix wildcards on both ends", () => {

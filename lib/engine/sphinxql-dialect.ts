@@ -13,6 +13,7 @@
 import { escape, format } from "mysql2";
 import { FIELD_NAME_PATTERN } from "@/lib/records/field-names";
 import { LEVELS } from "@/lib/records/levels";
+import { fieldWords, piecedTerm, tokenize } from "./engine-words";
 import { isValidIndexName } from "./index-names";
 
 export { HEALTH_TABLE, INDEX_NAME_PATTERN, isValidIndexName } from "./index-names";
@@ -235,7 +236,43 @@ export function compileMatchTerm(term: MatchTerm): string | null {
       body = escaped.length === 1 ? escaped[0] : `"${escaped.join(" ")}"`;
       break;
   }
+  const pieced = piecedAlternative(term);
+  if (pieced !== null) body = `(${body} | ${pieced})`;
   return term.negate ? `-${body}` : body;
+}
+
+/**
+ * The term as the `fields` text holds it where a word of it is written in pieces (engine-words.ts), or null when
+ * the term reads there as it does in the message. A prefix may be the start of a pieced word whatever it holds.
+ */
+function piecedAlternative(term: MatchTerm): string | null {
+  if (term.kind === "infix") return null;
+  const readings = piecedTerm(
+    tokenize(term.text).map((t) => t.text),
+    term.kind === "prefix",
+  );
+  if (readings === null) return null;
+  return readings
+    .map((words) => {
+      const parts = words.map(escapeMatchWord);
+      if (term.kind === "prefix") parts[parts.length - 1] += "*";
+      return `(@fields ${parts.length === 1 ? parts[0]! : `"${parts.join(" ")}"`})`;
+    })
+    .join(" | ");
+}
+
+/**
+ * A record's `fields` full-text field: ALL_DOCS_TOKEN, `key=value` of the columns flagged `indexed`, and the words
+ * of every string value (engine-words.ts), so that free text finds what is in any field as grep finds it in a line.
+ */
+export function fieldsTextOf(fields: Record<string, unknown>, indexed: readonly string[] = []): string {
+  let text = ALL_DOCS_TOKEN;
+  for (const k of indexed) {
+    const v = Object.hasOwn(fields, k) ? fields[k] : undefined;
+    if (typeof v === "string" || typeof v === "number") text += ` ${k}=${v}`;
+  }
+  const words = fieldWords(fields);
+  return words.length === 0 ? text : `${text} ${words.join(" ")}`;
 }
 
 /**
@@ -630,7 +667,7 @@ export type EngineRow = {
   /** Decimal, below 2^63: the record's place among its source's lines of the same millisecond. */
   seq: string;
   message: string;
-  /** Full-text tokens of indexed columns, as `key=value`, plus ALL_DOCS_TOKEN. */
+  /** ALL_DOCS_TOKEN, `key=value` of indexed columns, and the words of every string field (engine-words.ts). */
   fieldsText: string;
   lvl: number;
   level: string;

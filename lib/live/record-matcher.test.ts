@@ -141,10 +141,36 @@ describe("record matcher: text", () => {
 
   it("searches the key=value text of indexed columns, and ignores terms of punctuation only", () => {
     const r = toRecord({ routingKey: "x.i", body: { message: "nothing here", region: "eu-west" } });
-    expect(grep("eu-west", [], [r])).toHaveLength(0);
+    expect(grep('"region=eu"', [], [r])).toHaveLength(0);
     expect(grep("eu-west", [], [r], ["region"])).toHaveLength(1);
     expect(grep('"region=eu"', [], [r], ["region"])).toHaveLength(1);
     expect(grep("nothing ---", [], [r])).toHaveLength(1);
+  });
+
+  it("finds free text in every string field, and a long id in a field by its whole or a prefix only", () => {
+    const r = toRecord({
+      routingKey: "x.i",
+      body: {
+        message: "charge failed",
+        request_id: "req-f3c25632b924",
+        exc_info: "Traceback (most recent call last):\nTimeoutError: 10s",
+        trace: { ids: ["4bf92f3577b34da6a3ce929d0e0e4736"] },
+        status: 502,
+      },
+    });
+    for (const q of [
+      "traceback",
+      '"most recent call"',
+      "req-f3c25632b924",
+      "f3c25632b924",
+      "f3c256*",
+      "f3c2*",
+      "4bf92f35*",
+    ])
+      expect(grep(q, [], [r]), q).toHaveLength(1);
+    // A piece of an id is no word of the line; a number field is found by field:value, not as text.
+    for (const q of ["5632", "b924", "f3c25632", "502", "-traceback", "exc_info"])
+      expect(grep(q, [], [r]), q).toHaveLength(0);
   });
 });
 

@@ -9,8 +9,10 @@
  *   parts (`web-09`, `status=500`) is a phrase of them, as the dialect compiles it.
  * - `word` matches a whole word; `"a b"` consecutive words; `pay*` a word starting with `pay`; `*voic*` a word
  *   containing `voic` (of several parts: the first ends with, the last starts with, the middle ones equal).
- * - Terms are looked for in the message and in the `fields` text the collector indexes (`alcoalldocs` plus
- *   `key=value` of the columns flagged `indexed`), never across the two. `-term` excludes.
+ * - Terms are looked for in the message and in the `fields` text the collector indexes (sphinxql-dialect.ts
+ *   fieldsTextOf: `alcoalldocs`, `key=value` of the columns flagged `indexed`, the words of every string value
+ *   with long ids in pieces), never across the two; a term with a pieced word is also looked for in its pieces,
+ *   as the dialect compiles it. `-term` excludes.
  * - `level:`, `logger:`, `host:` compare the attribute, ASCII case-insensitively (the engine's default `libc_ci`
  *   collation); any other field is the record's JSON value, compared case-sensitively: a string equal to the
  *   value, an integer equal to it (`status:500` finds 500 and "500"; the engine never finds a fraction), or an
@@ -21,8 +23,9 @@
  * - `field:*`: a JSON value present and not null, an attribute not empty.
  * - `/re/` and `field:/re/` as the search tests them on the engine's rows (lib/query/regex-filter.ts).
  */
+import { piecedTerm, tokenize, type Token } from "@/lib/engine/engine-words";
 import {
-  ALL_DOCS_TOKEN,
+  fieldsTextOf,
   isAttributeField,
   positiveTerms,
   type Condition,
@@ -36,53 +39,7 @@ import { LEVELS } from "@/lib/records/levels";
 import { stripSgr } from "@/lib/records/terminal-escapes";
 import type { LogRecord } from "@/lib/query/wire";
 
-type Token = { text: string; start: number; end: number };
-
-// The charset_table of TEXT_SETTINGS: 0-9, A-Z, _, a-z, U+C0..U+D6, U+D8..U+F6, U+F8..U+FF, U+401,
-// U+410..U+44F, U+451. CJK (ngram_chars, U+3000..U+2FA1F) is one word per character.
-function wordChar(c: number): boolean {
-  return (
-    (c >= 0x30 && c <= 0x39) ||
-    (c >= 0x41 && c <= 0x5a) ||
-    c === 0x5f ||
-    (c >= 0x61 && c <= 0x7a) ||
-    (c >= 0xc0 && c <= 0xff && c !== 0xd7 && c !== 0xf7) ||
-    c === 0x401 ||
-    (c >= 0x410 && c <= 0x44f) ||
-    c === 0x451
-  );
-}
-
-function ngramChar(c: number): boolean {
-  return c >= 0x3000 && c <= 0x2fa1f;
-}
-
-// A colour sequence separates words, as the engine stores it (sphinxql-dialect.ts messageToEngine).
-const SGR_AT = /\u001b\[[0-9;:]*m/y;
-
-/** The words of a text as the engine indexes them, lowercased, with their UTF-16 offsets. */
-export function tokenize(text: string): Token[] {
-  const out: Token[] = [];
-  let start = -1;
-  for (let i = 0; i < text.length;) {
-    const c = text.codePointAt(i)!;
-    let width = c > 0xffff ? 2 : 1;
-    if (c === 0x1b) {
-      SGR_AT.lastIndex = i;
-      if (SGR_AT.test(text)) width = SGR_AT.lastIndex - i;
-    }
-    if (wordChar(c)) {
-      if (start < 0) start = i;
-    } else {
-      if (start >= 0) out.push({ text: text.slice(start, i).toLowerCase(), start, end: i });
-      start = -1;
-      if (ngramChar(c)) out.push({ text: text.slice(i, i + width), start: i, end: i + width });
-    }
-    i += width;
-  }
-  if (start >= 0) out.push({ text: text.slice(start).toLowerCase(), start, end: text.length });
-  return out;
-}
+export { tokenize };
 
 /** Shared by every tail's matcher: a record delivered to many tails is one object, tokenized once. */
 const messageTokens = new WeakMap<LogRecord, Token[]>();
@@ -94,7 +51,8 @@ function wordsOf(r: LogRecord): Token[] {
 }
 
 type PartTest = (word: string) => boolean;
-type CompiledTerm = { parts: PartTest[]; negate: boolean };
+/** `pieced`: the term as the `fields` text holds it where a word of it is written in pieces (engine-words.ts). */
+type CompiledTerm = { parts: PartTest[]; pieced: PartTest[][]; negate: boolean };
 
 function compileTerm(t: MatchTerm): CompiledTerm | null {
   const words = tokenize(t.text).map((w) => w.text);
@@ -109,7 +67,13 @@ function compileTerm(t: MatchTerm): CompiledTerm | null {
     }
     return (x) => x === w;
   });
-  return { parts, negate: t.negate };
+  const readings = t.kind === "infix" ? null : piecedTerm(words, t.kind === "prefix");
+  const pieced = (readings ?? []).map((reading) =>
+    reading.map((w, i): PartTest =>
+      t.kind === "prefix" && i === reading.length - 1 ? (x) => x.startsWith(w) : (x) => x === w,
+    ),
+  );
+  return { parts, pieced, negate: t.negate };
 }
 
 /** Start indexes in `tokens` where the term's parts match consecutive words. */
@@ -263,21 +227,18 @@ export function compileRecordMatcher(query: ParsedQuery, opts: MatcherOptions = 
       .filter((t): t is CompiledTerm => t !== null),
   ];
 
-  const fieldsOf = (r: LogRecord) => {
-    let text = ALL_DOCS_TOKEN;
-    for (const k of indexed) {
-      const v = Object.hasOwn(r.fields, k) ? r.fields[k] : undefined;
-      if (typeof v === "string" || typeof v === "number") text += ` ${k}=${v}`;
-    }
-    return tokenize(text);
-  };
+  const fieldsOf = (r: LogRecord) => tokenize(fieldsTextOf(r.fields, indexed));
 
   const matches = (r: LogRecord): boolean => {
     for (const f of filters) if (!f(r)) return false;
     if (terms.length === 0 && trees.length === 0) return regex === null || regex(r);
     const words = wordsOf(r);
     let fields: Token[] | null = null;
-    const has = (t: CompiledTerm) => occurs(words, t.parts) || occurs((fields ??= fieldsOf(r)), t.parts);
+    const has = (t: CompiledTerm) => {
+      if (occurs(words, t.parts)) return true;
+      const f = (fields ??= fieldsOf(r));
+      return occurs(f, t.parts) || t.pieced.some((p) => occurs(f, p));
+    };
     for (const t of terms) if (has(t) === t.negate) return false;
     for (const tree of trees) if (!tree(has)) return false;
     return regex === null || regex(r);

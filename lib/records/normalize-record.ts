@@ -9,7 +9,7 @@ import { normalizeLevel } from "./levels";
 import { dateMs, parseTime, parseWallClock, subMillisecondNanos } from "./parse-time";
 import { recordId } from "./record-id";
 import { arrivalSeq, logcollectSeq } from "./record-seq";
-import { MESSAGE_KEYS, messageKeyOf, TIME_KEYS } from "./record-keys";
+import { HOST_KEYS, LEVEL_KEYS, LOGGER_KEYS, MESSAGE_KEYS, messageKeyOf, TIME_KEYS } from "./record-keys";
 import { removeControls } from "./terminal-escapes";
 
 export type NormalizedRecord = {
@@ -45,10 +45,6 @@ export type Delivery = {
 export type NormalizeOptions = { maxBytes: number; logcollectTimeZone: string };
 
 export type NormalizeResult = { ok: true; record: NormalizedRecord } | { ok: false; reason: string };
-
-const LEVEL_KEYS = ["level", "levelname", "severity", "log.level"] as const;
-const HOST_KEYS = ["host", "hostname"] as const;
-const LOGGER_KEYS = ["logger", "name", "logger_name"] as const;
 
 /**
  * A record is a JSON object with a message; the rest is optional and loosely typed on purpose. Checked as a

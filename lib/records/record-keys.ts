@@ -5,6 +5,9 @@
  */
 export const MESSAGE_KEYS = ["message", "msg", "@message", "log"] as const;
 export const TIME_KEYS = ["@timestamp", "timestamp", "time", "ts"] as const;
+export const LEVEL_KEYS = ["level", "levelname", "severity", "log.level"] as const;
+export const HOST_KEYS = ["host", "hostname"] as const;
+export const LOGGER_KEYS = ["logger", "name", "logger_name"] as const;
 
 /** The first of MESSAGE_KEYS that holds a string, if any. */
 export function messageKeyOf(record: Record<string, unknown>): (typeof MESSAGE_KEYS)[number] | undefined {
