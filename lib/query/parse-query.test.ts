@@ -80,12 +80,19 @@ describe("parseQuery: boolean structure", () => {
   });
 
   it("reads field:(a OR b) as either value, and a repeated field in an AND group as either value", () => {
-    expect(parseQuery("status:(500 OR 404)").conditions).toEqual([
+    expect(parseQuery("status:(500 OR 404) status:503")).toEqual({
+      terms: [],
+      filters: [{ field: "status", values: ["500", "404", "503"], negate: false }],
+    });
+    expect(parseQuery("-host:(a OR b)").filters).toEqual([
+      { field: "host", values: ["a", "b"], negate: true },
+    ]);
+    expect(parseQuery("status:(500 OR >=600)").conditions).toEqual([
       {
         kind: "or",
         children: [
           { kind: "in", field: "status", values: ["500"] },
-          { kind: "in", field: "status", values: ["404"] },
+          { kind: "cmp", field: "status", op: ">=", value: 600 },
         ],
       },
     ]);

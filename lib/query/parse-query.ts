@@ -505,6 +505,18 @@ function normalize(n: QueryNode): QueryNode {
     }
     return merged.length === 1 ? merged[0]! : { ...n, children: merged };
   }
+  // `field:(a OR b)` is `field:a field:b`: one IN() the engine filters in WHERE, not an expression per row.
+  const first = children[0]!;
+  if (
+    first.type === "field" &&
+    first.cond.kind === "in" &&
+    children.every((c) => c.type === "field" && c.cond.kind === "in" && c.cond.field === first.cond.field)
+  ) {
+    const values = [
+      ...new Set(children.flatMap((c) => (c.type === "field" && c.cond.kind === "in" ? c.cond.values : []))),
+    ];
+    return { ...first, cond: { kind: "in", field: first.cond.field, values } };
+  }
   return children.length === 1 ? children[0]! : { ...n, children };
 }
 
