@@ -14,7 +14,7 @@ import { Collector } from "@/lib/collector/collector";
 import { liveExchange } from "@/lib/amqp/topology";
 import { registerColumns, setColumnFlags } from "@/lib/indexes/logger-indexes";
 import { closeLiveHub, liveHub } from "@/lib/live/live-hub";
-import { compileRecordMatcher } from "@/lib/live/record-matcher";
+import { compileRecordMatcher } from "@/lib/query/record-matcher";
 import { SseParser, type SseMessage } from "@/lib/live/sse-parser";
 import { parseQuery } from "@/lib/query/parse-query";
 import type { GrepResult, LogRecord } from "@/lib/query/wire";

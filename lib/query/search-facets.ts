@@ -23,7 +23,7 @@ import { runStatements, type Row } from "@/lib/engine/run-statements";
 import { parseQuery } from "./parse-query";
 import type { FacetsParams } from "./reader-schema";
 import { onQueryTables, type QueryTarget } from "./query-tables";
-import { compileRecordMatcher } from "@/lib/live/record-matcher";
+import { compileRecordMatcher } from "@/lib/query/record-matcher";
 import { mergeFilters, scanMatches } from "./search-records";
 import type { Facets, FacetValue } from "./wire";
 

@@ -4,7 +4,7 @@ import { requireReadableIndex } from "@/lib/api/require-index";
 import { listColumns } from "@/lib/indexes/logger-indexes";
 import { liveSettings, openLiveBody, SSE_HEADERS, sseWriter } from "@/lib/live/live-response";
 import { grepSource } from "@/lib/live/live-sources";
-import { compileRecordMatcher } from "@/lib/live/record-matcher";
+import { compileRecordMatcher } from "@/lib/query/record-matcher";
 import { liveParamsSchema } from "@/lib/live/schema";
 import { decodeCursor } from "@/lib/query/cursor";
 import { parseQuery, searchesWords } from "@/lib/query/parse-query";

@@ -3,7 +3,7 @@ import { parseQuery } from "@/lib/query/parse-query";
 import { mergeFilters } from "@/lib/query/search-records";
 import type { LogRecord } from "@/lib/query/wire";
 import { normalizeRecord } from "@/lib/records/normalize-record";
-import { toLogRecord } from "./live-message";
+import { toLogRecord } from "@/lib/live/live-message";
 import { compileRecordMatcher, tokenize } from "./record-matcher";
 import type { Outgoing } from "@/test/helpers";
 import { threeFormatRecord } from "@/test/three-formats";
