@@ -639,6 +639,13 @@ describe("live tail", () => {
       "00f067aa0ba902b7",
       "ab12cd34",
       "ab12*",
+      "message:traceback",
+      "message:charge",
+      'message:"charge failed"',
+      "message:pay*",
+      "-message:payment",
+      "message:(bob OR charge)",
+      "message:bob",
     ];
     const indexedFields = ["region"];
     for (const q of queries) {
@@ -721,6 +728,8 @@ describe("live tail", () => {
     expect(await messages("f3c256*")).toEqual(["charge failed"]);
     expect(await messages("5632")).toEqual(["order 5632 shipped to b924"]);
     expect(await messages("bob")).toHaveLength(2);
+    expect(await messages("message:traceback")).toEqual([]);
+    expect(await messages("message:bob")).toEqual([]);
   });
 
   it("declares the live exchange and removes a closed tail's queue", async () => {

@@ -146,6 +146,15 @@ describe("compileMatchTerm", () => {
     );
   });
 
+  it("limits a term of message: to the message field, where no pieces are", () => {
+    expect(compileMatchTerm({ kind: "word", text: "f3c25632b924", negate: true, inMessage: true })).toBe(
+      "-(@message f3c25632b924)",
+    );
+    expect(compileMatchTerm({ kind: "prefix", text: "pay", negate: false, inMessage: true })).toBe(
+      "(@message pay*)",
+    );
+  });
+
   it("reads a long word with a digit also as the marked pieces `fields` holds it in", () => {
     expect(compileMatchTerm({ kind: "word", text: "req-f3c25632b924", negate: false })).toBe(
       '("req f3c25632b924" | (@fields "req _f3c2 __5632 ___b924"))',

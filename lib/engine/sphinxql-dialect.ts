@@ -201,11 +201,13 @@ export function tokenizeWords(text: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-export type MatchTerm =
-  | { kind: "word"; text: string; negate: boolean }
-  | { kind: "phrase"; text: string; negate: boolean }
-  | { kind: "prefix"; text: string; negate: boolean }
-  | { kind: "infix"; text: string; negate: boolean };
+/** A full-text term; `inMessage`: looked for in the message only (`message:`), not in the fields' words. */
+export type MatchTerm = {
+  kind: "word" | "phrase" | "prefix" | "infix";
+  text: string;
+  negate: boolean;
+  inMessage?: boolean;
+};
 
 /**
  * Compiles one term to MATCH() syntax, or null when nothing in it can match (only punctuation).
@@ -236,8 +238,11 @@ export function compileMatchTerm(term: MatchTerm): string | null {
       body = escaped.length === 1 ? escaped[0] : `"${escaped.join(" ")}"`;
       break;
   }
-  const pieced = piecedAlternative(term);
-  if (pieced !== null) body = `(${body} | ${pieced})`;
+  if (term.inMessage) body = `(@message ${body})`;
+  else {
+    const pieced = piecedAlternative(term);
+    if (pieced !== null) body = `(${body} | ${pieced})`;
+  }
   return term.negate ? `-${body}` : body;
 }
 

@@ -48,6 +48,28 @@ describe("parseQuery: the plain language keeps its meaning", () => {
   });
 });
 
+describe("parseQuery: message:", () => {
+  it("reads message: as free text in the message only, words, phrases, wildcards and groups", () => {
+    const m = (t: object) => ({ ...t, inMessage: true });
+    expect(parseQuery('message:timeout -message:"disk full" message:pay* timeout').terms).toEqual([
+      m(word("timeout")),
+      m({ kind: "phrase", text: "disk full", negate: true }),
+      m({ kind: "prefix", text: "pay", negate: false }),
+      word("timeout"),
+    ]);
+    expect(parseQuery("message:(a OR b)").text).toEqual([
+      {
+        kind: "or",
+        children: [
+          { kind: "term", term: m(word("a")) },
+          { kind: "term", term: m(word("b")) },
+        ],
+      },
+    ]);
+    expect(syntaxError("message: x").message).toMatch(/message: at character 1 needs a value/);
+  });
+});
+
 describe("parseQuery: boolean structure", () => {
   it("binds NOT tighter than AND, and AND tighter than OR", () => {
     expect(parseQuery("a OR b c")).toEqual({

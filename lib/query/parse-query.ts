@@ -7,6 +7,7 @@
  *   field:value     records whose field equals value; field:"a value" for spaces, field:=value the same
  *   field:>N        comparisons (>, >=, <, <=) and ranges field:[a TO b] on numbers, durations, sizes, levels
  *   field:*         records that have the field
+ *   message:term    the term in the message only, not in the fields' words (free text looks in both)
  *   -term, NOT term excludes; a OR b, a | b either; AND (or nothing) both; ( ) groups; field:(a OR b)
  * NOT binds tighter than AND, AND tighter than OR. Repeating a field in one AND group means either value (as it
  * always did). Characters the engine treats as operators are plain text here: the compiler escapes them.
@@ -309,7 +310,7 @@ class Parser {
       !q.startsWith("//", pos + field.length + 1)
     ) {
       this.i = pos + field.length + 1;
-      return this.fieldValue(field, pos);
+      return field === "message" ? this.messageValue(pos) : this.fieldValue(field, pos);
     }
     const word = this.bareWord();
     if (word === "") throw new QuerySyntaxError(`expected a term ${at(pos)}`, pos);
@@ -317,6 +318,45 @@ class Parser {
       return this.leaf({ type: "term", term: wildcardTerm(word, pos), pos });
     return this.leaf({ type: "term", term: { kind: "word", text: word, negate: false }, pos });
   };
+
+  /**
+   * What follows `message:`: free text looked for in the message only, not in the fields' words: a word, a
+   * "phrase", a wildcard, a regular expression (which reads the message anyway) or a group of these.
+   */
+  messageValue(pos: number): QueryNode {
+    const q = this.q;
+    const vpos = this.i;
+    const c = q[vpos];
+    if (c === "(") {
+      this.i++;
+      const inner = this.nested(pos, () => this.parseOr(() => this.messageValue(this.i)));
+      this.skipSpace();
+      if (q[this.i] !== ")")
+        throw new QuerySyntaxError(`unbalanced parenthesis: the "(" ${at(vpos)} is not closed`, vpos);
+      this.i++;
+      return inner;
+    }
+    if (c === '"') {
+      const { text, end } = readQuoted(q, vpos);
+      this.i = end;
+      return this.leaf({ type: "term", term: { kind: "phrase", text, negate: false, inMessage: true }, pos });
+    }
+    if (c === "/") {
+      const re = this.regex(null, pos);
+      if (re) return re;
+    }
+    const word = this.bareWord();
+    if (word === "")
+      throw new QuerySyntaxError(
+        `message: ${at(pos)} needs a value (write message:word or message:"a phrase")`,
+        pos,
+      );
+    const term: MatchTerm =
+      /^\*|.\*$/.test(word) && word.replace(/\*/g, "") !== ""
+        ? wildcardTerm(word, pos)
+        : { kind: "word", text: word, negate: false };
+    return this.leaf({ type: "term", term: { ...term, inMessage: true }, pos });
+  }
 
   /** What follows `field:`: a value, a quoted value, `*`, a comparison, a range or a group of these. */
   fieldValue(field: string, pos: number): QueryNode {

@@ -168,6 +168,10 @@ describe("record matcher: text", () => {
       "4bf92f35*",
     ])
       expect(grep(q, [], [r]), q).toHaveLength(1);
+    // message: looks in the message only.
+    expect(grep("message:charge", [], [r])).toHaveLength(1);
+    expect(grep("message:traceback", [], [r])).toHaveLength(0);
+    expect(grep("-message:traceback", [], [r])).toHaveLength(1);
     // A piece of an id is no word of the line; a number field is found by field:value, not as text.
     for (const q of ["5632", "b924", "f3c25632", "502", "-traceback", "exc_info"])
       expect(grep(q, [], [r]), q).toHaveLength(0);

@@ -52,7 +52,7 @@ function wordsOf(r: LogRecord): Token[] {
 
 type PartTest = (word: string) => boolean;
 /** `pieced`: the term as the `fields` text holds it where a word of it is written in pieces (engine-words.ts). */
-type CompiledTerm = { parts: PartTest[]; pieced: PartTest[][]; negate: boolean };
+type CompiledTerm = { parts: PartTest[]; pieced: PartTest[][]; negate: boolean; inMessage: boolean };
 
 function compileTerm(t: MatchTerm): CompiledTerm | null {
   const words = tokenize(t.text).map((w) => w.text);
@@ -73,7 +73,7 @@ function compileTerm(t: MatchTerm): CompiledTerm | null {
       t.kind === "prefix" && i === reading.length - 1 ? (x) => x.startsWith(w) : (x) => x === w,
     ),
   );
-  return { parts, pieced, negate: t.negate };
+  return { parts, pieced, negate: t.negate, inMessage: t.inMessage === true };
 }
 
 /** Start indexes in `tokens` where the term's parts match consecutive words. */
@@ -236,6 +236,7 @@ export function compileRecordMatcher(query: ParsedQuery, opts: MatcherOptions = 
     let fields: Token[] | null = null;
     const has = (t: CompiledTerm) => {
       if (occurs(words, t.parts)) return true;
+      if (t.inMessage) return false;
       const f = (fields ??= fieldsOf(r));
       return occurs(f, t.parts) || t.pieced.some((p) => occurs(f, p));
     };
