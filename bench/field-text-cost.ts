@@ -4,15 +4,15 @@
  * daily-table schema per candidate layout of the `fields` full-text field, with the production table settings,
  * then each table's size on disk after a flush (`npm run bench:field-text`):
  *
- *   npm run bench:field-text -- [--records 1000000] [--no-write]
+ *   npm run bench:field-text -- [--records 1000000] [--rt-mem-limit 64M] [--only "today,values"] [--no-write]
  *
  * Layouts (each with the infix index the tables have today, `min_infix_len = 3`, and some without it):
  * - today: the anchor token only (no indexed columns), what an index without column flags stores now;
- * - values: every string value (nested objects and arrays included) as written, keys left out, for the engine
- *   to tokenize;
- * - values, ids in pieces: what the collector writes (sphinxql-dialect.ts fieldsTextOf): the words of every string
- *   value, a long word with a digit (a request or trace id) as marked 4-character pieces, so that a million
- *   distinct ids add postings, not a million dictionary words with their infixes.
+ * - values as written: every string value (nested objects and arrays included) as written, keys left out, for
+ *   the engine to tokenize;
+ * - words with ids in pieces: what the collector writes (sphinxql-dialect.ts fieldsTextOf): the words of every
+ *   string value, a long word with a digit (a request or trace id) as marked 4-character pieces, so that a
+ *   million distinct ids add postings, not a million dictionary words with their infixes.
  * And ids: today's are 63 bits of a hash (lib/records/record-id.ts), so consecutive postings of a word are about
  * 2^63 / n apart; some layouts are also measured with ids whose high bits are the time (timeId below).
  * The question each answers: how many bytes per million records a layout adds, against the budget of 25%.
@@ -42,6 +42,10 @@ import { machine, prependSection, runBench, stamp } from "./results";
 const { values: args } = parseArgs({
   options: {
     records: { type: "string", default: "1000000" },
+    // The production default (searchd-config.ts); a larger RAM chunk means fewer disk chunks per table.
+    "rt-mem-limit": { type: "string", default: "64M" },
+    /** Only these layouts (comma-separated names), with the infix index. */
+    only: { type: "string" },
     "no-write": { type: "boolean", default: false },
   },
 });
@@ -62,11 +66,11 @@ type Layout = { name: string; text: (fields: Record<string, unknown>) => string 
 const LAYOUTS: Layout[] = [
   { name: "today", text: () => ALL_DOCS_TOKEN },
   {
-    name: "values",
+    name: "values as written",
     text: (f) => [ALL_DOCS_TOKEN, ...stringValues(f)].join(" "),
   },
   {
-    name: "values, ids in pieces",
+    name: "words with ids in pieces",
     text: (f) => fieldsTextOf(f),
   },
 ];
@@ -78,12 +82,12 @@ type Result = Case & { bytes: number; byKind: Record<string, number>; rate: numb
 const layout = (name: string) => LAYOUTS.find((l) => l.name === name)!;
 const CASES: Case[] = [
   { layout: layout("today"), infix: true, timeIds: false },
-  { layout: layout("values"), infix: true, timeIds: false },
-  { layout: layout("values, ids in pieces"), infix: true, timeIds: false },
+  { layout: layout("values as written"), infix: true, timeIds: false },
+  { layout: layout("words with ids in pieces"), infix: true, timeIds: false },
   { layout: layout("today"), infix: false, timeIds: false },
-  { layout: layout("values, ids in pieces"), infix: false, timeIds: false },
+  { layout: layout("words with ids in pieces"), infix: false, timeIds: false },
   { layout: layout("today"), infix: true, timeIds: true },
-  { layout: layout("values, ids in pieces"), infix: true, timeIds: true },
+  { layout: layout("words with ids in pieces"), infix: true, timeIds: true },
 ];
 
 /**
@@ -119,7 +123,10 @@ async function measure(
   fields: Record<string, unknown>[],
   infix: boolean,
 ): Promise<Result[]> {
-  const cases = CASES.filter((c) => c.infix === infix);
+  const only = args.only?.split(",");
+  const cases = CASES.filter(
+    (c) => c.infix === infix && (!only || (only.includes(c.layout.name) && !c.timeIds)),
+  );
   const dir = await mkdtemp(path.join(os.tmpdir(), "alco-field-text-"));
   const port = await freePort();
   const tables = cases.map((_, i) => `t${i}`);
@@ -132,7 +139,7 @@ async function measure(
         `index ${t} {`,
         "  type = rt",
         `  path = ${path.join(dir, t)}`,
-        "  rt_mem_limit = 64M",
+        `  rt_mem_limit = ${args["rt-mem-limit"]}`,
         ...[...TABLE_SCHEMA, ...settings].map((l) => `  ${l}`),
         "}",
       ].join("\n"),
@@ -227,13 +234,17 @@ async function main() {
     });
     fields.push(x.fields);
   }
-  const results = [...(await measure(rows, fields, true)), ...(await measure(rows, fields, false))];
+  const results = [
+    ...(await measure(rows, fields, true)),
+    ...(args.only ? [] : await measure(rows, fields, false)),
+  ];
   const today = results[0]!.bytes;
   const perMillion = (b: number) => ((b / MiB) * 1e6) / RECORDS;
   const lines = [
     `## Full-text field values: disk per layout, ${stamp()}`,
     "",
-    `Command: \`npm run bench:field-text -- --records ${RECORDS}\`. Machine: ${machine()}.`,
+    `Command: \`npm run bench:field-text -- --records ${RECORDS} --rt-mem-limit ${args["rt-mem-limit"]}` +
+      `${args.only ? ` --only "${args.only}"` : ""}\`. Machine: ${machine()}.`,
     "",
     "| layout | infix index | ids | disk per million | vs today | doclists (.spd) | dictionary (.spi) | strings (.sps) | write rate |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",

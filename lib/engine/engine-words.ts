@@ -3,10 +3,10 @@
  * collector writes them into the `fields` full-text field, so that free text finds what is in any string value.
  *
  * Why long ids are written in pieces: every distinct word costs the engine a dictionary entry and its infixes
- * (`min_infix_len`), and a request or trace id in every record is a distinct word in every record. Written whole,
- * the field values of the scale corpus grew the tables by 36% per million records, two thirds of it dictionary;
- * in 4-character pieces, which repeat across ids, the dictionary stays small and an id costs a few postings
- * (docs/BENCHMARKS.md "Full-text field values"). The pieces carry a mark (`_` on the first, `__` on the middle
+ * (`min_infix_len`), and a request or trace id in every record is a distinct word in every record. Written as they
+ * are, the field values of the scale corpus made the tables 1.66× as large per million records, the dictionary
+ * 5×; with ids in 4-character pieces, which repeat across ids, 1.35×, the dictionary under 2×, an id costing a
+ * few postings (docs/BENCHMARKS.md "Full-text field values"). The pieces carry a mark (`_` on the first, `__` on the middle
  * ones, `___` on the last) so that no piece equals a word of the text (`5632` must not find the id
  * `f3c25632b924`) and a shorter id is not the start of a longer one. A query compiles each
  * such word both ways (sphinxql-dialect.ts compileMatchTerm), and the live matcher reads the same pieces.
