@@ -88,7 +88,11 @@ export function PatternsView({ logger, base, baseKey, sort, onSort, onPick, link
         </span>
         <label>
           sort{" "}
-          <select value={sort} onChange={(e) => onSort(e.target.value === "new" ? "new" : "count")}>
+          <select
+            aria-label="sort patterns"
+            value={sort}
+            onChange={(e) => onSort(e.target.value === "new" ? "new" : "count")}
+          >
             <option value="count">by count</option>
             <option value="new">new in this range first</option>
           </select>
