@@ -333,8 +333,10 @@ export function ReaderClient({
         />
       </section>
       <main className="main">
-        {liveOn && pendingCount > 0 && !inContext && <NewLinesBadge count={pendingCount} onClick={follow} />}
-        {!liveOn && newer.count > 0 && !inContext && (
+        {liveOn && pendingCount > 0 && !inContext && !patternsOn && (
+          <NewLinesBadge count={pendingCount} onClick={follow} />
+        )}
+        {!liveOn && newer.count > 0 && !inContext && !patternsOn && (
           <NewLinesBadge
             count={newer.count}
             atLeast={newer.atLeast}
