@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as grepGET } from "@/app/api/grep/[logger]/route";
 import { GET as patternsGET } from "@/app/api/grep/[logger]/patterns/route";
 import { Collector } from "@/lib/collector/collector";
+import { createRecordGenerator } from "@/lib/demo/generate-records";
 import type { PatternsResult } from "@/lib/patterns/wire";
 import type { GrepResult } from "@/lib/query/wire";
 import type { LoggerIndex } from "@/db/schema";
@@ -161,5 +162,57 @@ describe("patterns API", () => {
       400,
     );
     expect(body.error.message).toContain("sort");
+  });
+});
+
+describe("patterns of the demo's traffic", () => {
+  const env = collectorEnv();
+  let collector: Collector;
+  let index: LoggerIndex;
+  const N = 1500;
+  const range = { from: String(T0), to: String(T0 + 30 * MIN - 1), limit: "500" };
+
+  const get = async <T>(handler: RouteHandler, suffix: string, query: Record<string, string>) => {
+    const res = await callRoute<T>(
+      handler,
+      `/api/grep/${index.name}${suffix}?${new URLSearchParams(query)}`,
+      {
+        params: { logger: index.name },
+      },
+    );
+    expect(res.status, res.text).toBe(200);
+    return res.body;
+  };
+
+  beforeAll(async () => {
+    index = await createTestIndex();
+    collector = new Collector(env, { log: () => undefined });
+    await collector.start();
+    const gen = createRecordGenerator({ seed: 3, startMs: T0 + 1_000, ratePerSec: 1 });
+    await publish(
+      Array.from({ length: N }, () => {
+        const r = gen.next().value;
+        return { routingKey: `app.${index.name}`, body: r.body, options: { messageId: r.messageId } };
+      }),
+    );
+    await waitFor("records stored", async () => (await engineCount(index.name)) === N);
+  });
+
+  afterAll(async () => {
+    await collector?.stop();
+    if (index) await dropTestIndex(index);
+  });
+
+  it("finds every line of each template with the template's query, whatever its punctuation and script", async () => {
+    const r = await get<PatternsResult>(patternsGET, "/patterns", range);
+    expect(r.sampleSize).toBe(N);
+    expect(r.patterns.length).toBeGreaterThan(20);
+    for (const p of r.patterns) {
+      expect(p.query, p.template).not.toBe("");
+      // The query's matches, clustered again: the template comes back with all of its lines.
+      const again = await get<PatternsResult>(patternsGET, "/patterns", { ...range, q: p.query });
+      const same = again.patterns.find((x) => x.id === p.id);
+      expect({ template: p.template, count: same?.count }).toEqual({ template: p.template, count: p.count });
+    }
   });
 });
