@@ -82,3 +82,12 @@ describe("maskLine on stack traces", () => {
     expect(stackOfFields({ stack: "one line" })).toBeUndefined();
   });
 });
+
+describe("maskLine on huge lines", () => {
+  it("clusters a first line of a megabyte by its beginning", () => {
+    const huge = `huge line ${"x".repeat(1_000_000)}`;
+    const masked = maskLine(huge);
+    expect(masked.tokens[0]).toBe("huge");
+    expect(masked.tokens.join(" ").length).toBeLessThanOrEqual(2_000);
+  });
+});

@@ -96,13 +96,21 @@ export function traceOf(lines: string[]): (TraceSignature & { headCut?: number }
   return undefined;
 }
 
+/**
+ * A template is read at a glance: past this a first line's tail adds nothing to it, and a megabyte line would
+ * cost the masks a megabyte of work each.
+ */
+const MAX_HEAD_CHARS = 2_000;
+/** The lines of a message searched for a stack's frames. */
+const MAX_LINES = 400;
+
 /** The line to cluster: the message's first line masked, and the trace of the message or of `stack`. */
 export function maskLine(message: string, stack?: string): MaskedLine {
-  const lines = message.split(/\r?\n/);
-  let head = lines[0] ?? "";
+  const lines = message.split(/\r?\n/, MAX_LINES);
+  let head = (lines[0] ?? "").slice(0, MAX_HEAD_CHARS);
   let trace = traceOf(lines);
   if (trace?.headCut !== undefined) head = head.slice(0, trace.headCut);
-  if (!trace && stack) trace = traceOf(stack.split(/\r?\n/));
+  if (!trace && stack) trace = traceOf(stack.split(/\r?\n/, MAX_LINES));
   // Before a stack, "failed:" and "failed" say the same.
   if (trace) head = head.replace(/[\s:;,-]+$/, "");
   const tokens = tokenize(maskText(head));
