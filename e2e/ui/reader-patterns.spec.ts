@@ -90,6 +90,9 @@ test.describe("patterns view", () => {
     await expect(pattern(page, JOB)).toContainText("KeyError in load_config");
     // Placeholders are marked apart from the template's words.
     await expect(pattern(page, LOGIN).locator(".placeholder")).toHaveCount(2);
+    await page.keyboard.press("p");
+    await expect(page).not.toHaveURL(/view=patterns/);
+    await expect(rows(page).first()).toBeVisible();
   });
 
   test("reads only a template's lines when it is clicked", async ({ page }) => {

@@ -191,18 +191,21 @@ export function ReaderClient({
   useReaderKeys(
     inContext
       ? {}
-      : {
-          j: () => step(1),
-          k: () => step(-1),
-          g: () => (state.live ? follow() : toNewest()),
-          G: () => navigate({ start: "oldest", focus: "", live: false }),
-          F: () => (state.live ? follow() : toggleLive()),
-          "/": () => search.current?.focus(),
-          Enter: () => records[focusedIndex] && toggle(records[focusedIndex]),
-          Escape: collapseAll,
-          c: () => records[focusedIndex] && openContext(records[focusedIndex]),
-          p: togglePatterns,
-        },
+      : patternsOn
+        ? // The lines' keys would move a focus that is not on screen; the templates are links to Tab through.
+          { p: togglePatterns, "/": () => search.current?.focus() }
+        : {
+            j: () => step(1),
+            k: () => step(-1),
+            g: () => (state.live ? follow() : toNewest()),
+            G: () => navigate({ start: "oldest", focus: "", live: false }),
+            F: () => (state.live ? follow() : toggleLive()),
+            "/": () => search.current?.focus(),
+            Enter: () => records[focusedIndex] && toggle(records[focusedIndex]),
+            Escape: collapseAll,
+            c: () => records[focusedIndex] && openContext(records[focusedIndex]),
+            p: togglePatterns,
+          },
   );
 
   // A failed attempt shows while the query is retried: against a frozen engine each attempt lasts the engine's
