@@ -186,7 +186,9 @@ async function measure(
     return results;
   } finally {
     await engine.close();
+    const exited = new Promise((r) => searchd.once("exit", r));
     searchd.kill();
+    await exited;
     await rm(dir, { recursive: true, force: true });
   }
 }

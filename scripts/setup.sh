@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes a fresh machine ready to run or test alco: Debian packages (searchd, Chromium), npm dependencies, and
+# Makes a fresh machine ready to run or test alco: Debian packages (searchd, Chromium, rsyslog), npm dependencies, and
 # the local services (PostgreSQL, Redis, RabbitMQ): installed from Debian when missing, started when down.
 # Safe to run again; skips what is done, and says nothing when everything already runs.
 set -euo pipefail
@@ -21,6 +21,10 @@ SUDO=""; [ "$(id -u)" = "0" ] || SUDO=sudo
 need_apt=()
 command -v searchd >/dev/null 2>&1 || need_apt+=(sphinxsearch)
 if [ "${ALCO_SKIP_BROWSER:-0}" != "1" ]; then command -v chromium >/dev/null 2>&1 || need_apt+=(chromium); fi
+# The syslog tests' senders: util-linux's logger (Debian's bsdutils) and rsyslog forwarding with omfwd, TLS too.
+command -v logger >/dev/null 2>&1 || need_apt+=(bsdutils)
+have rsyslogd || need_apt+=(rsyslog)
+compgen -G "/usr/lib/*/rsyslog/lmnsd_gtls.so" >/dev/null || need_apt+=(rsyslog-gnutls)
 # A service that answers on its port is enough, wherever it comes from; one that is down and absent comes from Debian.
 fresh=()
 if ! port_open 5432 && ! compgen -G "/etc/postgresql/*/main/postgresql.conf" >/dev/null; then

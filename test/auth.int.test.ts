@@ -57,19 +57,23 @@ type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) 
 /** google.rpc.Status codes the OTLP front end answers with, by the API's name for them. */
 const RPC_CODES: Record<number, string> = { 16: "unauthorized", 7: "forbidden" };
 
+const STATUS_CODES: Record<number, string> = { 401: "unauthorized", 403: "forbidden" };
+
 /**
  * A refusal's code and message: the API's `{ "error" }`, or, from the front ends that speak another protocol,
- * OTLP's google.rpc.Status (JSON, as these requests are) and Loki's plain text, named by the status.
+ * OTLP's google.rpc.Status (JSON, as these requests are), Elasticsearch's `{ error: { type, reason } }` and Loki's
+ * plain text, named by the status.
  */
 async function errorOf(res: Response): Promise<{ code?: string; message?: string }> {
   const text = await res.text();
   if (!(res.headers.get("content-type") ?? "").startsWith("application/json"))
-    return { code: { 401: "unauthorized", 403: "forbidden" }[res.status], message: text.trim() };
+    return { code: STATUS_CODES[res.status], message: text.trim() };
   const body = JSON.parse(text) as {
-    error?: { code: string; message: string };
+    error?: { code?: string; message?: string; type?: string; reason?: string };
     code?: number;
     message?: string;
   };
+  if (body.error?.type) return { code: STATUS_CODES[res.status], message: body.error.reason };
   return body.error ?? { code: RPC_CODES[body.code ?? -1], message: body.message };
 }
 const params = <P extends Record<string, string>>(p: P) => ({ params: Promise.resolve(p) });

@@ -341,6 +341,19 @@ describe("/hosts API", () => {
       expect(other.body.data).toEqual([]);
     });
 
+    it("takes the query language's structure and regular expressions as filter", async () => {
+      const lines = async (filter: string) =>
+        (
+          await call<HostLogLine[]>(logsGET, `/api/hosts/${WEB1}/logs?filter=${encodeURIComponent(filter)}`, {
+            host: WEB1,
+          })
+        ).body.data.map((l) => l.logline);
+      expect(await lines("(level:warn OR level:error) -job")).toEqual(["GET /item/3 status=500"]);
+      expect(await lines("level:>=warn")).toEqual(["job 1 done", "job 0 done", "GET /item/3 status=500"]);
+      expect(await lines("/^job [01] done$/")).toEqual(["job 1 done", "job 0 done"]);
+      expect(await lines("(job | status=500) -/^job 1/")).toEqual(["job 0 done", "GET /item/3 status=500"]);
+    });
+
     it("refuses a bad count, time or query with the API's error shape", async () => {
       for (const q of [
         "count=0",

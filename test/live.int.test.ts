@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import amqp from "amqplib";
+import fc from "fast-check";
 import { execSync } from "node:child_process";
 import os from "node:os";
 import { GET as grepGET } from "@/app/api/grep/[logger]/route";
@@ -13,7 +14,7 @@ import { Collector } from "@/lib/collector/collector";
 import { liveExchange } from "@/lib/amqp/topology";
 import { registerColumns, setColumnFlags } from "@/lib/indexes/logger-indexes";
 import { closeLiveHub, liveHub } from "@/lib/live/live-hub";
-import { compileRecordMatcher } from "@/lib/live/record-matcher";
+import { compileRecordMatcher } from "@/lib/query/record-matcher";
 import { SseParser, type SseMessage } from "@/lib/live/sse-parser";
 import { parseQuery } from "@/lib/query/parse-query";
 import type { GrepResult, LogRecord } from "@/lib/query/wire";
@@ -486,7 +487,7 @@ describe("live tail", () => {
       { message: "payment ok for order 8", level: "info", user: "bob", status: "500" },
       { message: "GET /api/orders/9 status=200 from web-09.prod.local", host: "web-09", ratio: 1.5 },
       { message: "café crème for 日本語 user", tags: ["web", "prod"], flag: true },
-      { message: "invoice voided by alice@example.com", nested: { a: 1 }, status: 404 },
+      { message: "invoice voided by alice@example.com", nested: { a: 1 }, status: 404, ids: [3] },
       { message: "łódź naïve ÜBER", region: "eu-west", level: "warn" },
       { message: "retrying in 5s (attempt 3 of 10)", n: 42, status: "5000" },
       { message: "\u001b[1;31mERROR\u001b[0m disk \u001b[38;5;214mfull\u001b[0mnow", region: "eu-north" },
@@ -562,6 +563,64 @@ describe("live tail", () => {
       "now",
       "31m",
       "*isk*",
+      // Boolean structure: OR binds loosest, so each OR is grouped here against the ` tag:agree` appended.
+      "(payment OR invoice)",
+      "(payment | voided)",
+      "(payment OR voided) -failed",
+      "NOT payment",
+      "-(payment failed)",
+      "(pay* OR *voic*)",
+      "((payment ok) OR (order 7))",
+      "(-payment OR failed)",
+      "(-payment OR -failed)",
+      '("error disk" OR "payment ok")',
+      "(eu-west OR nothing)",
+      // Comparisons, ranges, presence, field groups
+      "status:>400",
+      "status:>=500",
+      "status:<1000",
+      "status:>-5",
+      "status:[400 TO 500]",
+      "status:[* TO 404]",
+      "ratio:>1.2",
+      "ratio:<2",
+      "n:>=42",
+      "flag:>0",
+      "tags:<5",
+      "nested:>0",
+      "nested:<1",
+      "ids:<5",
+      "flag:<5",
+      "level:>=warn",
+      "level:<warn",
+      "level:[info TO warn]",
+      "status:*",
+      "-status:*",
+      "region:*",
+      "tags:*",
+      "nested:*",
+      "host:*",
+      "-host:*",
+      "user:=bob",
+      "status:(404 OR 500)",
+      "status:(>=500 OR 404)",
+      "-status:(404 OR 500)",
+      "(status:404 OR level:warn)",
+      "-(status:>=500)",
+      "(level:error OR -status:*)",
+      "(status:>=500 AND -user:bob)",
+      // Regular expressions, tested by the app on the engine's candidates
+      "/[Pp]ayment (FAILED|ok)/",
+      "/payment failed/i",
+      "/payment failed/",
+      "-/order \\d/",
+      "/ERROR.*disk/",
+      "/^łódź/",
+      "user:/^B/",
+      "status:/^50/",
+      "tags:/^we/",
+      "host:/09$/",
+      "/web-\\d+\\.prod/ status:/200/",
       "bob",
       "prod",
       "traceback",
@@ -580,6 +639,13 @@ describe("live tail", () => {
       "00f067aa0ba902b7",
       "ab12cd34",
       "ab12*",
+      "message:traceback",
+      "message:charge",
+      'message:"charge failed"',
+      "message:pay*",
+      "-message:payment",
+      "message:(bob OR charge)",
+      "message:bob",
     ];
     const indexedFields = ["region"];
     for (const q of queries) {
@@ -593,6 +659,68 @@ describe("live tail", () => {
       expect.soft(live, q).toEqual(engine);
       for (const r of found) expect.soft(m.highlights(r), `${q}: ${r.message}`).toEqual(r.highlights);
     }
+
+    // Random trees of the same constructs: full-text trees AND'd with field-condition trees.
+    const text = fc.letrec<{ t: string }>((tie) => ({
+      t: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        fc.constantFrom(
+          "payment",
+          "failed",
+          "order",
+          "*voic*",
+          "pay*",
+          '"error disk"',
+          "web-09",
+          "café",
+          "eu-west",
+        ),
+        fc
+          .tuple(tie("t"), fc.constantFrom(" OR ", " ", " | "), tie("t"))
+          .map(([x, op, y]) => `(${x}${op}${y})`),
+        tie("t").map((x) => `-(${x})`),
+      ),
+    })).t;
+    const field = fc.letrec<{ f: string }>((tie) => ({
+      f: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        fc.constantFrom(
+          "status:500",
+          "status:>=500",
+          "status:[400 TO 500]",
+          "status:*",
+          "ratio:<2",
+          "n:>40",
+          "level:>=warn",
+          "level:<warn",
+          "user:bob",
+          "host:*",
+          "tags:web",
+          "region:*",
+        ),
+        fc.tuple(tie("f"), fc.constantFrom(" OR ", " "), tie("f")).map(([x, op, y]) => `(${x}${op}${y})`),
+        tie("f").map((x) => `-(${x})`),
+      ),
+    })).f;
+    const regex = fc.constantFrom("/[Pp]ay/", "-/order \\d/", "/ó|ü/i", "user:/b$/");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.option(text, { nil: undefined }),
+        fc.option(field, { nil: undefined }),
+        fc.option(regex, { nil: undefined }),
+        async (...parts) => {
+          const q = parts.filter((p) => p !== undefined).join(" ");
+          const engine = (await grep(q)).map((r) => r.id).sort();
+          const m = compileRecordMatcher(parseQuery(`${q} tag:agree`), { indexedFields });
+          const live = all
+            .filter(m.matches)
+            .map((r) => r.id)
+            .sort();
+          expect(live, q).toEqual(engine);
+        },
+      ),
+      { numRuns: 150 },
+    );
     // Free text finds what is in any string field, a long id whole or by a prefix, and no piece of it alone.
     const messages = async (q: string) => (await grep(q)).map((r) => r.message);
     expect(await messages("traceback")).toEqual(["charge failed"]);
@@ -600,6 +728,8 @@ describe("live tail", () => {
     expect(await messages("f3c256*")).toEqual(["charge failed"]);
     expect(await messages("5632")).toEqual(["order 5632 shipped to b924"]);
     expect(await messages("bob")).toHaveLength(2);
+    expect(await messages("message:traceback")).toEqual([]);
+    expect(await messages("message:bob")).toEqual([]);
   });
 
   it("declares the live exchange and removes a closed tail's queue", async () => {

@@ -26,7 +26,9 @@ import { GET as hostFilesGET } from "@/app/api/hosts/[host]/files/route";
 import { GET as hostLogsGET } from "@/app/api/hosts/[host]/logs/route";
 import { GET as hostGET } from "@/app/api/hosts/[host]/route";
 import { GET as hostsGET } from "@/app/api/hosts/route";
-import { cursorOf } from "@/lib/query/cursor";
+import { cursorOf, decodeCursor } from "@/lib/query/cursor";
+import { searchRecords } from "@/lib/query/search-records";
+import { searchEngine } from "@/lib/services";
 import { GET as indexesGET } from "@/app/api/indexes/route";
 import { GET as savedSearchesGET } from "@/app/api/saved-searches/route";
 import { GET as streamGET } from "@/app/stream/route";
@@ -117,6 +119,39 @@ const WORDS = [
   "SENTENCE",
 ];
 
+/** The language's own syntax, so that random queries reach the parser's structure and the compiler's trees. */
+const SYNTAX = [
+  " OR ",
+  " AND ",
+  "NOT ",
+  " | ",
+  "(",
+  ")",
+  "-(",
+  "n:",
+  "host:",
+  "level:",
+  "n:>",
+  "n:>=",
+  "n:<",
+  "n:<=",
+  "n:[",
+  " TO ",
+  "]",
+  "n:*",
+  "-n:*",
+  "host:*",
+  "n:(",
+  "level:>=warn",
+  "level:<",
+  "n:=",
+  "5",
+  "1.5s",
+  "10kb",
+  "took_ms:>2s",
+  "size_bytes:<1mb",
+];
+
 const queryText = fc.oneof(
   fc.string({ maxLength: 60 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
@@ -125,7 +160,63 @@ const queryText = fc.oneof(
       maxLength: 25,
     })
     .map((a) => a.join("")),
+  fc
+    .array(
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...SYNTAX) },
+        { weight: 2, arbitrary: fc.constantFrom(...WORDS) },
+        { weight: 1, arbitrary: fc.constantFrom(...OPERATORS) },
+        { weight: 2, arbitrary: fc.constant(" ") },
+      ),
+      { maxLength: 20 },
+    )
+    .map((a) => a.join("")),
 );
+
+/** Full-text trees and field-condition trees, each well-formed; AND'd, they are a query the engine must take. */
+const structured = fc.letrec<{ text: string; field: string }>((tie) => ({
+  text: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.constantFrom(...WORDS, '"with error"', "lin*", "*ith*", '"a|b"'),
+    fc
+      .tuple(tie("text"), fc.constantFrom(" OR ", " | ", " ", " AND "), tie("text"))
+      .map(([a, op, b]) => `(${a}${op}${b})`),
+    tie("text").map((a) => `-(${a})`),
+    tie("text").map((a) => `NOT ${a}`),
+  ),
+  field: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.constantFrom(
+      "n:5",
+      "n:>5",
+      "n:>=1.5",
+      "n:<-3",
+      "n:<=21",
+      "n:[2 TO 9]",
+      "n:[* TO 3]",
+      "n:*",
+      "-n:*",
+      "host:web-01",
+      "host:*",
+      "host:(web-00 OR web-02)",
+      "level:>=warn",
+      "level:[trace TO error]",
+      "took_ms:>2s",
+      "size_bytes:<1mb",
+      "n:(1 OR >20)",
+      "user:=bob",
+    ),
+    fc
+      .tuple(tie("field"), fc.constantFrom(" OR ", " | ", " ", " AND "), tie("field"))
+      .map(([a, op, b]) => `(${a}${op}${b})`),
+    tie("field").map((a) => `-(${a})`),
+  ),
+}));
+
+/** Well-formed structured queries: each must be answered 200 (the engine must take what the compiler wrote). */
+const structuredQuery = fc
+  .tuple(structured.text, fc.option(structured.field, { nil: undefined }))
+  .map(([t, f]) => (f ? `${t} ${f}` : t));
 
 const paramValue = fc.oneof(
   fc.string({ maxLength: 30 }),
@@ -239,6 +330,112 @@ describe("query API under random and hostile input", () => {
       expect(status).toBe(404);
       expect(body.error?.code).toBe("not_found");
     }
+  });
+
+  it("answers every well-formed structured query with results", async () => {
+    await fc.assert(
+      fc.asyncProperty(structuredQuery, async (q) => {
+        const { status, body } = await call(index.name, [["q", q]]);
+        expect(status, `${q}: ${JSON.stringify(body)}`).toBe(200);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("counts what OR, NOT, comparisons, ranges and presence find", async () => {
+    const total = async (q: string) => {
+      const res = await call(index.name, [["q", q]]);
+      expect(res.status, `${q}: ${JSON.stringify(res.body)}`).toBe(200);
+      return (res.body as unknown as { total: number }).total;
+    };
+    const n = WORDS.length;
+    expect(await total("n:>=20")).toBe(n - 20);
+    expect(await total("n:[3 TO 5]")).toBe(3);
+    expect(await total("n:(1 OR 2 OR >20)")).toBe(2 + (n - 21));
+    expect(await total("(error OR café)")).toBe(2);
+    expect(await total("(error OR café) n:<5")).toBe(1);
+    expect(await total("NOT (error OR café)")).toBe(n - 2);
+    expect(await total("n:* -n:>1")).toBe(2);
+    expect(await total("-n:*")).toBe(0);
+    expect(await total("(host:web-00 OR host:web-01)")).toBe(WORDS.filter((_, i) => i % 3 !== 2).length);
+    expect(await total("(line -error) | café")).toBe(n - 1);
+  });
+
+  it("answers a query it cannot ask, or a malformed one, with a 400 naming the place", async () => {
+    const message = async (q: string) => {
+      const res = await call(index.name, [["q", q]]);
+      expect(res.status, q).toBe(400);
+      return res.body.error?.message ?? "";
+    };
+    expect(await message("line OR n:1")).toMatch(
+      /^query: the OR group starting at character 1 combines words/,
+    );
+    expect(await message("line (error")).toBe(
+      'query: unbalanced parenthesis: the "(" at character 6 is not closed',
+    );
+    expect(await message("host:>3")).toMatch(/at character 1: host holds text/);
+    expect(await message("n:>3parsecs")).toMatch(/at character 4: expected a number/);
+  });
+
+  it("finds regular expressions over the message and over fields, and refuses what RE2 has not", async () => {
+    const grep = async (q: string) => {
+      const res = await call(index.name, [["q", q]]);
+      expect(res.status, `${q}: ${JSON.stringify(res.body)}`).toBe(200);
+      return res.body as unknown as GrepResult;
+    };
+    const n = WORDS.length;
+    const all = await grep("/line \\d+ with/");
+    expect(all.records).toHaveLength(n);
+    expect(all.scanned).toBe(n);
+    expect(all.truncated).toBe(false);
+    expect((await grep("/with (error|café) /")).total).toBe(2);
+    expect((await grep("/LINE 1\\d /i")).total).toBe(10);
+    expect((await grep("/LINE/")).total).toBe(0);
+    expect((await grep("-/with error/")).total).toBe(n - 1);
+    expect((await grep("/a\\|b$/ n:>=20")).total).toBe(2);
+    expect((await grep("n:/^1/")).total).toBe(11);
+    expect((await grep("host:/0[12]$/")).total).toBe(WORDS.filter((_, i) => i % 3 !== 0).length);
+    // Words every match holds narrow the engine's rows; a pattern without any reads every row of the range.
+    expect((await grep("/\\[brackets\\]/")).scanned).toBe(n);
+    expect((await grep("/with café/")).scanned).toBe(1);
+    for (const [q, why] of [
+      ["/(a)\\1/", /at character 1: backreferences/],
+      ["x /(?=a)/", /at character 3: lookahead and lookbehind/],
+      ["/a(b/", /at character 1: missing closing \)/],
+      [`/${"a".repeat(600)}/`, /longer than 512 characters/],
+      ["(/line/ OR café)", /the regular expression at character 2 stands inside OR/],
+    ] as const) {
+      const res = await call(index.name, [["q", q]]);
+      expect(res.status, q).toBe(400);
+      expect(res.body.error?.message, q).toMatch(why);
+    }
+  });
+
+  it("reads a regular expression's candidates within a scan budget, and resumes where it stopped", async () => {
+    const params = {
+      q: "/line/",
+      filter: [],
+      limit: 50,
+      from: undefined,
+      to: undefined,
+      before: undefined,
+      after: undefined,
+    };
+    const first = await searchRecords(searchEngine(), index.name, params, { batch: 3, budget: 5 });
+    expect(first.records).toHaveLength(5);
+    expect(first).toMatchObject({ scanned: 5, truncated: true, totalComplete: false });
+    const before = decodeCursor(first.cursors.older!)!;
+    const second = await searchRecords(
+      searchEngine(),
+      index.name,
+      { ...params, before },
+      { batch: 3, budget: 5 },
+    );
+    expect(second.records).toHaveLength(5);
+    const ids = [...first.records, ...second.records].map((r) => r.id);
+    expect(new Set(ids).size).toBe(10);
+    const whole = await searchRecords(searchEngine(), index.name, { ...params, limit: 10 });
+    expect(ids).toEqual(whole.records.map((r) => r.id));
   });
 
   it("finds text containing operator characters literally", async () => {

@@ -16,7 +16,7 @@ import { Collector } from "@/lib/collector/collector";
 import { valuesKey } from "@/lib/collector/field-values";
 import { registerColumns, setColumnFlags } from "@/lib/indexes/logger-indexes";
 import type { IndexVolume } from "@/lib/indexes/index-volume";
-import type { ContextResult, Facet, GrepResult, Histogram, LogRecord } from "@/lib/query/wire";
+import type { ContextResult, Facet, Facets, GrepResult, Histogram, LogRecord } from "@/lib/query/wire";
 import { comparePositions, cursorOf as positionCursor } from "@/lib/query/cursor";
 import { exportLine } from "@/lib/query/export-records";
 import type { SavedSearch } from "@/lib/saved-searches/schema";
@@ -216,6 +216,16 @@ describe("reader API", () => {
       expect(json.total).toBe(6);
     });
 
+    it("counts a regular expression's matches by scanning, and says how many rows it read", async () => {
+      const re = (await histogram({ ...range, buckets: "10", q: "/done payment$/" })).body;
+      const words = (await histogram({ ...range, buckets: "10", q: "payment" })).body;
+      expect(re.buckets).toEqual(words.buckets);
+      expect(re.levels).toEqual(words.levels);
+      expect(re).toMatchObject({ total: 15, scanned: 15, truncated: false });
+      const none = (await histogram({ ...range, buckets: "10", q: "/done payment \\d/" })).body;
+      expect(none.total).toBe(0);
+    });
+
     it("defaults to the last 24 hours in about 60 buckets of half an hour", async () => {
       const before = Date.now();
       const { body } = await histogram({});
@@ -315,6 +325,29 @@ describe("reader API", () => {
         { value: "blue", count: 30 },
         { value: "red", count: 30 },
       ]);
+    });
+
+    it("counts a regular expression's matches by scanning, as the engine counts words", async () => {
+      for (const filter of [[], ["host:web-01"], ["host:web-01", "region:eu"]]) {
+        const res = await call<Facets>(
+          facetsGET,
+          `/api/grep/${main.name}/facets`,
+          { logger: main.name },
+          { ...range, q: "/done payment$/", filter },
+        );
+        expect(res.status).toBe(200);
+        expect(res.body.scanned).toBeGreaterThan(0);
+        expect(res.body.facets).toEqual(
+          (
+            await call<Facets>(
+              facetsGET,
+              `/api/grep/${main.name}/facets`,
+              { logger: main.name },
+              { ...range, q: "payment", filter },
+            )
+          ).body.facets,
+        );
+      }
     });
 
     it("leaves a facet's own filter out of its counts and applies every other filter", async () => {
@@ -546,6 +579,20 @@ describe("reader API", () => {
       }
       expect(Object.keys(lines[0]!).sort()).toEqual(
         ["fields", "host", "id", "level", "logger", "message", "seq", "time", "ts"].sort(),
+      );
+    });
+
+    it("streams a regular expression's matches, reading past pages that hold none", async () => {
+      const res = await exportRes({ format: "text", q: "/bulk line \\d*7$/" });
+      expect(res.status).toBe(200);
+      const lines = (await res.text()).trimEnd().split("\n");
+      const expected = Array.from({ length: EXPORTED }, (_, i) => i).filter((i) => i % 10 === 7);
+      expect(lines.map((l) => Number(/(\d+)$/.exec(l)![1])).sort((x, y) => x - y)).toEqual(expected);
+      // No word to narrow by (a group): every row is read, newest first, and the noise lines are the oldest.
+      const late = await exportRes({ format: "ndjson", q: "/^(noise) 1\\d$/" });
+      const found = (await late.text()).trimEnd().split("\n");
+      expect(found.map((l) => (JSON.parse(l) as LogRecord).message).sort()).toEqual(
+        Array.from({ length: 10 }, (_, i) => `noise 1${i}`),
       );
     });
 

@@ -1,8 +1,9 @@
 /**
  * `npm run dev`: the whole stack on one machine. Checks the services (naming any that is down and how to start
  * it), migrates and seeds PostgreSQL, builds the web app for production unless the last build was made from the
- * same source (lib/ops/web-build-cache.ts), then runs searchd (supervised), the collector, the web app and a demo
- * publisher streaming into the `demo` index as child processes, and prints the URL. Ctrl-C stops them all, one
+ * same source (lib/ops/web-build-cache.ts), then runs searchd (supervised), the collector, the web app, a demo
+ * publisher streaming into the `demo` index and the syslog listener (into `syslog`, port 5514) as child
+ * processes, and prints the URL. Ctrl-C stops them all, one
  * after another; a second Ctrl-C kills them at once.
  *
  * The web app is the production server, as people run it: `next dev` compiles each page on its first visit (about
@@ -101,8 +102,8 @@ const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === nul
 const shutdown = onTwoStageShutdown({
   name: "dev",
   signals: ["SIGINT", "SIGTERM"],
-  // The four children are stopped in turn, each given CHILD_STOP_MS.
-  graceMs: 4 * CHILD_STOP_MS + 5_000,
+  // The five children are stopped in turn, each given CHILD_STOP_MS.
+  graceMs: 5 * CHILD_STOP_MS + 5_000,
   stopping: "stopping the stack",
   stop: async () => {
     stopping = true;
@@ -143,15 +144,22 @@ async function main() {
   await ensureDatabase(env.DATABASE_URL);
   await migrateDatabase(env.DATABASE_URL);
   const demo = await createIndex(getDb(env.DATABASE_URL), { name: "demo", title: "Demo", retentionDays: 7 });
+  // The syslog listener's default index (SYSLOG_INDEX).
+  const syslog = await createIndex(getDb(env.DATABASE_URL), {
+    name: "syslog",
+    title: "Syslog",
+    retentionDays: 7,
+  });
   // A fresh dev database gets an admin with a random password, shown once here.
   const password = randomBytes(12).toString("base64url");
   const created = await createFirstAdmin(getDb(env.DATABASE_URL), "admin", password);
   await closeDb(env.DATABASE_URL);
   // The queue exists before anything publishes, so no demo line is dropped while the collector starts.
   const broker = new AmqpConnection({ url: env.AMQP_URL });
-  await assertIndexQueue((await broker.connectOnce()).connection, logsExchange(env, log), demo);
+  const { connection } = await broker.connectOnce();
+  for (const index of [demo, syslog]) await assertIndexQueue(connection, logsExchange(env, log), index);
   await broker.close();
-  log("PostgreSQL migrated, demo index ready");
+  log("PostgreSQL migrated, demo and syslog indexes ready");
 
   if (!nextDev) {
     await ensureWebBuild({
@@ -182,6 +190,7 @@ async function main() {
       AMQP_URL: env.AMQP_URL,
     });
   run("demo", [...tsx, "workers/demo-publisher.ts"], { DEMO_RATE: String(env.DEMO_RATE) });
+  run("syslog", [...tsx, "workers/syslog.ts"]);
 
   const url = `http://localhost:${env.WEB_PORT}`;
   await waitForHttp(`${url}/api/grep/demo?limit=1`, 180_000);
@@ -192,6 +201,7 @@ async function main() {
       ? `sign in as admin / ${password}   (shown once; change it with: npm run user -- password admin)`
       : "sign in with your user (npm run user -- create <name> --admin makes one)",
   );
+  log(`syslog: logger -n 127.0.0.1 -P ${env.SYSLOG_PORT} --tcp hello   (into the syslog index)`);
   log("collector metrics: http://127.0.0.1:9464/metrics   Ctrl-C stops everything");
 }
 

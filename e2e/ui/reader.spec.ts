@@ -234,6 +234,11 @@ test.describe("reader", () => {
     await search(page).fill('"unterminated');
     await search(page).press("Enter");
     await expect(page.getByTestId("query-error")).toContainText("unterminated quote");
+    await search(page).fill("(timeout OR refused");
+    await search(page).press("Enter");
+    await expect(page.getByTestId("query-error")).toContainText(
+      'unbalanced parenthesis: the "(" at character 1 is not closed',
+    );
     await search(page).fill("nosuchwordanywhere");
     await search(page).press("Enter");
     await expect(page.getByTestId("empty")).toContainText("No lines match");

@@ -36,7 +36,8 @@ export async function fetchNewest(
     );
     if (before === undefined) newer = page.records.length ? page.cursors.newer : null;
     records.push(...page.records);
-    if (!page.cursors.older || page.records.length === 0) break;
+    // A page a regular expression's scan budget cut short may hold nothing and still go on.
+    if (!page.cursors.older || (page.records.length === 0 && !page.truncated)) break;
     before = page.cursors.older;
   }
   return { records, newer };

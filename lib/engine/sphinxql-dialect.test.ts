@@ -3,6 +3,7 @@ import fc from "fast-check";
 import {
   ALL_DOCS_TOKEN,
   compileFieldFilters,
+  compileHighlight,
   compileMatch,
   compileMatchTerm,
   dailyTableName,
@@ -14,6 +15,7 @@ import {
   selectRecordsSql,
   type MatchTerm,
   type SelectRecords,
+  type TextQuery,
 } from "@/lib/engine/sphinxql-dialect";
 
 // Every character with a meaning inside MATCH(), including the ones the compiler itself places (`-`, `"`, `*`).
@@ -141,6 +143,15 @@ describe("compileMatchTerm", () => {
     );
     expect(compileMatchTerm({ kind: "prefix", text: "f3c25", negate: false })).toBe(
       '(f3c25* | (@fields "_f3c2 __5*") | (@fields "_f3c2 ___5*"))',
+    );
+  });
+
+  it("limits a term of message: to the message field, where no pieces are", () => {
+    expect(compileMatchTerm({ kind: "word", text: "f3c25632b924", negate: true, inMessage: true })).toBe(
+      "-(@message f3c25632b924)",
+    );
+    expect(compileMatchTerm({ kind: "prefix", text: "pay", negate: false, inMessage: true })).toBe(
+      "(@message pay*)",
     );
   });
 
@@ -355,6 +366,100 @@ function splitSqlLiterals(sql: string): { skeleton: string; literals: string[] }
 }
 
 const BASE: SelectRecords = { tables: ["app"], match: null, filters: [], limit: 100, highlight: null };
+
+const t = (text: string): TextQuery => ({ kind: "term", term: { kind: "word", text, negate: false } });
+const not = (child: TextQuery): TextQuery => ({ kind: "not", child });
+const or = (...children: TextQuery[]): TextQuery => ({ kind: "or", children });
+const and = (...children: TextQuery[]): TextQuery => ({ kind: "and", children });
+const ALL = `(@fields ${ALL_DOCS_TOKEN})`;
+
+describe("compileMatch with trees", () => {
+  it("writes OR as | and groups in parentheses", () => {
+    expect(compileMatch([], [or(t("a"), and(t("b"), t("web-1")))])).toBe('(a | (b "web 1"))');
+    expect(compileMatch([{ kind: "word", text: "x", negate: false }], [or(t("a"), t("b"))])).toBe(
+      "x (a | b)",
+    );
+  });
+
+  it("gives every NOT something to subtract from where it stands alone", () => {
+    // 2.2 refuses `a | -b` (syntax error) and a lone NOT (non-computable): measured.
+    expect(compileMatch([], [or(t("a"), not(t("b")))])).toBe(`(a | (${ALL} -b))`);
+    expect(compileMatch([], [not(and(t("a"), t("b")))])).toBe(`${ALL} -(a b)`);
+    expect(compileMatch([], [and(not(t("a")), not(t("b")))])).toBe(`(${ALL} -a -b)`);
+    expect(compileMatch([], [not(not(t("a")))])).toBe("a");
+    expect(compileMatch([{ kind: "word", text: "x", negate: false }], [not(or(t("a"), t("b")))])).toBe(
+      "x -(a | b)",
+    );
+  });
+
+  it("drops terms that are only punctuation, as in a flat query", () => {
+    expect(compileMatch([], [or(t("..."), t("a"))])).toBe("a");
+    expect(compileMatch([], [or(t("..."), t("!!"))])).toBeNull();
+    expect(compileMatch([], [not(t("..."))])).toBeNull();
+  });
+
+  it("escapes operator characters inside trees", () => {
+    expect(compileMatch([], [or(t("a|b"), t("(c)"))])).toBe('("a b" | c)');
+    expect(compileMatch([], [or(t("MAYBE"), t("NEAR"))])).toBe("(maybe | near)");
+  });
+
+  it("marks any positive term of the trees, never the excluded ones", () => {
+    expect(compileHighlight([{ kind: "word", text: "x", negate: false }], [or(t("a"), not(t("b")))])).toBe(
+      "x | a",
+    );
+    expect(compileHighlight([{ kind: "word", text: "x", negate: true }], [])).toBeNull();
+  });
+});
+
+describe("compileFieldFilters with conditions", () => {
+  it("writes comparisons on JSON numbers as expressions that hold for numbers only", () => {
+    expect(compileFieldFilters([], [{ kind: "cmp", field: "status", op: ">=", value: 500 }])).toEqual({
+      select: ["(LENGTH(js.status) = 1 AND js.status[0] IS NULL AND js.status >= 500) AS c0"],
+      where: ["c0 = 1"],
+    });
+  });
+
+  it("puts level ranges and JSON presence in WHERE", () => {
+    expect(
+      compileFieldFilters(
+        [],
+        [
+          { kind: "cmp", field: "level", op: ">=", value: 40 },
+          { kind: "exists", field: "trace" },
+          { kind: "not", child: { kind: "exists", field: "user" } },
+        ],
+      ),
+    ).toEqual({ select: [], where: ["lvl > 0", "lvl >= 40", "js.trace IS NOT NULL", "js.user IS NULL"] });
+  });
+
+  it("writes OR and NOT over attributes, levels and JSON as one expression", () => {
+    const { select, where } = compileFieldFilters(
+      [{ field: "host", values: ["a"], negate: false }],
+      [
+        {
+          kind: "or",
+          children: [
+            { kind: "in", field: "level", values: ["error", "FATAL"] },
+            { kind: "in", field: "level", values: ["audit"] },
+            { kind: "in", field: "logger", values: ["x'y"] },
+            { kind: "not", child: { kind: "in", field: "user", values: ["bob"] } },
+            { kind: "exists", field: "host" },
+          ],
+        },
+      ],
+    );
+    expect(select).toEqual([
+      "(IN(lvl, 50,60) OR IN(level, 'audit') OR IN(logger, 'x\\'y') OR NOT (IN(js.user, 'bob')) OR NOT (host = '')) AS c0",
+    ]);
+    expect(where).toEqual(["c0 = 1", "host IN ('a')"]);
+  });
+
+  it("refuses what no query can produce", () => {
+    expect(() => compileFieldFilters([], [{ kind: "cmp", field: "host", op: ">", value: 1 }])).toThrow();
+    expect(() => compileFieldFilters([], [{ kind: "cmp", field: "x", op: ">", value: 1e300 }])).toThrow();
+    expect(() => compileFieldFilters([], [{ kind: "exists", field: "a b" }])).toThrow();
+  });
+});
 
 describe("selectRecordsSql", () => {
   it("selects newest first without a cursor", () => {

@@ -201,11 +201,13 @@ export function tokenizeWords(text: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-export type MatchTerm =
-  | { kind: "word"; text: string; negate: boolean }
-  | { kind: "phrase"; text: string; negate: boolean }
-  | { kind: "prefix"; text: string; negate: boolean }
-  | { kind: "infix"; text: string; negate: boolean };
+/** A full-text term; `inMessage`: looked for in the message only (`message:`), not in the fields' words. */
+export type MatchTerm = {
+  kind: "word" | "phrase" | "prefix" | "infix";
+  text: string;
+  negate: boolean;
+  inMessage?: boolean;
+};
 
 /**
  * Compiles one term to MATCH() syntax, or null when nothing in it can match (only punctuation).
@@ -236,8 +238,11 @@ export function compileMatchTerm(term: MatchTerm): string | null {
       body = escaped.length === 1 ? escaped[0] : `"${escaped.join(" ")}"`;
       break;
   }
-  const pieced = piecedAlternative(term);
-  if (pieced !== null) body = `(${body} | ${pieced})`;
+  if (term.inMessage) body = `(@message ${body})`;
+  else {
+    const pieced = piecedAlternative(term);
+    if (pieced !== null) body = `(${body} | ${pieced})`;
+  }
   return term.negate ? `-${body}` : body;
 }
 
@@ -276,10 +281,63 @@ export function fieldsTextOf(fields: Record<string, unknown>, indexed: readonly 
 }
 
 /**
- * The MATCH() expression for a list of terms (implicit AND), or null when the query has no full-text part.
- * Only-negative queries are anchored on ALL_DOCS_TOKEN.
+ * A full-text condition with structure (OR, NOT over groups): the query's terms below a top-level AND. Terms in
+ * it carry `negate: false`; exclusion is a `not` node.
  */
-export function compileMatch(terms: MatchTerm[]): string | null {
+export type TextQuery =
+  | { kind: "term"; term: MatchTerm }
+  | { kind: "and" | "or"; children: TextQuery[] }
+  | { kind: "not"; child: TextQuery };
+
+// What a group may start with to stand alone: the engine refuses a NOT with nothing to subtract from ("query is
+// non-computable (single NOT operator)"), and `a | -b` is a syntax error (measured on 2.2.11).
+const ALL_DOCS = `(@fields ${ALL_DOCS_TOKEN})`;
+
+type CompiledText = { sql: string; negative: boolean };
+
+function standalone(c: CompiledText): string {
+  return c.negative ? `(${ALL_DOCS} ${c.sql})` : c.sql;
+}
+
+/** One tree in MATCH() syntax, or null when nothing in it can match (its terms are only punctuation). */
+function compileText(node: TextQuery): CompiledText | null {
+  switch (node.kind) {
+    case "term": {
+      const sql = compileMatchTerm({ ...node.term, negate: false });
+      return sql === null ? null : { sql, negative: false };
+    }
+    case "not": {
+      const child = compileText(node.child);
+      if (child === null) return null;
+      // A negative part is `-x`: its negation is x. Otherwise the part is one term or a parenthesised group.
+      if (child.negative) return { sql: child.sql.slice(1), negative: false };
+      return { sql: `-${child.sql}`, negative: true };
+    }
+    case "and": {
+      const parts = node.children.map(compileText).filter((c): c is CompiledText => c !== null);
+      if (parts.length === 0) return null;
+      if (parts.length === 1) return parts[0]!;
+      const positive = parts.some((c) => !c.negative);
+      // Parenthesised so a field limit inside stays inside.
+      return {
+        sql: `(${positive ? "" : `${ALL_DOCS} `}${parts.map((c) => c.sql).join(" ")})`,
+        negative: false,
+      };
+    }
+    case "or": {
+      const parts = node.children.map(compileText).filter((c): c is CompiledText => c !== null);
+      if (parts.length === 0) return null;
+      if (parts.length === 1) return parts[0]!;
+      return { sql: `(${parts.map(standalone).join(" | ")})`, negative: false };
+    }
+  }
+}
+
+/**
+ * The MATCH() expression for a list of terms and trees (implicit AND), or null when the query has no full-text
+ * part. Only-negative queries are anchored on ALL_DOCS_TOKEN.
+ */
+export function compileMatch(terms: MatchTerm[], trees: TextQuery[] = []): string | null {
   const parts: string[] = [];
   let positive = 0;
   for (const t of terms) {
@@ -288,10 +346,40 @@ export function compileMatch(terms: MatchTerm[]): string | null {
     parts.push(c);
     if (!t.negate) positive++;
   }
+  for (const tree of trees) {
+    const c = compileText(tree);
+    if (c === null) continue;
+    parts.push(c.sql);
+    if (!c.negative) positive++;
+  }
   if (parts.length === 0) return null;
   // Parenthesised so the field limit does not extend to the exclusions that follow.
-  if (positive === 0) parts.unshift(`(@fields ${ALL_DOCS_TOKEN})`);
+  if (positive === 0) parts.unshift(ALL_DOCS);
   return parts.join(" ");
+}
+
+/** The terms a tree can match on (not those under a NOT): what a snippet marks. */
+export function positiveTerms(trees: TextQuery[]): MatchTerm[] {
+  const out: MatchTerm[] = [];
+  const walk = (n: TextQuery) => {
+    if (n.kind === "term") out.push({ ...n.term, negate: false });
+    else if (n.kind !== "not") n.children.forEach(walk);
+  };
+  trees.forEach(walk);
+  return out;
+}
+
+/**
+ * The words a snippet marks for these terms and trees: every positive term, any of them (the snippet marks each
+ * occurrence of each). Only flat terms: the same AND they always were.
+ */
+export function compileHighlight(terms: MatchTerm[], trees: TextQuery[] = []): string | null {
+  const flat = terms.filter((t) => !t.negate);
+  if (trees.length === 0) return compileMatch(flat);
+  const all = [...flat, ...positiveTerms(trees)]
+    .map((t) => compileMatchTerm(t))
+    .filter((c): c is string => c !== null);
+  return all.length === 0 ? null : all.join(" | ");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -314,10 +402,6 @@ function jsonIn(field: string, values: string[]): string {
 }
 
 /**
- * Compiles field filters into WHERE conditions and select-list expressions (for what 2.2 cannot put in WHERE).
- * Values of one field are OR'd; fields are AND'd.
- */
-/**
  * A level filter, on the uint `lvl` where that says the same: the collector stores every level it knows under its
  * canonical name with that level's number (lib/records/levels.ts), and any other name with 0. A filter-only read
  * scans every row of a day, and a uint test costs the engine far less than a string one (BENCHMARKS.md).
@@ -333,9 +417,112 @@ function levelConditions(values: string[], negate: boolean): string[] {
   return negate ? [strings] : [`lvl IN (${[0, ...numbers].join(",")})`, strings];
 }
 
-export function compileFieldFilters(filters: FieldFilter[]): { where: string[]; select: string[] } {
+/**
+ * A field condition with structure: what a query says about attributes and JSON values beyond `field:value`.
+ * `in` is equality with any of the values (as FieldFilter); `cmp` a numeric comparison (on `level`, the level's
+ * number: lib/records/levels.ts); `exists` a field that is present (JSON: not missing nor null; an attribute:
+ * not empty).
+ */
+export type Condition =
+  | { kind: "in"; field: string; values: string[] }
+  | { kind: "cmp"; field: string; op: CompareOp; value: number }
+  | { kind: "exists"; field: string }
+  | { kind: "and" | "or"; children: Condition[] }
+  | { kind: "not"; child: Condition };
+
+export type CompareOp = ">" | ">=" | "<" | "<=";
+
+const COMPARE_OPS: readonly string[] = [">", ">=", "<", "<="];
+
+/** A number as the engine reads it in an expression: plain decimal, never an exponent. */
+function sqlNumber(n: number): string {
+  if (!Number.isFinite(n) || Math.abs(n) > 1e15) throw new Error(`number out of range: ${n}`);
+  return String(Number(n.toFixed(6)));
+}
+
+function jsonPath(field: string): string {
+  if (!FIELD_NAME_PATTERN.test(field)) throw new Error(`invalid field name: ${field}`);
+  return `js.${field}`;
+}
+
+/**
+ * One condition as a select-list expression, 1 where it holds; 2.2 evaluates AND, OR and NOT only there
+ * (measured on 2.2.11: IN() on strings, JSON and `lvl`, comparisons, IS [NOT] NULL and `host = ''` all work in
+ * an expression; `<>` on a string does not).
+ * - A JSON comparison holds only where the value is a number. In an expression 2.2 reads anything else as a
+ *   number (missing, text, lists and objects as 0, true as 1: `js.x > -5` holds without x), and in WHERE an
+ *   integer bound reads a float as an integer (`js.ratio < 2` misses 1.5). LENGTH() is 1 for a number (0 for
+ *   text, booleans, null and missing; a list's or object's size), and `[0]` tells a one-element list: what is
+ *   left is an object of one key, which reads as 0 (measured on 2.2.11).
+ * - A level comparison leaves out levels that have no place in the order (unknown names, stored with lvl 0).
+ */
+export function conditionExpr(c: Condition): string {
+  switch (c.kind) {
+    case "in": {
+      if (c.values.length === 0) return "0";
+      if (c.field === "level") {
+        const isKnown = (v: string): v is keyof typeof LEVELS => Object.hasOwn(LEVELS, v);
+        const known = c.values.map((v) => v.toLowerCase());
+        if (known.every(isKnown)) return `IN(lvl, ${known.map((v) => LEVELS[v]).join(",")})`;
+      }
+      if (isAttributeField(c.field)) return `IN(${c.field}, ${c.values.map((v) => sqlString(v)).join(",")})`;
+      jsonPath(c.field);
+      return jsonIn(c.field, c.values);
+    }
+    case "cmp": {
+      if (!COMPARE_OPS.includes(c.op)) throw new Error(`invalid comparison: ${c.op}`);
+      if (c.field === "level") return `(lvl > 0 AND lvl ${c.op} ${sqlNumber(c.value)})`;
+      if (isAttributeField(c.field)) throw new Error(`${c.field} holds text: no comparison`);
+      const path = jsonPath(c.field);
+      return `(LENGTH(${path}) = 1 AND ${path}[0] IS NULL AND ${path} ${c.op} ${sqlNumber(c.value)})`;
+    }
+    case "exists":
+      return isAttributeField(c.field) ? `NOT (${c.field} = '')` : `${jsonPath(c.field)} IS NOT NULL`;
+    case "not":
+      return `NOT (${conditionExpr(c.child)})`;
+    case "and":
+    case "or":
+      if (c.children.length === 0) return c.kind === "and" ? "1" : "0";
+      return `(${c.children.map(conditionExpr).join(c.kind === "and" ? " AND " : " OR ")})`;
+  }
+}
+
+/**
+ * A top-level condition as WHERE conditions where the engine takes it there with the same meaning (a range on
+ * `lvl`, a JSON value's presence), which lets it skip rows without computing an expression; null otherwise.
+ */
+function whereConditions(c: Condition): string[] | null {
+  if (c.kind === "cmp" && c.field === "level" && COMPARE_OPS.includes(c.op))
+    return ["lvl > 0", `lvl ${c.op} ${sqlNumber(c.value)}`];
+  if (c.kind === "exists" && !isAttributeField(c.field)) return [`${jsonPath(c.field)} IS NOT NULL`];
+  if (c.kind === "not" && c.child.kind === "exists" && !isAttributeField(c.child.field))
+    return [`${jsonPath(c.child.field)} IS NULL`];
+  if (c.kind === "and") {
+    const parts = c.children.map(whereConditions);
+    return parts.every((p) => p !== null) ? parts.flat() : null;
+  }
+  return null;
+}
+
+/**
+ * Compiles field filters and conditions into WHERE conditions and select-list expressions (for what 2.2 cannot
+ * put in WHERE). Values of one field are OR'd; fields and conditions are AND'd.
+ */
+export function compileFieldFilters(
+  filters: FieldFilter[],
+  conditions: Condition[] = [],
+): { where: string[]; select: string[] } {
   const where: string[] = [];
   const select: string[] = [];
+  conditions.forEach((c, i) => {
+    const direct = whereConditions(c);
+    if (direct) {
+      where.push(...direct);
+      return;
+    }
+    select.push(`${conditionExpr(c)} AS c${i}`);
+    where.push(`c${i} = 1`);
+  });
   filters.forEach((f, i) => {
     if (f.values.length === 0) return;
     if (f.field === "level") {
@@ -390,6 +577,8 @@ export type RecordsScope = {
   tables: string[];
   match: string | null;
   filters: FieldFilter[];
+  /** Field conditions beyond `filters` (AND'd with them): comparisons, presence, OR and NOT. */
+  conditions?: Condition[];
   /** Only records without these JSON keys (identifiers only). */
   absentFields?: string[];
   fromMs?: number;
@@ -461,7 +650,7 @@ export function selectRecordsSql(q: SelectRecords): string {
     where.push("MATCH(?)");
     params.push(q.match);
   }
-  const filters = compileFieldFilters(q.filters);
+  const filters = compileFieldFilters(q.filters, q.conditions);
   const keyset = timeAndKeyset(q);
   select.push(...filters.select, ...keyset.select);
   where.push(...filters.where, ...absentConditions(q.absentFields), ...keyset.where);
@@ -710,7 +899,7 @@ export function isMissingTableError(err: unknown): boolean {
 
 function scopeParts(q: RecordsScope): { from: string; select: string[]; where: string[]; params: string[] } {
   const from = assertTables(q.tables);
-  const filters = compileFieldFilters(q.filters);
+  const filters = compileFieldFilters(q.filters, q.conditions);
   const time = timeAndKeyset({ fromMs: q.fromMs, toMs: q.toMs });
   return {
     from,

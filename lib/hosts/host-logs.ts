@@ -2,12 +2,14 @@
  * A host's lines across the indexes a caller may read, newest first: the same record query as grep
  * (selectRecordsSql, newest first, `count` rows) run once per readable index with the host as a filter, all in
  * one round trip, then merged by (ts, id) and cut to `count`. A `file` narrows to one source as /files names
- * it: records with that `file`, and records without a `file` whose logger it is.
+ * it: records with that `file`, and records without a `file` whose logger it is. A regular expression in the
+ * filter is tested on HOST_LOGS_REGEX_ROWS candidates per index: the newest matches among them.
  */
 import type { Engine } from "@/lib/engine/engine-client";
 import { compileMatch, selectRecordsSql, type Cursor, type FieldFilter } from "@/lib/engine/sphinxql-dialect";
 import { comparePositions } from "@/lib/query/cursor";
 import { parseQuery } from "@/lib/query/parse-query";
+import { compileRegexFilters } from "@/lib/query/regex-filter";
 import { runStatements } from "@/lib/engine/run-statements";
 import { toLogRecord } from "@/lib/query/search-records";
 import type { LogRecord } from "@/lib/query/wire";
@@ -22,6 +24,8 @@ export function sourceOf(record: Pick<LogRecord, "fields" | "logger">): string {
   if (typeof file === "number") return String(file);
   return record.logger;
 }
+
+export const HOST_LOGS_REGEX_ROWS = 10_000;
 
 /** Newest first, in the order every read uses. */
 export function newestFirst(a: Cursor, b: Cursor): number {
@@ -50,7 +54,8 @@ export async function hostLogs(
   params: HostLogsParams,
 ): Promise<HostLogLine[]> {
   const parsed = parseQuery(params.filter);
-  const match = compileMatch(parsed.terms);
+  const match = compileMatch(parsed.terms, parsed.text);
+  const regex = compileRegexFilters(parsed.regexes);
   const served = await servedIndexes(engine, indexes);
   const plan = served.flatMap((index) =>
     variants(host, parsed.filters, params.file).map((v) => ({
@@ -59,10 +64,11 @@ export async function hostLogs(
         tables: [index.name],
         match,
         filters: v.filters,
+        conditions: parsed.conditions,
         absentFields: v.absentFields,
         fromMs: params.from,
         toMs: params.to,
-        limit: params.count,
+        limit: regex ? HOST_LOGS_REGEX_ROWS : params.count,
         highlight: null,
       }),
     })),
@@ -74,7 +80,7 @@ export async function hostLogs(
   const records = plan.flatMap((p, k) =>
     (sets[k] ?? []).map((row) => ({ index: p.index, ...toLogRecord(row) })),
   );
-  return records
+  return (regex ? records.filter(regex) : records)
     .sort(newestFirst)
     .slice(0, params.count)
     .map((r) => ({

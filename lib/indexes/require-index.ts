@@ -1,4 +1,3 @@
-import "server-only";
 import type { Db } from "@/db/client";
 import type { LoggerIndex } from "@/db/schema";
 import { isValidIndexName } from "@/lib/engine/sphinxql-dialect";

@@ -1,48 +1,12 @@
 import "server-only";
-import { createHash, randomUUID } from "node:crypto";
-import type { ConfirmChannel } from "amqplib";
+import { createHash } from "node:crypto";
 import type { LoggerIndex } from "@/db/schema";
-import { publishAndConfirm } from "@/lib/amqp/amqp-connection";
-import { routingKeyMatching } from "@/lib/amqp/topology";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors/app-error";
-import { bodyLineSeq, SEQ_HEADER } from "@/lib/records/record-seq";
 import { withAmqpChannel } from "@/lib/services";
+import { publishForIndex } from "./publish-for-index";
 
-/**
- * Publishes records for an index onto the logs exchange, with confirms, under a routing key its own bindings
- * match: HTTP ingest takes the same path as every other producer (queue, collector, dead-letter rules). The
- * message ids (which the collector makes record ids of) are random unless given.
- */
-export async function publishForIndex(
-  ch: ConfirmChannel,
-  exchange: string,
-  index: LoggerIndex,
-  records: string[],
-  messageIds?: string[],
-): Promise<number> {
-  const routingKey = routingKeyMatching(index.routingKeys[0]!, "http");
-  const now = Date.now();
-  const timestamp = Math.floor(now / 1000);
-  await publishAndConfirm(
-    ch,
-    exchange,
-    records.map((r, line) => ({
-      routingKey,
-      content: Buffer.from(r),
-      options: {
-        persistent: true,
-        contentType: "application/json",
-        messageId: messageIds?.[line] ?? randomUUID(),
-        timestamp,
-        // Records without a time of their own take the time they were received, to the millisecond; records
-        // sharing a time keep the order of the bodies and of the lines in them.
-        headers: { timestamp_in_ms: now, [SEQ_HEADER]: bodyLineSeq(now, line) },
-      },
-    })),
-  );
-  return records.length;
-}
+export { publishForIndex };
 
 /**
  * Message ids made from the records themselves, so that a body a shipper sends again (after a 503, or after a

@@ -23,7 +23,8 @@ import { runStatements, type Row } from "@/lib/engine/run-statements";
 import { parseQuery } from "./parse-query";
 import type { FacetsParams } from "./reader-schema";
 import { onQueryTables, type QueryTarget } from "./query-tables";
-import { mergeFilters } from "./search-records";
+import { compileRecordMatcher } from "@/lib/query/record-matcher";
+import { mergeFilters, scanMatches } from "./search-records";
 import type { Facets, FacetValue } from "./wire";
 
 /** Tracked values read from Redis per column, and engine values beyond them, per facet. */
@@ -109,9 +110,46 @@ export async function searchFacets(
   params: FacetsParams,
 ): Promise<Facets> {
   if (fields.length === 0) return { facets: [] };
+  if (parseQuery(params.q).regexes) return facetsByScan(sources, index, fields, params);
   return onQueryTables(index, { fromMs: params.from, toMs: params.to }, (tables) =>
     facetsOn(sources, tables, fields, params),
   );
+}
+
+/**
+ * Facets of a query with a regular expression, which the engine cannot test: counted on the matches the scan
+ * finds (the query's own terms applied), each column with the other columns' `filter` parameters.
+ */
+async function facetsByScan(
+  sources: FacetSources,
+  index: QueryTarget,
+  fields: string[],
+  params: FacetsParams,
+): Promise<Facets> {
+  const [tracked, scan] = await Promise.all([
+    Promise.all(fields.map((f) => sources.trackedValues(f))),
+    scanMatches(sources.engine, index, { ...params, filter: [] }),
+  ]);
+  const facets = fields.map((field, i) => {
+    const others = mergeFilters(
+      [],
+      params.filter.filter((f) => f.field !== field),
+    );
+    const passes = compileRecordMatcher({ terms: [], filters: others }).matches;
+    const counts = new Map<string, number>();
+    for (const r of scan.records) {
+      if (!passes(r)) continue;
+      const raw = isAttributeField(field)
+        ? r[field]
+        : Object.hasOwn(r.fields, field)
+          ? r.fields[field]
+          : null;
+      const value = facetValueText(raw);
+      if (value !== null) counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+    return { field, values: mergeFacetValues(tracked[i]!, counts) };
+  });
+  return { facets, scanned: scan.scanned, truncated: scan.truncated };
 }
 
 async function facetsOn(
@@ -121,7 +159,13 @@ async function facetsOn(
   params: FacetsParams,
 ): Promise<Facets> {
   const parsed = parseQuery(params.q);
-  const scope = { tables, match: compileMatch(parsed.terms), fromMs: params.from, toMs: params.to };
+  const scope = {
+    tables,
+    match: compileMatch(parsed.terms, parsed.text),
+    conditions: parsed.conditions,
+    fromMs: params.from,
+    toMs: params.to,
+  };
   const filtersFor = (field: string): FieldFilter[] =>
     mergeFilters(
       parsed.filters,

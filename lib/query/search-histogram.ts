@@ -9,7 +9,8 @@ import { emptyLevelCounts, histogramLevelOf, LEVEL_NUMBERS } from "./histogram-l
 import { parseQuery } from "./parse-query";
 import type { HistogramParams } from "./reader-schema";
 import { onQueryTables, type QueryTarget } from "./query-tables";
-import { mergeFilters } from "./search-records";
+import { mergeFilters, scanMatches } from "./search-records";
+import { LEVELS } from "@/lib/records/levels";
 import type { Histogram, LevelCounts } from "./wire";
 
 const S = 1_000;
@@ -60,11 +61,31 @@ export async function searchHistogram(
   const bucketMs = niceBucketMs(to - from, params.buckets);
   const starts = bucketStarts(from, to, bucketMs);
   const parsed = parseQuery(params.q);
+  if (parsed.regexes) {
+    // The engine cannot test a regular expression: count the matches the scan finds, per bucket and level.
+    const scan = await scanMatches(engine, index, params);
+    const counts = new Map<string, Record<string, unknown>>();
+    for (const r of scan.records) {
+      const name = r.level.toLowerCase();
+      const lvl = Object.hasOwn(LEVELS, name) ? LEVELS[name as keyof typeof LEVELS] : 0;
+      const bucket = Math.floor(r.ts / bucketMs);
+      const key = `${bucket}_${lvl}`;
+      const row = counts.get(key) ?? { bucket, lvl, bucket_count: 0 };
+      row.bucket_count = Number(row.bucket_count) + 1;
+      counts.set(key, row);
+    }
+    return {
+      ...histogramFromRows(from, to, bucketMs, starts, [...counts.values()]),
+      scanned: scan.scanned,
+      truncated: scan.truncated,
+    };
+  }
   const sql = (tables: string[]) =>
     histogramSql({
       tables,
-      match: compileMatch(parsed.terms),
+      match: compileMatch(parsed.terms, parsed.text),
       filters: mergeFilters(parsed.filters, params.filter),
+      conditions: parsed.conditions,
       fromMs: from,
       toMs: to,
       bucketMs,

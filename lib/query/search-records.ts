@@ -4,6 +4,7 @@
  */
 import type { Engine } from "@/lib/engine/engine-client";
 import {
+  compileHighlight,
   compileMatch,
   MARK_END,
   MARK_START,
@@ -12,9 +13,10 @@ import {
   type Cursor,
   type FieldFilter,
 } from "@/lib/engine/sphinxql-dialect";
-import { selectWithTotal, type Row } from "@/lib/engine/run-statements";
+import { selectWithTotal } from "@/lib/engine/run-statements";
 import { cursorOf, encodeCursor } from "./cursor";
 import { parseQuery } from "./parse-query";
+import { compileRegexFilters } from "./regex-filter";
 import { onTables, pageSteps, probeSteps, queryTables, type DayStep, type QueryTarget } from "./query-tables";
 import type { GrepParams } from "./schema";
 import type { GrepResult, LogRecord } from "./wire";
@@ -81,15 +83,42 @@ export function mergeFilters(fromQuery: FieldFilter[], fromParams: GrepParams["f
   return out;
 }
 
+/**
+ * With a regular expression, rows the engine returns are tested here: read in batches of REGEX_BATCH, and no
+ * more than REGEX_SCAN_BUDGET rows per request, after which the page says `truncated` and its `older` (or
+ * `newer`) cursor resumes after the last row read.
+ */
+export const REGEX_BATCH = 2000;
+export const REGEX_SCAN_BUDGET = 20_000;
+
+/**
+ * The matches of a query with a regular expression, newest first, reading at most the scan budget's rows: what
+ * the histogram and the facets count when the engine cannot.
+ */
+export async function scanMatches(
+  engine: Engine,
+  index: QueryTarget,
+  params: Pick<GrepParams, "q" | "filter" | "from" | "to">,
+): Promise<{ records: LogRecord[]; scanned: number; truncated: boolean }> {
+  const found = await searchRecords(engine, index, {
+    ...params,
+    limit: REGEX_SCAN_BUDGET,
+    before: undefined,
+    after: undefined,
+  });
+  return { records: found.records, scanned: found.scanned ?? 0, truncated: found.truncated ?? false };
+}
+
 export async function searchRecords(
   engine: Engine,
   index: QueryTarget,
   params: GrepParams,
+  scan: { batch: number; budget: number } = { batch: REGEX_BATCH, budget: REGEX_SCAN_BUDGET },
 ): Promise<GrepResult> {
   const started = performance.now();
   const parsed = parseQuery(params.q);
-  const match = compileMatch(parsed.terms);
-  const positive = compileMatch(parsed.terms.filter((t) => !t.negate));
+  const match = compileMatch(parsed.terms, parsed.text);
+  const positive = compileHighlight(parsed.terms, parsed.text);
   const cursor: { at: Cursor; direction: "older" | "newer" } | undefined = params.before
     ? { at: params.before, direction: "older" }
     : params.after
@@ -112,47 +141,84 @@ export async function searchRecords(
     direction === "older"
       ? [...probeSteps(days[0]!, Math.min(nowMs, range.toMs ?? Infinity)), ...days.slice(1)]
       : days;
-  const rows: Row[] = [];
+  const regex = compileRegexFilters(parsed.regexes);
+  const rows: LogRecord[] = [];
   let total = 0;
   let totalComplete = true;
+  let scanned = 0;
+  /** With a regex whose budget ran out: the last row read, where the next page resumes. */
+  let resumeAt: LogRecord | null = null;
+  let lastRead: LogRecord | undefined;
   for (const [i, step] of steps.entries()) {
-    // One more than asked tells whether another page exists in this direction.
-    const limit = params.limit + 1 - rows.length;
-    const sql = (tables: string[]) =>
-      selectRecordsSql({
-        tables,
-        match,
-        filters,
-        fromMs: maxDefined(params.from, step.fromMs),
-        toMs: minDefined(params.to, step.toMs),
-        cursor,
-        limit,
-        highlight: positive,
-      });
-    const found = await onTables(index, step.tables, (t) => selectWithTotal(engine, sql(t)));
-    rows.push(...found.rows);
-    total += found.total;
+    let at = cursor;
+    if (regex && scanned >= scan.budget && lastRead) resumeAt = lastRead;
+    while (!resumeAt) {
+      // One more than asked tells whether another page exists in this direction.
+      const wanted = params.limit + 1 - rows.length;
+      const limit = regex ? Math.min(scan.batch, scan.budget - scanned) : wanted;
+      const sql = (tables: string[]) =>
+        selectRecordsSql({
+          tables,
+          match,
+          filters,
+          conditions: parsed.conditions,
+          fromMs: maxDefined(params.from, step.fromMs),
+          toMs: minDefined(params.to, step.toMs),
+          cursor: at,
+          limit,
+          highlight: positive,
+        });
+      const found = await onTables(index, step.tables, (t) => selectWithTotal(engine, sql(t)));
+      const read = found.rows.map(toLogRecord);
+      if (!regex) {
+        rows.push(...read);
+        total += found.total;
+        break;
+      }
+      scanned += read.length;
+      const kept = read.filter(regex);
+      // Past the row that fills the page, the rest of the batch is left for the next page to read again.
+      const fill = kept.slice(0, wanted);
+      rows.push(...fill);
+      total += fill.length;
+      lastRead = read[read.length - 1] ?? lastRead;
+      if (rows.length > params.limit) {
+        // The matches past this page were not all read: `total` counts those found so far.
+        totalComplete = false;
+        break;
+      }
+      if (read.length < limit || !lastRead) break;
+      if (scanned >= scan.budget) {
+        resumeAt = lastRead;
+        break;
+      }
+      at = { at: lastRead, direction };
+    }
+    if (resumeAt || (regex && rows.length > params.limit)) {
+      totalComplete = false;
+      break;
+    }
     if (rows.length > params.limit && i < steps.length - 1) {
       totalComplete = false;
       break;
     }
   }
   const more = rows.length > params.limit;
-  const page = rows.slice(0, params.limit);
-  if (cursor?.direction === "newer") page.reverse();
-  const records = page.map(toLogRecord);
+  const records = rows.slice(0, params.limit);
+  if (cursor?.direction === "newer") records.reverse();
   const first = records[0];
   const last = records[records.length - 1];
   const olderExists = cursor?.direction === "newer" ? records.length > 0 : more;
+  // A page cut short by the scan budget goes on from the last row read, in its direction.
+  const older = resumeAt && direction === "older" ? resumeAt : last && olderExists ? last : null;
+  // Always offered while there are rows: newer lines may arrive at any time.
+  const newer = resumeAt && direction === "newer" ? resumeAt : (first ?? cursor?.at ?? null);
   return {
     records,
-    cursors: {
-      older: last && olderExists ? cursorOf(last) : null,
-      // Always offered while there are rows: newer lines may arrive at any time.
-      newer: first ? cursorOf(first) : cursor ? encodeCursor(cursor.at) : null,
-    },
+    cursors: { older: older ? cursorOf(older) : null, newer: newer ? encodeCursor(newer) : null },
     total,
     totalComplete,
+    ...(regex ? { scanned, truncated: resumeAt !== null } : {}),
     tookMs: Math.round(performance.now() - started),
   };
 }

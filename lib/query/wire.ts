@@ -30,6 +30,12 @@ export type GrepResult = {
    */
   total: number;
   totalComplete: boolean;
+  /**
+   * Only for a query with a regular expression, tested on the rows the engine returns: how many were read, and
+   * whether the scan budget ran out before the page filled (the cursor then resumes after the last row read).
+   */
+  scanned?: number;
+  truncated?: boolean;
   tookMs: number;
 };
 
@@ -53,12 +59,20 @@ export type Histogram = {
   total: number;
   /** The range's matches per level class: the sums of the buckets' `levels`. */
   levels: LevelCounts;
+  /** With a regular expression: rows read, and whether the scan budget ended the count (newest rows first). */
+  scanned?: number;
+  truncated?: boolean;
 };
 
 export type FacetValue = { value: string; count: number };
 export type Facet = { field: string; values: FacetValue[] };
 /** GET /api/grep/<logger>/facets. */
-export type Facets = { facets: Facet[] };
+export type Facets = {
+  facets: Facet[];
+  /** With a regular expression: rows read, and whether the scan budget ended the counts (newest rows first). */
+  scanned?: number;
+  truncated?: boolean;
+};
 
 /** GET /api/grep/<logger>/suggest: field names, or (with `field`) that field's values, most frequent first. */
 export type Suggestions = { fields: string[] } | { field: string; values: FacetValue[] };

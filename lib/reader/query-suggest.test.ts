@@ -77,6 +77,16 @@ describe("completions", () => {
     expect(quoteValue("//cdn")).toBe('"//cdn"');
   });
 
+  it("reads a term inside a group, leaving the group's parentheses and operators out", () => {
+    const { text, token } = at("error (level:warn OR host:we|) x");
+    expect(token).toEqual({ kind: "value", start: 21, end: 28, negate: false, field: "host", prefix: "we" });
+    if (token.kind !== "value") throw new Error("expected a value token");
+    expect(completeValue(text, token, "web-01").text).toBe("error (level:warn OR host:web-01 ) x");
+    expect(at("-(ho|").token).toEqual({ kind: "field", start: 2, end: 4, negate: false, prefix: "ho" });
+    expect(at("(-ho|").token).toEqual({ kind: "field", start: 1, end: 4, negate: true, prefix: "ho" });
+    expect(tokenAt("(a |ho", 6)).toEqual({ kind: "field", start: 4, end: 6, negate: false, prefix: "ho" });
+  });
+
   it("completes values the query parser reads back as exactly that filter", () => {
     const values = [
       "web-1",
@@ -88,6 +98,16 @@ describe("completions", () => {
       "a:b",
       "-x",
       "é ü",
+      "a|b",
+      "x)",
+      "(x",
+      ">5",
+      "<=3",
+      "*",
+      "*x",
+      "=x",
+      "/re/",
+      "[1 TO 2]",
     ];
     for (const value of values) {
       const { text, token } = at("error -host:|");

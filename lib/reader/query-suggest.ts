@@ -39,13 +39,23 @@ export function tokenAt(text: string, caret: number): CaretToken {
       i++;
       continue;
     }
-    const start = i;
-    if (start >= caret) break;
-    let negate = false;
-    if (text[i] === "-" && i + 1 < text.length && !/\s/.test(text[i + 1]!)) {
-      negate = true;
+    // Group syntax around a term is not part of it: `(host:we` completes `host:`, and `-(` negates the group.
+    if (text[i] === ")" || text[i] === "|") {
       i++;
+      continue;
     }
+    let start = i;
+    let negate = false;
+    for (;;) {
+      if (text[i] === "(") {
+        start = ++i;
+        negate = false;
+      } else if (!negate && text[i] === "-" && i + 1 < text.length && !/\s/.test(text[i + 1]!)) {
+        negate = true;
+        i++;
+      } else break;
+    }
+    if (start >= caret) break;
     if (text[i] === '"') {
       const { end } = readQuoted(text, i, caret);
       if (caret <= end) return { kind: "none" };
@@ -53,7 +63,7 @@ export function tokenAt(text: string, caret: number): CaretToken {
       continue;
     }
     let j = i;
-    while (j < text.length && !/\s/.test(text[j]!) && text[j] !== '"') j++;
+    while (j < text.length && !/[\s"|)]/.test(text[j]!)) j++;
     const word = text.slice(i, j);
     const colon = word.indexOf(":");
     const field = colon > 0 ? word.slice(0, colon) : "";
@@ -84,7 +94,9 @@ export function tokenAt(text: string, caret: number): CaretToken {
  * and `\` escaped. Whitespace and `"` end a bare value, and `field://…` reads as a URL, not a field.
  */
 export function quoteValue(value: string): string {
-  if (value !== "" && !/[\s"]/.test(value) && !value.startsWith("//")) return value;
+  // Quoted where the parser would read syntax: a space, `|` or a parenthesis anywhere; a comparison, range,
+  // `=`, `*` (presence) or `/` (a regular expression, or a URL's `//`) at the start.
+  if (value !== "" && !/[\s"|()]/.test(value) && !/^[<>[=*/]/.test(value)) return value;
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 

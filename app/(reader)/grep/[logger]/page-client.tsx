@@ -220,6 +220,10 @@ export function ReaderClient({
 
   // A new list starts at its top; `G` reads from the oldest line, so like less it starts at the end.
   const hasData = pages.data !== undefined;
+  // A regular expression is tested on a bounded number of lines per request: pages may end before any match.
+  const scannedPages = pages.data?.pages ?? [];
+  const scanCut = scannedPages.length > 0 && scannedPages[scannedPages.length - 1]!.truncated === true;
+  const scanned = scannedPages.reduce((n, p) => n + (p.scanned ?? 0), 0);
   useEffect(() => {
     if (!hasData) return;
     requestAnimationFrame(() =>
@@ -379,6 +383,14 @@ export function ReaderClient({
           <div className="notice">loading…</div>
         ) : records.length === 0 && firstLine.empty ? (
           <EmptyIndex index={logger} routingKeys={ingest.routingKeys} exchange={ingest.exchange} />
+        ) : records.length === 0 && !queryError && scanCut && hasNextPage ? (
+          <div className="notice" data-testid="scan-cut">
+            No match among the {scanned.toLocaleString()} lines read so far: a regular expression is tested on
+            a limited number of lines per request.{" "}
+            <button onClick={() => void pages.fetchNextPage()} disabled={isFetchingNextPage}>
+              Read further
+            </button>
+          </div>
         ) : records.length === 0 && !queryError && liveOn ? (
           <div className="notice" data-testid="empty">
             No lines match{state.q ? ` “${state.q}”` : ""} yet; new ones will show here as they arrive.

@@ -4,10 +4,10 @@ import { requireReadableIndex } from "@/lib/api/require-index";
 import { listColumns } from "@/lib/indexes/logger-indexes";
 import { liveSettings, openLiveBody, SSE_HEADERS, sseWriter } from "@/lib/live/live-response";
 import { grepSource } from "@/lib/live/live-sources";
-import { compileRecordMatcher } from "@/lib/live/record-matcher";
+import { compileRecordMatcher } from "@/lib/query/record-matcher";
 import { liveParamsSchema } from "@/lib/live/schema";
 import { decodeCursor } from "@/lib/query/cursor";
-import { parseQuery } from "@/lib/query/parse-query";
+import { parseQuery, searchesWords } from "@/lib/query/parse-query";
 import { mergeFilters } from "@/lib/query/search-records";
 import { db, searchEngine } from "@/lib/services";
 
@@ -25,10 +25,10 @@ export const GET = withApi(
     const parsed = parseQuery(query.q);
     const indexedFields = (await listColumns(db(), index.name)).filter((c) => c.indexed).map((c) => c.name);
     const matcher = compileRecordMatcher(
-      { terms: parsed.terms, filters: mergeFilters(parsed.filters, query.filter) },
+      { ...parsed, filters: mergeFilters(parsed.filters, query.filter) },
       { indexedFields },
     );
-    const hasWords = parsed.terms.some((t) => !t.negate);
+    const hasWords = searchesWords(parsed);
     // "Now" is as if connected since the reorder window began: a line that just arrived still takes its place.
     const start = resume ?? query.after ?? { ts: Date.now() - liveSettings().reorderMs, seq: "0", id: "0" };
     const body = await openLiveBody({

@@ -3,7 +3,7 @@ import { parseQuery } from "@/lib/query/parse-query";
 import { mergeFilters } from "@/lib/query/search-records";
 import type { LogRecord } from "@/lib/query/wire";
 import { normalizeRecord } from "@/lib/records/normalize-record";
-import { toLogRecord } from "./live-message";
+import { toLogRecord } from "@/lib/live/live-message";
 import { compileRecordMatcher, tokenize } from "./record-matcher";
 import type { Outgoing } from "@/test/helpers";
 import { threeFormatRecord } from "@/test/three-formats";
@@ -168,8 +168,57 @@ describe("record matcher: text", () => {
       "4bf92f35*",
     ])
       expect(grep(q, [], [r]), q).toHaveLength(1);
+    // message: looks in the message only.
+    expect(grep("message:charge", [], [r])).toHaveLength(1);
+    expect(grep("message:traceback", [], [r])).toHaveLength(0);
+    expect(grep("-message:traceback", [], [r])).toHaveLength(1);
     // A piece of an id is no word of the line; a number field is found by field:value, not as text.
     for (const q of ["5632", "b924", "f3c25632", "502", "-traceback", "exc_info"])
       expect(grep(q, [], [r]), q).toHaveLength(0);
+  });
+});
+
+describe("record matcher: boolean structure, comparisons and presence", () => {
+  const records = [
+    { message: "timeout calling billing", level: "error", status: 500, took_ms: 1800 },
+    { message: "ok", level: "info", status: "500", took_ms: 20 },
+    { message: "slow answer", level: "warn", status: 404, ratio: 1.5, ids: [7] },
+    { message: "audit entry", level: "audit", flag: true, one: { a: 1 } },
+  ].map((body, i) =>
+    toRecord({ routingKey: "app.idx", body: { ...body, timestamp: new Date(base + i).toISOString() } }),
+  );
+  const found = (q: string) =>
+    records.filter(compileRecordMatcher(parseQuery(q)).matches).map((r) => records.indexOf(r));
+
+  it("evaluates OR, NOT and groups as written", () => {
+    expect(found("timeout OR slow")).toEqual([0, 2]);
+    expect(found("timeout | answer | entry")).toEqual([0, 2, 3]);
+    expect(found("NOT (timeout OR ok)")).toEqual([2, 3]);
+    expect(found("(-timeout OR billing) -audit")).toEqual([0, 1, 2]);
+    expect(found("(level:error OR level:warn)")).toEqual([0, 2]);
+    expect(found("status:(404 OR 500)")).toEqual([0, 1, 2]);
+  });
+
+  it("compares numbers only, levels by severity, and unknown levels never", () => {
+    expect(found("status:>=500")).toEqual([0]);
+    expect(found("status:<1000")).toEqual([0, 2]);
+    expect(found("took_ms:>1.5s")).toEqual([0]);
+    expect(found("ratio:[1 TO 2]")).toEqual([2]);
+    expect(found("flag:>0 OR ids:<10")).toEqual([]);
+    expect(found("one:<1")).toEqual([3]);
+    expect(found("level:>=warn")).toEqual([0, 2]);
+    expect(found("level:<warn")).toEqual([1]);
+    expect(found("-level:<warn")).toEqual([0, 2, 3]);
+  });
+
+  it("reads field:* as present and not null", () => {
+    expect(found("ratio:*")).toEqual([2]);
+    expect(found("-status:*")).toEqual([3]);
+    expect(found("level:*")).toEqual([0, 1, 2, 3]);
+  });
+
+  it("marks the positive terms of every branch", () => {
+    const m = compileRecordMatcher(parseQuery("(timeout OR -billing) | calling"));
+    expect(m.highlights(records[0]!)).toEqual([[0, 15]]);
   });
 });

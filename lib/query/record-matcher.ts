@@ -17,15 +17,25 @@
  *   collation); any other field is the record's JSON value, compared case-sensitively: a string equal to the
  *   value, an integer equal to it (`status:500` finds 500 and "500"; the engine never finds a fraction), or an
  *   array holding such an element. Values of one field are OR'd, fields AND'd, `-field:` negates.
+ * - OR, AND, NOT and groups evaluate as written (the parser has already refused what the engine cannot ask).
+ * - Comparisons: `level` by its number, unknown levels (number 0) never; a JSON value when it is a number, and
+ *   (the engine's reading, sphinxql-dialect.ts conditionExpr) an object of one key as 0.
+ * - `field:*`: a JSON value present and not null, an attribute not empty.
+ * - `/re/` and `field:/re/` as the search tests them on the engine's rows (lib/query/regex-filter.ts).
  */
 import { piecedTerm, tokenize, type Token } from "@/lib/engine/engine-words";
 import {
   fieldsTextOf,
   isAttributeField,
+  positiveTerms,
+  type Condition,
   type FieldFilter,
   type MatchTerm,
+  type TextQuery,
 } from "@/lib/engine/sphinxql-dialect";
 import type { ParsedQuery } from "@/lib/query/parse-query";
+import { compileRegexFilters } from "@/lib/query/regex-filter";
+import { LEVELS } from "@/lib/records/levels";
 import { stripSgr } from "@/lib/records/terminal-escapes";
 import type { LogRecord } from "@/lib/query/wire";
 
@@ -42,7 +52,7 @@ function wordsOf(r: LogRecord): Token[] {
 
 type PartTest = (word: string) => boolean;
 /** `pieced`: the term as the `fields` text holds it where a word of it is written in pieces (engine-words.ts). */
-type CompiledTerm = { parts: PartTest[]; pieced: PartTest[][]; negate: boolean };
+type CompiledTerm = { parts: PartTest[]; pieced: PartTest[][]; negate: boolean; inMessage: boolean };
 
 function compileTerm(t: MatchTerm): CompiledTerm | null {
   const words = tokenize(t.text).map((w) => w.text);
@@ -63,7 +73,7 @@ function compileTerm(t: MatchTerm): CompiledTerm | null {
       t.kind === "prefix" && i === reading.length - 1 ? (x) => x.startsWith(w) : (x) => x === w,
     ),
   );
-  return { parts, pieced, negate: t.negate };
+  return { parts, pieced, negate: t.negate, inMessage: t.inMessage === true };
 }
 
 /** Start indexes in `tokens` where the term's parts match consecutive words. */
@@ -84,25 +94,110 @@ const INTEGER = /^-?\d{1,15}$/;
 
 const foldAscii = (s: string) => s.replace(/[A-Z]+/g, (c) => c.toLowerCase());
 
+function equalsAny(field: string, values: string[]): FieldTest {
+  if (isAttributeField(field)) {
+    const folded = new Set(values.map(foldAscii));
+    return (r) => folded.has(foldAscii(r[field]));
+  }
+  const strings = new Set(values);
+  const numbers = new Set(values.filter((v) => INTEGER.test(v)).map(Number));
+  const equal = (v: unknown) =>
+    typeof v === "string" ? strings.has(v) : typeof v === "number" && numbers.has(v);
+  return (r) => {
+    const v = jsonValue(r, field);
+    return Array.isArray(v) ? v.some(equal) : equal(v);
+  };
+}
+
+function jsonValue(r: LogRecord, field: string): unknown {
+  return Object.hasOwn(r.fields, field) ? r.fields[field] : undefined;
+}
+
 function compileFilter(f: FieldFilter): FieldTest | null {
   if (f.values.length === 0) return null;
-  let test: FieldTest;
-  if (isAttributeField(f.field)) {
-    const field = f.field;
-    const values = new Set(f.values.map(foldAscii));
-    test = (r) => values.has(foldAscii(r[field]));
-  } else {
-    const field = f.field;
-    const strings = new Set(f.values);
-    const numbers = new Set(f.values.filter((v) => INTEGER.test(v)).map(Number));
-    const equal = (v: unknown) =>
-      typeof v === "string" ? strings.has(v) : typeof v === "number" && numbers.has(v);
-    test = (r) => {
-      const v = Object.hasOwn(r.fields, field) ? r.fields[field] : undefined;
-      return Array.isArray(v) ? v.some(equal) : equal(v);
-    };
-  }
+  const test = equalsAny(f.field, f.values);
   return f.negate ? (r) => !test(r) : test;
+}
+
+/** A record's level number as the collector stored it: a known name's number, 0 for any other. */
+function levelNumber(r: LogRecord): number {
+  const name = r.level.toLowerCase();
+  return Object.hasOwn(LEVELS, name) ? LEVELS[name as keyof typeof LEVELS] : 0;
+}
+
+const COMPARE: Record<string, (a: number, b: number) => boolean> = {
+  ">": (a, b) => a > b,
+  ">=": (a, b) => a >= b,
+  "<": (a, b) => a < b,
+  "<=": (a, b) => a <= b,
+};
+
+function compileCondition(c: Condition): FieldTest {
+  switch (c.kind) {
+    case "in":
+      return c.values.length === 0 ? () => false : equalsAny(c.field, c.values);
+    case "cmp": {
+      const cmp = COMPARE[c.op]!;
+      const bound = c.value;
+      if (c.field === "level")
+        return (r) => {
+          const n = levelNumber(r);
+          return n > 0 && cmp(n, bound);
+        };
+      const field = c.field;
+      return (r) => {
+        const v = jsonValue(r, field);
+        if (typeof v === "number") return cmp(v, bound);
+        const oneKeyObject =
+          typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1;
+        return oneKeyObject && cmp(0, bound);
+      };
+    }
+    case "exists": {
+      const field = c.field;
+      if (isAttributeField(field)) return (r) => r[field] !== "";
+      return (r) => {
+        const v = jsonValue(r, field);
+        return v !== undefined && v !== null;
+      };
+    }
+    case "not": {
+      const child = compileCondition(c.child);
+      return (r) => !child(r);
+    }
+    case "and": {
+      const children = c.children.map(compileCondition);
+      return (r) => children.every((t) => t(r));
+    }
+    case "or": {
+      const children = c.children.map(compileCondition);
+      return (r) => children.some((t) => t(r));
+    }
+  }
+}
+
+/** A full-text tree as a predicate over the term test; null when nothing in it can match (as the dialect). */
+type TextTest = (has: (t: CompiledTerm) => boolean) => boolean;
+
+function compileTextTree(n: TextQuery): TextTest | null {
+  switch (n.kind) {
+    case "term": {
+      const t = compileTerm({ ...n.term, negate: false });
+      return t === null ? null : (has) => has(t);
+    }
+    case "not": {
+      const child = compileTextTree(n.child);
+      return child === null ? null : (has) => !child(has);
+    }
+    case "and":
+    case "or": {
+      const children = n.children.map(compileTextTree).filter((c): c is TextTest => c !== null);
+      if (children.length === 0) return null;
+      return n.kind === "and"
+        ? (has) => children.every((c) => c(has))
+        : (has) => children.some((c) => c(has));
+    }
+  }
 }
 
 export type RecordMatcher = {
@@ -118,26 +213,36 @@ export type MatcherOptions = {
 
 export function compileRecordMatcher(query: ParsedQuery, opts: MatcherOptions = {}): RecordMatcher {
   const terms = query.terms.map(compileTerm).filter((t): t is CompiledTerm => t !== null);
-  const filters = query.filters.map(compileFilter).filter((f): f is FieldTest => f !== null);
+  const filters = [
+    ...query.filters.map(compileFilter).filter((f): f is FieldTest => f !== null),
+    ...(query.conditions ?? []).map(compileCondition),
+  ];
+  const trees = (query.text ?? []).map(compileTextTree).filter((t): t is TextTest => t !== null);
+  const regex = compileRegexFilters(query.regexes);
   const indexed = opts.indexedFields ?? [];
-  const positive = terms.filter((t) => !t.negate);
+  const positive = [
+    ...terms.filter((t) => !t.negate),
+    ...positiveTerms(query.text ?? [])
+      .map(compileTerm)
+      .filter((t): t is CompiledTerm => t !== null),
+  ];
 
   const fieldsOf = (r: LogRecord) => tokenize(fieldsTextOf(r.fields, indexed));
 
   const matches = (r: LogRecord): boolean => {
     for (const f of filters) if (!f(r)) return false;
-    if (terms.length === 0) return true;
+    if (terms.length === 0 && trees.length === 0) return regex === null || regex(r);
     const words = wordsOf(r);
     let fields: Token[] | null = null;
-    for (const t of terms) {
-      let found = occurs(words, t.parts);
-      if (!found) {
-        const f = (fields ??= fieldsOf(r));
-        found = occurs(f, t.parts) || t.pieced.some((p) => occurs(f, p));
-      }
-      if (found === t.negate) return false;
-    }
-    return true;
+    const has = (t: CompiledTerm) => {
+      if (occurs(words, t.parts)) return true;
+      if (t.inMessage) return false;
+      const f = (fields ??= fieldsOf(r));
+      return occurs(f, t.parts) || t.pieced.some((p) => occurs(f, p));
+    };
+    for (const t of terms) if (has(t) === t.negate) return false;
+    for (const tree of trees) if (!tree(has)) return false;
+    return regex === null || regex(r);
   };
 
   const highlights = (r: LogRecord): [number, number][] => {
