@@ -1,8 +1,8 @@
 /**
  * Accessibility, in the light and the dark theme: axe-core finds no serious or critical violation on the reader
- * (its list, a line expanded, search matches, the context view), the admin page and the sign-in page; anything
- * less severe is printed with its rule id. The virtualised list tells a screen reader what it is, how many rows
- * it has, where each line sits among them, what each says and which one is focused.
+ * (its list, a line expanded, search matches, the context view, the patterns view), the admin page and the
+ * sign-in page; anything less severe is printed with its rule id. The virtualised list tells a screen reader what
+ * it is, how many rows it has, where each line sits among them, what each says and which one is focused.
  */
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, type Page } from "@playwright/test";
@@ -124,6 +124,14 @@ for (const theme of THEMES) {
     await expect(context.locator('[data-testid=log-row][data-match="true"]').first()).toBeVisible();
     await settled(page);
     await expectAccessible(page, `context view, ${theme}`);
+  });
+
+  test(`${theme} theme: the reader's patterns view`, async ({ page, seeded }) => {
+    await inTheme(page, theme, `/grep/${seeded.index.name}?view=patterns`);
+    await expect(page.getByTestId("pattern").first()).toBeVisible();
+    await expect(page.locator(".patterns")).toHaveAttribute("data-stale", "false");
+    await settled(page);
+    await expectAccessible(page, `patterns view, ${theme}`);
   });
 
   admin(`${theme} theme: the admin page, a new token shown once`, async ({ adminPage: page }) => {

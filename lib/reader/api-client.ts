@@ -1,6 +1,7 @@
 /** The reader's calls to the API. Every failure becomes an ApiFailure carrying the API's own message. */
 import { apiFetch } from "@/lib/client/api-fetch";
 import type { ContextResult, Facets, GrepResult, Histogram, Suggestions } from "@/lib/query/wire";
+import type { PatternsResult } from "@/lib/patterns/wire";
 import type { SavedSearch } from "@/lib/saved-searches/schema";
 
 const api = (logger: string, path = "") => `/api/grep/${encodeURIComponent(logger)}${path}`;
@@ -15,6 +16,10 @@ export function fetchHistogram(logger: string, params: URLSearchParams, signal?:
 
 export function fetchFacets(logger: string, params: URLSearchParams, signal?: AbortSignal) {
   return apiFetch<Facets>(`${api(logger, "/facets")}?${params}`, { signal });
+}
+
+export function fetchPatterns(logger: string, params: URLSearchParams, signal?: AbortSignal) {
+  return apiFetch<PatternsResult>(`${api(logger, "/patterns")}?${params}`, { signal });
 }
 
 export function fetchSuggestions(logger: string, params: URLSearchParams, signal?: AbortSignal) {

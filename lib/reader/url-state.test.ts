@@ -7,13 +7,14 @@ import {
   shareState,
   toggleExclude,
   toggleFilter,
+  withQueryTerm,
   writeState,
 } from "./url-state";
 
 describe("reader URL state", () => {
   it("round-trips every part of the view through the URL", () => {
     const sp = new URLSearchParams(
-      "q=error+timeout&filter=host:web-1&filter=-level:debug&from=now-2h&to=now&focus=1_2&ctx=3_4&scope=all&start=oldest&live=1&tz=utc",
+      "q=error+timeout&filter=host:web-1&filter=-level:debug&from=now-2h&to=now&focus=1_2&ctx=3_4&scope=all&start=oldest&live=1&tz=utc&view=patterns&psort=new",
     );
     expect(readState(writeState(readState(sp)))).toEqual(readState(sp));
     expect(readState(sp)).toMatchObject({
@@ -23,7 +24,15 @@ describe("reader URL state", () => {
       start: "oldest",
       live: true,
       tz: "utc",
+      view: "patterns",
+      psort: "new",
     });
+  });
+
+  it("narrows a query by a pattern's term", () => {
+    expect(withQueryTerm("", '"disk full"')).toBe('"disk full"');
+    expect(withQueryTerm(" level:warn ", '-"disk full"')).toBe('level:warn -"disk full"');
+    expect(withQueryTerm("x", "")).toBe("x");
   });
 
   it("leaves defaults out of the URL", () => {

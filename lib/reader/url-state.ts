@@ -26,7 +26,13 @@ export type ReaderState = {
   live: boolean;
   /** The zone times are shown and typed in: the browser's (default) or UTC (`tz=utc`). */
   tz: TimeZoneChoice;
+  /** The lines one by one (default), or grouped into templates (`view=patterns`). */
+  view: ReaderView;
+  /** The patterns' order: most lines first (default), or new in the range first (`psort=new`). */
+  psort: "count" | "new";
 };
+
+export type ReaderView = "lines" | "patterns";
 
 export const DEFAULT_FROM = "now-24h";
 
@@ -62,6 +68,8 @@ export function readState(sp: URLSearchParams): ReaderState {
     start: sp.get("start") ?? "",
     live: sp.get("live") === "1",
     tz: sp.get("tz") === "utc" ? "utc" : "local",
+    view: sp.get("view") === "patterns" ? "patterns" : "lines",
+    psort: sp.get("psort") === "new" ? "new" : "count",
   };
 }
 
@@ -77,6 +85,8 @@ export function writeState(s: ReaderState): URLSearchParams {
   if (s.ctx && s.scope !== "source") sp.set("scope", s.scope);
   if (s.live) sp.set("live", "1");
   if (s.tz === "utc") sp.set("tz", "utc");
+  if (s.view === "patterns") sp.set("view", "patterns");
+  if (s.psort === "new") sp.set("psort", "new");
   return sp;
 }
 
@@ -150,4 +160,11 @@ export function excludeFilter(filters: string[], field: string, value: string): 
 export function toggleExclude(filters: string[], field: string, value: string): string[] {
   const key = `-${field}:${value}`;
   return filters.includes(key) ? filters.filter((f) => f !== key) : excludeFilter(filters, field, value);
+}
+
+/** A query narrowed by one more term (a pattern's phrases, or its exclusion). */
+export function withQueryTerm(q: string, term: string): string {
+  const base = q.trim();
+  if (term === "") return base;
+  return base ? `${base} ${term}` : term;
 }

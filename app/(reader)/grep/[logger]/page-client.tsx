@@ -12,8 +12,10 @@ import {
   shareState,
   toggleExclude,
   toggleFilter,
+  withQueryTerm,
   writeState,
 } from "@/lib/reader/url-state";
+import type { Pattern } from "@/lib/patterns/wire";
 import { ContextView } from "../../_components/context-view";
 import { CopyLink } from "../../_components/copy-link";
 import { EmptyIndex } from "../../_components/empty-index";
@@ -22,6 +24,7 @@ import { FacetPanel } from "../../_components/facet-panel";
 import { FilterChips } from "../../_components/filter-chips";
 import { Histogram } from "../../_components/histogram";
 import { LiveToggle, NewLinesBadge } from "../../_components/live-toggle";
+import { PatternsView } from "../../_components/patterns-view";
 import { ResultSummary } from "../../_components/result-summary";
 import { SavedSearches } from "../../_components/saved-searches";
 import { SearchBar } from "../../_components/search-bar";
@@ -113,6 +116,24 @@ export function ReaderClient({
 
   const [jumpTo, setJumpTo] = useState("");
   const inContext = state.ctx !== "";
+  const patternsOn = state.view === "patterns" && !inContext;
+  const togglePatterns = useCallback(
+    () => navigate({ view: state.view === "patterns" ? "lines" : "patterns", ctx: "" }),
+    [navigate, state.view],
+  );
+  // A template's lines are a query like any other: its fixed words as phrases, added to the question's own.
+  const pickPattern = useCallback(
+    (p: Pattern, exclude: boolean) =>
+      exclude
+        ? navigate({ q: withQueryTerm(state.q, p.exclude), focus: "", start: "" })
+        : navigate({ q: withQueryTerm(state.q, p.query), view: "lines", focus: "", start: "" }),
+    [navigate, state.q],
+  );
+  const patternLink = useCallback(
+    (p: Pattern) =>
+      `?${writeState({ ...state, q: withQueryTerm(state.q, p.query), view: "lines", focus: "", start: "" })}`,
+    [state],
+  );
 
   // A list loaded at the newest line of an open range goes stale at its top: count what arrived since, and show
   // it when asked (the bar, or g), instead of moving the lines being read.
@@ -170,17 +191,21 @@ export function ReaderClient({
   useReaderKeys(
     inContext
       ? {}
-      : {
-          j: () => step(1),
-          k: () => step(-1),
-          g: () => (state.live ? follow() : toNewest()),
-          G: () => navigate({ start: "oldest", focus: "", live: false }),
-          F: () => (state.live ? follow() : toggleLive()),
-          "/": () => search.current?.focus(),
-          Enter: () => records[focusedIndex] && toggle(records[focusedIndex]),
-          Escape: collapseAll,
-          c: () => records[focusedIndex] && openContext(records[focusedIndex]),
-        },
+      : patternsOn
+        ? // The lines' keys would move a focus that is not on screen; the templates are links to Tab through.
+          { p: togglePatterns, "/": () => search.current?.focus() }
+        : {
+            j: () => step(1),
+            k: () => step(-1),
+            g: () => (state.live ? follow() : toNewest()),
+            G: () => navigate({ start: "oldest", focus: "", live: false }),
+            F: () => (state.live ? follow() : toggleLive()),
+            "/": () => search.current?.focus(),
+            Enter: () => records[focusedIndex] && toggle(records[focusedIndex]),
+            Escape: collapseAll,
+            c: () => records[focusedIndex] && openContext(records[focusedIndex]),
+            p: togglePatterns,
+          },
   );
 
   // A failed attempt shows while the query is retried: against a frozen engine each attempt lasts the engine's
@@ -258,6 +283,13 @@ export function ReaderClient({
           </label>
           <LiveToggle on={state.live} status={liveStatus} onToggle={toggleLive} />
           <button
+            aria-pressed={patternsOn}
+            title="Group the matching lines into patterns, or back to the lines (p)"
+            onClick={togglePatterns}
+          >
+            Patterns
+          </button>
+          <button
             aria-pressed={inContext}
             title="Read the whole stream around the focused line, matches marked (c)"
             onClick={() => {
@@ -308,8 +340,10 @@ export function ReaderClient({
         />
       </section>
       <main className="main">
-        {liveOn && pendingCount > 0 && !inContext && <NewLinesBadge count={pendingCount} onClick={follow} />}
-        {!liveOn && newer.count > 0 && !inContext && (
+        {liveOn && pendingCount > 0 && !inContext && !patternsOn && (
+          <NewLinesBadge count={pendingCount} onClick={follow} />
+        )}
+        {!liveOn && newer.count > 0 && !inContext && !patternsOn && (
           <NewLinesBadge
             count={newer.count}
             atLeast={newer.atLeast}
@@ -330,6 +364,16 @@ export function ReaderClient({
             onScope={(scope) => navigate({ scope }, "replace")}
             onClose={() => navigate({ ctx: "" })}
             onFilter={filterOn}
+          />
+        ) : patternsOn ? (
+          <PatternsView
+            logger={logger}
+            base={base}
+            baseKey={baseKey}
+            sort={state.psort}
+            onSort={(psort) => navigate({ psort }, "replace")}
+            onPick={pickPattern}
+            linkTo={patternLink}
           />
         ) : otherError ? (
           <div className="notice error" role="alert">
