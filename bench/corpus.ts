@@ -142,6 +142,22 @@ export async function engineDiskBytes(dataDir: string, index: string): Promise<n
   return total;
 }
 
+/** A generated record as the collector normalizes it, arriving by `arrived` (an arrival clock as the collector's). */
+export function normalizeGenerated(r: GeneratedRecord, arrived: () => number): NormalizedRecord {
+  const n = normalizeRecord(
+    {
+      body: Buffer.from(JSON.stringify(r.body)),
+      routingKey: r.routingKey,
+      messageId: r.messageId,
+      receivedAt: Date.now(),
+      arrivedMicros: arrived(),
+    },
+    { maxBytes: 2 ** 21, logcollectTimeZone: "UTC" },
+  );
+  if (!n.ok) throw new Error(n.reason);
+  return n.record;
+}
+
 /** The row the collector writes for a record of an index without indexed or excluded columns. */
 export function plainRow(x: NormalizedRecord): EngineRow {
   return {
@@ -186,18 +202,7 @@ export async function writeDirect(
       const m = /app\.([0-9a-f]{6})\.js/.exec(r.line);
       if (m) corpus.needle = m[1]!;
     }
-    const n = normalizeRecord(
-      {
-        body: Buffer.from(JSON.stringify(r.body)),
-        routingKey: r.routingKey,
-        messageId: r.messageId,
-        receivedAt: Date.now(),
-        arrivedMicros: arrived(),
-      },
-      { maxBytes: 2 ** 21, logcollectTimeZone: "UTC" },
-    );
-    if (!n.ok) throw new Error(n.reason);
-    const x = n.record;
+    const x = normalizeGenerated(r, arrived);
     const table = dailyTableName(index, utcDayStart(x.ts));
     const rows = pending.get(table) ?? [];
     rows.push(plainRow(x));

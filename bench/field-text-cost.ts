@@ -18,14 +18,10 @@
  * The question each answers: how many bytes per million records a layout adds, against the budget of 25%.
  * Records are generated once and written to every table in the same order and batches.
  */
-import { spawn } from "node:child_process";
-import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createRecordGenerator } from "@/lib/demo/generate-records";
-import { createEngine } from "@/lib/engine/engine-client";
-import { freePort } from "@/lib/engine/searchd-supervisor";
 import {
   ALL_DOCS_TOKEN,
   TABLE_SCHEMA,
@@ -35,8 +31,9 @@ import {
   replaceRowsSql,
   type EngineRow,
 } from "@/lib/engine/sphinxql-dialect";
-import { normalizeRecord } from "@/lib/records/normalize-record";
 import { arrivalClock } from "@/lib/records/record-seq";
+import { startBareSearchd } from "./bare-searchd";
+import { normalizeGenerated, plainRow } from "./corpus";
 import { machine, prependSection, runBench, stamp } from "./results";
 
 const { values: args } = parseArgs({
@@ -127,49 +124,34 @@ async function measure(
   const cases = CASES.filter(
     (c) => c.infix === infix && (!only || (only.includes(c.layout.name) && !c.timeIds)),
   );
-  const dir = await mkdtemp(path.join(os.tmpdir(), "alco-field-text-"));
-  const port = await freePort();
   const tables = cases.map((_, i) => `t${i}`);
   const settings = TEXT_SETTINGS.map((l) =>
     !infix && l.startsWith("min_infix_len") ? "min_infix_len = 0" : l,
   );
-  const conf = [
-    ...tables.map((t) =>
+  const { dir, engine, stop } = await startBareSearchd((dir, port) =>
+    [
+      ...tables.map((t) =>
+        [
+          `index ${t} {`,
+          "  type = rt",
+          `  path = ${path.join(dir, t)}`,
+          `  rt_mem_limit = ${args["rt-mem-limit"]}`,
+          ...[...TABLE_SCHEMA, ...settings].map((l) => `  ${l}`),
+          "}",
+        ].join("\n"),
+      ),
       [
-        `index ${t} {`,
-        "  type = rt",
-        `  path = ${path.join(dir, t)}`,
-        `  rt_mem_limit = ${args["rt-mem-limit"]}`,
-        ...[...TABLE_SCHEMA, ...settings].map((l) => `  ${l}`),
+        "searchd {",
+        `  listen = 127.0.0.1:${port}:mysql41`,
+        `  log = ${path.join(dir, "searchd.log")}`,
+        `  pid_file = ${path.join(dir, "searchd.pid")}`,
+        `  binlog_path = ${dir}`,
+        "  workers = threads",
         "}",
       ].join("\n"),
-    ),
-    [
-      "searchd {",
-      `  listen = 127.0.0.1:${port}:mysql41`,
-      `  log = ${path.join(dir, "searchd.log")}`,
-      `  pid_file = ${path.join(dir, "searchd.pid")}`,
-      `  binlog_path = ${dir}`,
-      "  workers = threads",
-      "}",
-    ].join("\n"),
-  ].join("\n\n");
-  await writeFile(path.join(dir, "sphinx.conf"), conf);
-  const searchd = spawn("searchd", ["--config", path.join(dir, "sphinx.conf"), "--nodetach"], {
-    stdio: "ignore",
-  });
-  // A RAM chunk saved to disk stalls writes for seconds on a busy machine.
-  const engine = createEngine({ host: "127.0.0.1", port }, { queryTimeoutMs: 300_000 });
+    ].join("\n\n"),
+  );
   try {
-    for (let tries = 0; ; tries++) {
-      try {
-        await engine.query("SHOW TABLES");
-        break;
-      } catch (err) {
-        if (tries > 50) throw err;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
     const results: Result[] = [];
     for (const [i, c] of cases.entries()) {
       const started = performance.now();
@@ -192,11 +174,7 @@ async function measure(
     }
     return results;
   } finally {
-    await engine.close();
-    const exited = new Promise((r) => searchd.once("exit", r));
-    searchd.kill();
-    await exited;
-    await rm(dir, { recursive: true, force: true });
+    await stop();
   }
 }
 
@@ -208,30 +186,8 @@ async function main() {
   const fields: Record<string, unknown>[] = [];
   for (let i = 0; i < RECORDS; i++) {
     const r = generator.next().value;
-    const n = normalizeRecord(
-      {
-        body: Buffer.from(JSON.stringify(r.body)),
-        routingKey: r.routingKey,
-        messageId: r.messageId,
-        receivedAt: Date.now(),
-        arrivedMicros: arrived(),
-      },
-      { maxBytes: 2 ** 21, logcollectTimeZone: "UTC" },
-    );
-    if (!n.ok) throw new Error(n.reason);
-    const x = n.record;
-    rows.push({
-      id: x.id,
-      ts: x.ts,
-      seq: x.seq,
-      message: x.message,
-      fieldsText: "",
-      lvl: x.lvl,
-      level: x.level,
-      logger: x.logger,
-      host: x.host,
-      json: JSON.stringify(x.fields),
-    });
+    const x = normalizeGenerated(r, arrived);
+    rows.push(plainRow(x));
     fields.push(x.fields);
   }
   const results = [

@@ -10,16 +10,11 @@
  * written a batch to each index in turn, one statement at a time, so each index's write time is its own.
  * Reads run the production query code (searchRecords) in this process. Results go to docs/BENCHMARKS.md.
  */
-import { spawn } from "node:child_process";
-import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { createRecordGenerator, type GeneratedRecord } from "@/lib/demo/generate-records";
-import { createEngine, type Engine } from "@/lib/engine/engine-client";
+import type { Engine } from "@/lib/engine/engine-client";
 import { utcDayStart } from "@/lib/engine/retention";
 import { renderSearchdConfig } from "@/lib/engine/searchd-config";
-import { freePort } from "@/lib/engine/searchd-supervisor";
 import {
   ALL_DOCS_TOKEN,
   dailyTableName,
@@ -31,9 +26,9 @@ import {
 import { grepParamsSchema } from "@/lib/query/schema";
 import { searchRecords } from "@/lib/query/search-records";
 import type { GrepResult } from "@/lib/query/wire";
-import { normalizeRecord } from "@/lib/records/normalize-record";
 import { arrivalClock } from "@/lib/records/record-seq";
-import { percentile } from "./corpus";
+import { startBareSearchd } from "./bare-searchd";
+import { engineDiskBytes, normalizeGenerated, percentile, plainRow } from "./corpus";
 import { machine, prependSection, runBench, stamp } from "./results";
 
 const { values: args } = parseArgs({
@@ -62,40 +57,15 @@ const INDEX: Record<Side, { name: string; retentionDays: number }> = {
   after: { name: "after", retentionDays: RETENTION_DAYS },
 };
 
-async function startEngine(nowMs: number) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "alco-field-reads-"));
-  const port = await freePort();
-  const { text } = renderSearchdConfig(
-    { flavor: "sphinx2", dataDir: dir, host: "127.0.0.1", port },
-    Object.values(INDEX),
-    nowMs,
+function startEngine(nowMs: number) {
+  return startBareSearchd(
+    (dir, port) =>
+      renderSearchdConfig(
+        { flavor: "sphinx2", dataDir: dir, host: "127.0.0.1", port },
+        Object.values(INDEX),
+        nowMs,
+      ).text,
   );
-  await writeFile(path.join(dir, "searchd.conf"), text);
-  const searchd = spawn("searchd", ["--config", path.join(dir, "searchd.conf"), "--nodetach"], {
-    stdio: "ignore",
-  });
-  // A RAM chunk saved to disk stalls writes for seconds on a busy machine.
-  const engine = createEngine({ host: "127.0.0.1", port }, { queryTimeoutMs: 300_000 });
-  for (let tries = 0; ; tries++) {
-    try {
-      await engine.query("SHOW TABLES");
-      break;
-    } catch (err) {
-      if (tries > 50) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  return {
-    dir,
-    engine,
-    stop: async () => {
-      await engine.close();
-      const exited = new Promise((r) => searchd.once("exit", r));
-      searchd.kill();
-      await exited;
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 type Writer = {
@@ -123,32 +93,10 @@ async function writeTo(engine: Engine, gen: Generator<GeneratedRecord, never>, w
       const m = /app\.([0-9a-f]{6})\.js/.exec(r.line);
       if (m) w.needle = m[1]!;
     }
-    const n = normalizeRecord(
-      {
-        body: Buffer.from(JSON.stringify(r.body)),
-        routingKey: r.routingKey,
-        messageId: r.messageId,
-        receivedAt: Date.now(),
-        arrivedMicros: arrived(),
-      },
-      { maxBytes: 2 ** 21, logcollectTimeZone: "UTC" },
-    );
-    if (!n.ok) throw new Error(n.reason);
-    const x = n.record;
+    const x = normalizeGenerated(r, arrived);
     if (w.requestId === null && w.written >= target / 2 && typeof x.fields.requestId === "string")
       w.requestId = x.fields.requestId;
-    const base: EngineRow = {
-      id: x.id,
-      ts: x.ts,
-      seq: x.seq,
-      message: x.message,
-      fieldsText: ALL_DOCS_TOKEN,
-      lvl: x.lvl,
-      level: x.level,
-      logger: x.logger,
-      host: x.host,
-      json: JSON.stringify(x.fields),
-    };
+    const base: EngineRow = { ...plainRow(x), fieldsText: ALL_DOCS_TOKEN };
     const t0 = performance.now();
     const fieldsText = fieldsTextOf(x.fields);
     w.textMs += performance.now() - t0;
@@ -166,13 +114,6 @@ async function writeTo(engine: Engine, gen: Generator<GeneratedRecord, never>, w
     if (w.written % 500_000 === 0) log(`written ${w.written}`);
   }
   for (const [key, rows] of pending) await send(Number(key), rows);
-}
-
-async function diskBytes(dir: string, index: string) {
-  let total = 0;
-  for (const f of await readdir(dir))
-    if (f.startsWith(`${index}_`)) total += (await stat(path.join(dir, f))).size;
-  return total;
 }
 
 type Read = { name: string; run: (engine: Engine, side: Side) => Promise<GrepResult> };
@@ -260,7 +201,10 @@ async function main() {
       for (const side of SIDES)
         for (const t of await engine.tables())
           if (t.startsWith(`${side}_`)) await engine.query(flushTableSql(t));
-      const disk = { before: await diskBytes(dir, "before"), after: await diskBytes(dir, "after") };
+      const disk = {
+        before: await engineDiskBytes(dir, "before"),
+        after: await engineDiskBytes(dir, "after"),
+      };
       const answers: Answer[] = [];
       for (const read of reads(w.needle!, w.requestId!)) {
         const a = await timeRead(engine, read);

@@ -11,6 +11,7 @@ import { parseTime } from "@/lib/records/parse-time";
 import { messageKeyOf, TIME_KEYS } from "@/lib/records/record-keys";
 import { stripSgr } from "@/lib/records/terminal-escapes";
 import { detectLevel, parseLeadingTimestamp, syslogTime } from "./leading-timestamp";
+import { FACILITIES } from "@/lib/syslog/syslog-message";
 
 export const LINE_FORMATS = ["auto", "json", "clf", "w3c", "syslog", "plain"] as const;
 export type LineFormat = (typeof LINE_FORMATS)[number];
@@ -167,32 +168,6 @@ export function parseW3cLine(line: string, columns: string[] | undefined): Parse
 }
 
 const SEVERITY = ["fatal", "fatal", "fatal", "error", "warn", "notice", "info", "debug"] as const;
-const FACILITY = [
-  "kern",
-  "user",
-  "mail",
-  "daemon",
-  "auth",
-  "syslog",
-  "lpr",
-  "news",
-  "uucp",
-  "cron",
-  "authpriv",
-  "ftp",
-  "ntp",
-  "security",
-  "console",
-  "solaris-cron",
-  "local0",
-  "local1",
-  "local2",
-  "local3",
-  "local4",
-  "local5",
-  "local6",
-  "local7",
-];
 
 const RFC5424 =
   /^<(\d{1,3})>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]"\\]|\\.|"(?:[^"\\]|\\.)*")*\])+)(?: (.*))?$/s;
@@ -208,7 +183,7 @@ function priorityFields(pri: string | undefined, fields: Record<string, unknown>
   if (pri === undefined) return undefined;
   const n = Number(pri);
   if (n > 191) return undefined;
-  fields.facility = FACILITY[n >> 3];
+  fields.facility = FACILITIES[n >> 3];
   return SEVERITY[n & 7];
 }
 
