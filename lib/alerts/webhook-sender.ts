@@ -7,7 +7,6 @@
  * (a few milliseconds) sends it again when the lease runs out. Everything before the POST is safe to kill.
  */
 import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import { alertNotifications, type AlertNotification } from "@/db/schema";
 
@@ -31,7 +30,6 @@ export function backoffMs(attempt: number, opts: Pick<WebhookOptions, "backoffMs
 
 /** Takes due events under a lease long enough for one POST, each counted as an attempt. */
 export async function claimDueNotifications(db: Db, leaseMs: number): Promise<AlertNotification[]> {
-  const earlier = alias(alertNotifications, "earlier");
   const due = db
     .select({ id: alertNotifications.id })
     .from(alertNotifications)
@@ -40,9 +38,9 @@ export async function claimDueNotifications(db: Db, leaseMs: number): Promise<Al
         eq(alertNotifications.status, "pending"),
         lte(alertNotifications.nextAttemptAt, sql`now()`),
         or(isNull(alertNotifications.leaseUntil), lt(alertNotifications.leaseUntil, sql`now()`)),
-        sql`NOT EXISTS (SELECT 1 FROM ${earlier} WHERE ${earlier.ruleId} = ${alertNotifications.ruleId}
-          AND ${earlier.groupKey} = ${alertNotifications.groupKey} AND ${earlier.status} = 'pending'
-          AND ${earlier.id} < ${alertNotifications.id})`,
+        sql`NOT EXISTS (SELECT 1 FROM alert_notifications earlier WHERE earlier.rule_id = ${alertNotifications.ruleId}
+          AND earlier.group_key = ${alertNotifications.groupKey} AND earlier.status = 'pending'
+          AND earlier.id < ${alertNotifications.id})`,
       ),
     )
     .orderBy(alertNotifications.id)
