@@ -8,6 +8,12 @@ import type { Engine } from "@/lib/engine/engine-client";
 import { dueRules, evaluateRule, recordEvaluationError } from "./evaluate-rule";
 import { deliverDueNotifications, type WebhookOptions } from "./webhook-sender";
 
+/** The reason, not the statement: drizzle's own message is the whole failed query, its cause says why. */
+function errorText(err: unknown): string {
+  const e = err as { sqlMessage?: string; message?: string; cause?: { message?: string } };
+  return e.sqlMessage ?? e.cause?.message ?? e.message ?? String(err);
+}
+
 export type AlertEvaluatorOptions = {
   db: Db;
   engine: Engine;
@@ -57,7 +63,7 @@ export class AlertEvaluator {
     try {
       await deliverDueNotifications(this.opts.db, { log: this.log, ...this.opts.webhook });
     } catch (err) {
-      this.log(`[alerts] sending webhook events failed: ${(err as Error).message}`);
+      this.log(`[alerts] sending webhook events failed: ${errorText(err)}`);
     }
   }
 
@@ -67,7 +73,7 @@ export class AlertEvaluator {
     try {
       rules = await dueRules(db);
     } catch (err) {
-      this.log(`[alerts] reading the rules failed: ${(err as Error).message}`);
+      this.log(`[alerts] reading the rules failed: ${errorText(err)}`);
       return;
     }
     for (const rule of rules) {
@@ -82,8 +88,7 @@ export class AlertEvaluator {
             `[alerts] rule ${rule.id} (${rule.name}): ${r.fired.length} firing, ${r.resolved.length} resolved`,
           );
       } catch (err) {
-        const message =
-          (err as { sqlMessage?: string; message?: string }).sqlMessage ?? (err as Error).message;
+        const message = errorText(err);
         this.log(`[alerts] rule ${rule.id} (${rule.name}) could not be evaluated: ${message}`);
         await recordEvaluationError(db, rule.id, message).catch(() => undefined);
       }
