@@ -8,27 +8,14 @@ import type { Db } from "@/db/client";
 import { alertNotifications, alertRules, alertStates, type AlertRule, type AlertState } from "@/db/schema";
 import { AppError } from "@/lib/errors/app-error";
 import { requireIndex } from "@/lib/indexes/require-index";
-import type { ConditionOp, CreateAlertInput, UpdateAlertInput } from "./schema";
+import type { CreateAlertInput, UpdateAlertInput } from "./schema";
+import type { Delivery, PublicAlert, PublicAlertRule } from "./wire";
+
+export type { Delivery, PublicAlert, PublicAlertRule };
+import { readerLink } from "./webhook-event";
 
 /** A resolved or cleared alert stays in the list this long, so that "it fired at night" is still seen. */
 export const RECENT_MS = 24 * 3_600_000;
-
-export type PublicAlertRule = {
-  id: number;
-  name: string;
-  index: string;
-  query: string;
-  windowSeconds: number;
-  condition: { op: ConditionOp; value: number };
-  groupBy: string | null;
-  webhookUrl: string | null;
-  everySeconds: number;
-  enabled: boolean;
-  evaluatedAt: string | null;
-  lastError: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
 
 export function publicRule(r: AlertRule): PublicAlertRule {
   return {
@@ -122,27 +109,6 @@ export async function deleteAlertRule(db: Db, id: number): Promise<void> {
   if (deleted.length === 0) throw noSuchAlert(id);
 }
 
-export type Delivery = { status: "pending" | "sent" | "failed"; attempts: number; lastError: string | null };
-
-export type PublicAlert = {
-  ruleId: number;
-  rule: string;
-  index: string;
-  /** The groupBy value; null for a rule without groupBy. */
-  group: string | null;
-  status: "firing" | "resolved";
-  /** Firing and not cleared by anyone: what the bell counts. */
-  active: boolean;
-  value: number;
-  firingSince: string;
-  resolvedAt: string | null;
-  window: { from: string; to: string };
-  clearedAt: string | null;
-  clearedBy: string | null;
-  /** The newest webhook event of this alert, if the rule has a webhook. */
-  delivery: Delivery | null;
-};
-
 function publicAlert(rule: AlertRule, s: AlertState, delivery: Delivery | null): PublicAlert {
   return {
     ruleId: rule.id,
@@ -158,6 +124,10 @@ function publicAlert(rule: AlertRule, s: AlertState, delivery: Delivery | null):
     clearedAt: s.clearedAt?.toISOString() ?? null,
     clearedBy: s.clearedBy,
     delivery,
+    link: readerLink("", rule, rule.groupBy === null ? null : s.groupKey, {
+      fromMs: s.windowFrom.getTime(),
+      toMs: s.windowTo.getTime(),
+    }),
   };
 }
 
