@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { AlertBell } from "@/app/(reader)/_components/alert-bell";
+import { AlertsSection } from "./_components/alerts-section";
 import { IndexesSection } from "./_components/indexes-section";
 import { TokensSection } from "./_components/tokens-section";
 import { UsersSection, type Me } from "./_components/users-section";
@@ -21,6 +22,7 @@ export function AdminClient({ me }: { me: Me }) {
       <IndexesSection />
       <UsersSection me={me} />
       <TokensSection />
+      <AlertsSection />
     </main>
   );
 }
