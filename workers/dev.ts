@@ -2,8 +2,8 @@
  * `npm run dev`: the whole stack on one machine. Checks the services (naming any that is down and how to start
  * it), migrates and seeds PostgreSQL, builds the web app for production unless the last build was made from the
  * same source (lib/ops/web-build-cache.ts), then runs searchd (supervised), the collector, the web app, a demo
- * publisher streaming into the `demo` index and the syslog listener (into `syslog`, port 5514) as child
- * processes, and prints the URL. Ctrl-C stops them all, one
+ * publisher streaming into the `demo` index, the syslog listener (into `syslog`, port 5514) and the alert
+ * evaluator as child processes, and prints the URL. Ctrl-C stops them all, one
  * after another; a second Ctrl-C kills them at once.
  *
  * The web app is the production server, as people run it: `next dev` compiles each page on its first visit (about
@@ -102,8 +102,8 @@ const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === nul
 const shutdown = onTwoStageShutdown({
   name: "dev",
   signals: ["SIGINT", "SIGTERM"],
-  // The five children are stopped in turn, each given CHILD_STOP_MS.
-  graceMs: 5 * CHILD_STOP_MS + 5_000,
+  // The six children are stopped in turn, each given CHILD_STOP_MS.
+  graceMs: 6 * CHILD_STOP_MS + 5_000,
   stopping: "stopping the stack",
   stop: async () => {
     stopping = true;
@@ -191,6 +191,7 @@ async function main() {
     });
   run("demo", [...tsx, "workers/demo-publisher.ts"], { DEMO_RATE: String(env.DEMO_RATE) });
   run("syslog", [...tsx, "workers/syslog.ts"]);
+  run("alerts", [...tsx, "workers/alerts.ts"], { ALCO_PUBLIC_URL: `http://localhost:${env.WEB_PORT}` });
 
   const url = `http://localhost:${env.WEB_PORT}`;
   await waitForHttp(`${url}/api/grep/demo?limit=1`, 180_000);

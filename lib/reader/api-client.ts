@@ -3,6 +3,7 @@ import { apiFetch } from "@/lib/client/api-fetch";
 import type { ContextResult, Facets, GrepResult, Histogram, Suggestions } from "@/lib/query/wire";
 import type { PatternsResult } from "@/lib/patterns/wire";
 import type { SavedSearch } from "@/lib/saved-searches/schema";
+import type { PublicAlert } from "@/lib/alerts/wire";
 
 const api = (logger: string, path = "") => `/api/grep/${encodeURIComponent(logger)}${path}`;
 
@@ -65,4 +66,17 @@ export function liveUrl(logger: string, params: URLSearchParams, after: string) 
   for (const f of params.getAll("filter")) p.append("filter", f);
   p.set("after", after);
   return `${api(logger, "/live")}?${p}`;
+}
+
+/** The alerts the caller may see (docs/ADMIN.md "Alerts"): firing and recent, `firing` counting the active ones. */
+export function fetchAlerts(signal?: AbortSignal) {
+  return apiFetch<{ firing: number; alerts: PublicAlert[] }>("/api/alerts", { signal });
+}
+
+/** Clears one group's alert, or every firing alert of the rule when `group` is undefined. */
+export function clearAlert(ruleId: number, group: string | null | undefined) {
+  return apiFetch<{ cleared: PublicAlert[] }>(`/api/alerts/${ruleId}/clear`, {
+    method: "POST",
+    body: group === undefined || group === null ? {} : { group },
+  });
 }

@@ -1,11 +1,13 @@
 "use client";
 
 import Link from "next/link";
+import { AlertBell } from "./alert-bell";
 
-/** Who is signed in, the way to /admin for admins, and sign-out. */
+/** The alerts' bell, who is signed in, the way to /admin for admins, and sign-out. */
 export function UserBar({ name, admin }: { name: string; admin: boolean }) {
   return (
     <span className="toolbar" data-testid="user-bar">
+      <AlertBell />
       <span>
         signed in as <strong>{name}</strong>
       </span>

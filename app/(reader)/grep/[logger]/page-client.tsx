@@ -304,6 +304,11 @@ export function ReaderClient({
           <ExportLink href={exportUrl(logger, base, "text")}>Export text</ExportLink>
           <CopyLink link={shareLink} />
           <SavedSearches logger={logger} />
+          {user.admin && (
+            <Link href={alertOnSearchHref(logger, state.q, state.filters)} className="button-link">
+              Alert on this search
+            </Link>
+          )}
           <ThemeToggle />
           <UserBar name={user.name} admin={user.admin} />
         </div>
@@ -429,4 +434,14 @@ export function ReaderClient({
       </main>
     </div>
   );
+}
+
+/**
+ * /admin's new alert rule, filled in with this view's index and query; the filters join the query as `field:value`
+ * terms where they can be written so (no spaces or quotes in the value).
+ */
+function alertOnSearchHref(logger: string, q: string, filters: string[]): string {
+  const terms = [q.trim(), ...filters.filter((f) => !/[\s"]/.test(f))].filter(Boolean);
+  const sp = new URLSearchParams({ alertIndex: logger, alertQuery: terms.join(" ") });
+  return `/admin?${sp}#alerts`;
 }
