@@ -1,7 +1,8 @@
 /**
  * A reader left open asks for its question once: over 15 idle seconds after the first answers, the page loads
  * nothing again (no reload, no new page, histogram or facets), and only a list open at the newest line of a
- * relative range asks, at most every NEWER_CHECK_MS, whether newer lines have arrived.
+ * relative range asks, at most every NEWER_CHECK_MS, whether newer lines have arrived. The alert bell, on every
+ * page, asks for the firing alerts at most every ALERTS_POLL_MS.
  */
 import type { Page, Request } from "@playwright/test";
 import { SEED, expect, test } from "../fixtures";
@@ -9,6 +10,8 @@ import { SEED, expect, test } from "../fixtures";
 const IDLE_MS = 15_000;
 // NEWER_CHECK_MS in app/(reader)/_components/use-newer-lines.ts.
 const NEWER_CHECK_MS = 5_000;
+// POLL_MS in app/(reader)/_components/alert-bell.tsx.
+const ALERTS_POLL_MS = 10_000;
 
 type Seen = { at: number; kind: string; url: URL };
 
@@ -24,10 +27,18 @@ function watch(page: Page, logger: string) {
     else if (url.pathname === `${api}/facets`) kind = "facets";
     else if (url.pathname === api)
       kind = url.searchParams.get("limit") === "1" && url.searchParams.has("after") ? "newer check" : "lines";
+    else if (url.pathname === "/api/alerts") kind = "alerts check";
     else if (url.pathname.startsWith("/_next/static/")) return;
     seen.push({ at: Date.now(), kind, url });
   });
   return seen;
+}
+
+/** The bell's checks in an idle window: as many as its period allows, spaced by it. */
+function expectAlertChecksBounded(idle: Seen[]) {
+  const at = idle.filter((s) => s.kind === "alerts check").map((s) => s.at);
+  expect(at.length).toBeLessThanOrEqual(Math.ceil(IDLE_MS / ALERTS_POLL_MS));
+  for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThan(ALERTS_POLL_MS - 1_000);
 }
 
 /** Opens the reader and waits for its first answers: lines, histogram bars and facet values. */
@@ -55,9 +66,12 @@ test.describe("reader left open", () => {
     await page.waitForTimeout(IDLE_MS);
     const idle = seen.slice(before).filter((s) => s.at >= start);
     expect(
-      idle.filter((s) => s.kind !== "newer check").map((s) => `${s.kind} ${s.url.pathname}${s.url.search}`),
+      idle
+        .filter((s) => s.kind !== "newer check" && s.kind !== "alerts check")
+        .map((s) => `${s.kind} ${s.url.pathname}${s.url.search}`),
     ).toEqual([]);
-    const checks = idle.map((s) => s.at);
+    expectAlertChecksBounded(idle);
+    const checks = idle.filter((s) => s.kind === "newer check").map((s) => s.at);
     expect(checks.length).toBeLessThanOrEqual(Math.ceil(IDLE_MS / NEWER_CHECK_MS));
     // Measured here, not in the browser: a little under the interval is the tolerance for that.
     for (let i = 1; i < checks.length; i++)
@@ -72,7 +86,11 @@ test.describe("reader left open", () => {
     await openAndSettle(page, seeded.index.name, `?from=${from}&to=${to}`);
     const before = seen.length;
     await page.waitForTimeout(IDLE_MS);
-    expect(seen.slice(before).map((s) => `${s.kind} ${s.url.pathname}${s.url.search}`)).toEqual([]);
+    const idle = seen.slice(before);
+    expect(
+      idle.filter((s) => s.kind !== "alerts check").map((s) => `${s.kind} ${s.url.pathname}${s.url.search}`),
+    ).toEqual([]);
+    expectAlertChecksBounded(idle);
     await expect(page.getByTestId("log-row").first()).toContainText(`request ${SEED.count - 1} handled`);
   });
 });
