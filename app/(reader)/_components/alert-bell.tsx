@@ -48,9 +48,14 @@ export function AlertBell() {
         data-testid="alert-bell"
         className={firing > 0 ? "bell firing" : "bell"}
         title={firing > 0 ? `${firing} alerts firing` : "No alerts firing"}
+        aria-label={`alerts, ${firing} firing`}
         onClick={() => setOpen(!open)}
       >
-        🔔 {firing}
+        {/* Drawn, not an emoji: a machine without an emoji font shows a box for 🔔. */}
+        <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true" fill="currentColor">
+          <path d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2Zm5-5V7a5 5 0 0 0-4-4.9V1a1 1 0 1 0-2 0v1.1A5 5 0 0 0 3 7v4l-2 2h14l-2-2Z" />
+        </svg>{" "}
+        {firing}
       </button>
       {open && (
         <div className="saved-dialog" role="dialog" aria-label="alerts">
