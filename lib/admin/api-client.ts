@@ -26,6 +26,8 @@ export const adminPaths = {
   user: (id: number) => `/api/admin/users/${id}`,
   tokens: "/api/admin/tokens",
   token: (id: number) => `/api/admin/tokens/${id}`,
+  alerts: "/api/admin/alerts",
+  alert: (id: number) => `/api/admin/alerts/${id}`,
 };
 
 /** "a, b ,c" → ["a", "b", "c"]; empty → undefined. */

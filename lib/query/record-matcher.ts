@@ -50,6 +50,21 @@ function wordsOf(r: LogRecord): Token[] {
   return t;
 }
 
+/**
+ * The same for the `fields` text, which is every string value's words and so costs more: kept with the indexed
+ * columns it was made with, since tails of one index share them but a change of column flags does not wait.
+ */
+const fieldTokens = new WeakMap<LogRecord, { indexed: string; tokens: Token[] }>();
+
+function fieldWordsOf(r: LogRecord, indexed: readonly string[]): Token[] {
+  const key = indexed.join("\u0000");
+  const cached = fieldTokens.get(r);
+  if (cached?.indexed === key) return cached.tokens;
+  const tokens = tokenize(fieldsTextOf(r.fields, indexed));
+  fieldTokens.set(r, { indexed: key, tokens });
+  return tokens;
+}
+
 type PartTest = (word: string) => boolean;
 /** `pieced`: the term as the `fields` text holds it where a word of it is written in pieces (engine-words.ts). */
 type CompiledTerm = { parts: PartTest[]; pieced: PartTest[][]; negate: boolean; inMessage: boolean };
@@ -227,7 +242,7 @@ export function compileRecordMatcher(query: ParsedQuery, opts: MatcherOptions = 
       .filter((t): t is CompiledTerm => t !== null),
   ];
 
-  const fieldsOf = (r: LogRecord) => tokenize(fieldsTextOf(r.fields, indexed));
+  const fieldsOf = (r: LogRecord) => fieldWordsOf(r, indexed);
 
   const matches = (r: LogRecord): boolean => {
     for (const f of filters) if (!f(r)) return false;

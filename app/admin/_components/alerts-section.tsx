@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import type { PublicAlertRule } from "@/lib/alerts/wire";
+import { adminPaths } from "@/lib/admin/api-client";
 import { apiFetch } from "@/lib/client/api-fetch";
 import { ConfirmButton, ErrorNote, Section, formatTime } from "./admin-ui";
 
@@ -17,7 +18,7 @@ export function AlertsSection() {
   const queryClient = useQueryClient();
   const rules = useQuery({
     queryKey: ["admin", "alerts"],
-    queryFn: () => apiFetch<{ alerts: PublicAlertRule[] }>("/api/admin/alerts"),
+    queryFn: () => apiFetch<{ alerts: PublicAlertRule[] }>(adminPaths.alerts),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["admin", "alerts"] });
   return (
@@ -51,7 +52,7 @@ export function AlertsSection() {
 
 function RuleRow({ rule, onChanged }: { rule: PublicAlertRule; onChanged: () => Promise<void> }) {
   const remove = useMutation({
-    mutationFn: () => apiFetch<void>(`/api/admin/alerts/${rule.id}`, { method: "DELETE" }),
+    mutationFn: () => apiFetch<void>(adminPaths.alert(rule.id), { method: "DELETE" }),
     onSuccess: onChanged,
   });
   return (
@@ -96,7 +97,7 @@ function CreateRuleForm({ onCreated }: { onCreated: () => Promise<void> }) {
     setForm({ ...form, [k]: e.target.value });
   const create = useMutation({
     mutationFn: () =>
-      apiFetch<{ alert: PublicAlertRule }>("/api/admin/alerts", {
+      apiFetch<{ alert: PublicAlertRule }>(adminPaths.alerts, {
         method: "POST",
         body: {
           name: form.name.trim(),
